@@ -1,0 +1,138 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { BuildStepError, SlipwayError } from '../errors.js';
+import { cloneCommit } from '../git/clone.js';
+import type { AppStore } from '../store/app-store.js';
+import type { BuildLog } from '../store/build-log.js';
+import type { BuildStore } from '../store/build-store.js';
+import type { App, Build, BuildState } from '../store/types.js';
+import type { BuilderDefinition } from './builder-catalog.js';
+import { GENERATED_DOCKERFILE, packContext } from './build-context.js';
+import { dockerBuild } from './docker-build.js';
+import { generateDockerfile } from './generate-dockerfile.js';
+import { createMasker } from './log-masker.js';
+import { pushTag } from './registry-push.js';
+import { detectStrategy } from './strategy.js';
+
+export interface BuildDeps {
+  config: Config;
+  docker: Docker;
+  apps: AppStore;
+  builds: BuildStore;
+  logs: BuildLog;
+  builders: BuilderDefinition[];
+  logger: Logger;
+}
+
+const LOG_TAIL_LINES = 40;
+
+/** Tags every pushed image gets: `<app>:<short-sha>` and `<app>:build-<n>`. */
+export function imageTags(params: { registry: string; app: string; sha: string; number: number }): { repository: string; tags: string[] } {
+  const repository = `${params.registry}/${params.app}`;
+  return { repository, tags: [`${repository}:${params.sha.slice(0, 7)}`, `${repository}:build-${params.number}`] };
+}
+
+/**
+ * One build, from queued to succeeded or failed: clone the exact commit, pick the strategy,
+ * build, push both tags, record the digest. Any failure is recorded with the step it
+ * happened in, a stable code, the reason and the log tail; the checkout is always removed.
+ */
+export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortSignal): Promise<Build> {
+  const { config, builds, logs } = deps;
+  let build = await builds.get(buildId);
+  const app = await deps.apps.get(build.app);
+  const mask = createMasker([config.registry.password, config.apiToken]);
+  const log = (line: string) => logs.append(build.id, [mask(line)]);
+  const workDir = path.join(config.workDir, build.id);
+  let step: BuildState = 'cloning';
+  const enter = async (state: BuildState, patch: Partial<Build> = {}) => {
+    step = state;
+    build = await builds.update(build.id, { state, ...patch });
+  };
+
+  try {
+    await enter('cloning', { startedAt: new Date().toISOString() });
+    await log(`--> Cloning ${app.repo} at ${build.sha}`);
+    await cloneCommit({ url: app.repo, sha: build.sha, dir: workDir });
+    const contextDir = path.join(workDir, app.contextDir);
+    const files = await readdir(contextDir).catch(() => {
+      throw new BuildStepError({ code: 'BUILD_CLONE_FAILED', step: 'cloning', message: `context dir "${app.contextDir}" does not exist at ${build.sha}` });
+    });
+
+    const strategy = detectStrategy({ files, dockerfile: app.dockerfile, builders: deps.builders });
+    await enter('building', { strategy: { name: strategy.name, reasons: strategy.reasons } });
+    await log(`--> Strategy ${strategy.name}: ${strategy.reasons.join(', ')}`);
+    const image = imageTags({ registry: config.registry.host, app: app.name, sha: build.sha, number: build.number });
+    await buildStep({ deps, app, build, contextDir, files, strategy, tags: image.tags, log: (l) => void log(l), signal });
+
+    await enter('pushing');
+    let digest = '';
+    for (const reference of image.tags) {
+      await log(`--> Pushing ${reference}`);
+      digest = await pushTag({ docker: deps.docker, reference, auth: registryAuth(config), onLine: (l) => void log(l) }).catch((error: Error) => {
+        throw new BuildStepError({ code: 'BUILD_PUSH_FAILED', step: 'pushing', message: `push of ${reference} failed: ${mask(error.message)}` });
+      });
+    }
+    await log(`--> Pushed ${image.repository}@${digest}`);
+    return await builds.update(build.id, { state: 'succeeded', image: { ...image, digest }, finishedAt: new Date().toISOString() });
+  } catch (error) {
+    const code = error instanceof SlipwayError ? error.code : 'BUILD_IMAGE_FAILED';
+    const failedStep = error instanceof BuildStepError ? (error.step as BuildState) : step;
+    const reason = mask(error instanceof Error ? error.message : String(error));
+    await log(`--> Build failed while ${failedStep}: ${reason}`);
+    deps.logger.warn({ build: build.id, step: failedStep, code, reason }, 'build failed');
+    return await builds.update(build.id, {
+      state: 'failed',
+      failure: { step: failedStep, code, reason, logTail: await logs.tail(build.id, LOG_TAIL_LINES) },
+      finishedAt: new Date().toISOString(),
+    });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function buildStep(params: {
+  deps: BuildDeps;
+  app: App;
+  build: Build;
+  contextDir: string;
+  files: string[];
+  strategy: ReturnType<typeof detectStrategy>;
+  tags: string[];
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const { deps, app, build, contextDir, files, strategy, tags, log, signal } = params;
+  const generated = strategy.builder
+    ? await generateDockerfile({ builder: strategy.builder, contextDir, files, images: deps.config.builderImages, port: app.port })
+    : undefined;
+  const labels = {
+    'org.opencontainers.image.source': app.repo,
+    'org.opencontainers.image.revision': build.sha,
+    'org.opencontainers.image.created': new Date().toISOString(),
+    'dev.slipway.app': app.name,
+    'dev.slipway.build': build.id,
+  };
+  try {
+    await dockerBuild({
+      docker: deps.docker,
+      context: packContext({ contextDir, generatedDockerfile: generated }),
+      dockerfile: generated ? GENERATED_DOCKERFILE : strategy.dockerfile!,
+      tags,
+      buildArgs: app.buildArgs,
+      labels,
+      onLine: log,
+      signal,
+    });
+  } catch (error) {
+    throw new BuildStepError({ code: 'BUILD_IMAGE_FAILED', step: 'building', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function registryAuth(config: Config) {
+  const serveraddress = config.registry.host.split('/')[0]!;
+  return { serveraddress, username: config.registry.username, password: config.registry.password };
+}

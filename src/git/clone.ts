@@ -1,0 +1,56 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { simpleGit } from 'simple-git';
+import { BuildStepError } from '../errors.js';
+
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * Puts exactly commit `sha` of `url` into `dir`, and nothing else: a shallow fetch of that
+ * commit (works for any ref, branch or not, with protocol v2 servers such as GitHub's and
+ * `git daemon`), with a full fetch as fallback for servers that refuse unadvertised wants.
+ * The URL must already have passed validateRepoUrl.
+ */
+export async function cloneCommit(params: { url: string; sha: string; dir: string; timeoutMs?: number }): Promise<void> {
+  const { url, sha, dir } = params;
+  if (!SHA.test(sha)) throw cloneFailed(`"${sha}" is not a full commit id`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const git = simpleGit({ baseDir: dir, timeout: { block: params.timeoutMs ?? 300_000 } }).env({
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    // Never let a repo's own config run commands on the worker.
+    GIT_CONFIG_NOSYSTEM: '1',
+  });
+  await git.init().addRemote('origin', url);
+  try {
+    await git.fetch(['--depth', '1', '--no-tags', 'origin', sha]);
+  } catch (shallowError) {
+    try {
+      await git.fetch(['--no-tags', 'origin', '+refs/heads/*:refs/remotes/origin/*']);
+    } catch {
+      throw cloneFailed(gitMessage(shallowError));
+    }
+    const found = await git.raw(['cat-file', '-t', sha]).then((t) => t.trim() === 'commit', () => false);
+    if (!found) throw cloneFailed(`commit ${sha} does not exist in ${url}`);
+  }
+  await git.raw(['-c', 'advice.detachedHead=false', 'checkout', '--detach', sha]);
+  const head = (await git.revparse(['HEAD'])).trim();
+  if (head !== sha) throw cloneFailed(`checked out ${head}, expected ${sha}`);
+}
+
+function gitMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+}
+
+function cloneFailed(reason: string): BuildStepError {
+  return new BuildStepError({ code: 'BUILD_CLONE_FAILED', step: 'cloning', message: reason });
+}
+
+/** Resolves a branch to its current commit with `git ls-remote`, without cloning. */
+export async function resolveBranch(params: { url: string; branch: string }): Promise<string> {
+  const out = await simpleGit().env({ ...process.env, GIT_TERMINAL_PROMPT: '0' }).listRemote(['--', params.url, `refs/heads/${params.branch}`]);
+  const sha = out.split(/\s+/)[0] ?? '';
+  if (!SHA.test(sha)) throw cloneFailed(`branch "${params.branch}" does not exist in ${params.url}`);
+  return sha;
+}

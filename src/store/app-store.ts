@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import { NotFoundError, SlipwayError } from '../errors.js';
+import type { Keys } from './keys.js';
+import type { App } from './types.js';
+
+/** Apps and their webhook secrets. Creating never overwrites: an existing app is an error. */
+export class AppStore {
+  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+
+  async create(app: App, webhookSecret: string): Promise<void> {
+    const created = await this.redis.set(this.keys.app(app.name), JSON.stringify(app), 'NX');
+    if (created !== 'OK') throw new SlipwayError('APP_EXISTS', `app "${app.name}" already exists`, { app: app.name });
+    await this.redis
+      .multi()
+      .set(this.keys.webhookSecret(app.name), webhookSecret)
+      .zadd(this.keys.apps, String(Date.parse(app.createdAt)), app.name)
+      .exec();
+  }
+
+  async find(name: string): Promise<App | undefined> {
+    const raw = await this.redis.get(this.keys.app(name));
+    return raw ? (JSON.parse(raw) as App) : undefined;
+  }
+
+  async get(name: string): Promise<App> {
+    const app = await this.find(name);
+    if (!app) throw new NotFoundError('APP_NOT_FOUND', `app "${name}" does not exist`, { app: name });
+    return app;
+  }
+
+  async list(): Promise<App[]> {
+    const names = await this.redis.zrange(this.keys.apps, '0', '-1');
+    if (names.length === 0) return [];
+    const raws = await this.redis.mget(names.map((n) => this.keys.app(n)));
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as App);
+  }
+
+  async webhookSecret(name: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.webhookSecret(name))) ?? undefined;
+  }
+}

@@ -1,0 +1,24 @@
+// Every Redis key Slipway writes, in one place. All keys start with the configured prefix.
+export interface Keys {
+  apps: string;
+  app(name: string): string;
+  webhookSecret(app: string): string;
+  buildSeq(app: string): string;
+  appBuilds(app: string): string;
+  build(id: string): string;
+  buildLog(id: string): string;
+  delivery(provider: string, id: string): string;
+}
+
+export function keys(prefix: string): Keys {
+  return {
+    apps: `${prefix}:apps`,
+    app: (name) => `${prefix}:app:${name}`,
+    webhookSecret: (app) => `${prefix}:app:${app}:webhook-secret`,
+    buildSeq: (app) => `${prefix}:app:${app}:build-seq`,
+    appBuilds: (app) => `${prefix}:app:${app}:builds`,
+    build: (id) => `${prefix}:build:${id}`,
+    buildLog: (id) => `${prefix}:build:${id}:log`,
+    delivery: (provider, id) => `${prefix}:delivery:${provider}:${id}`,
+  };
+}

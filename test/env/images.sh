@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the local stand-ins for public base images, since no registry can be pulled from here:
+#   slipway-local/debian:bookworm   debootstrap --variant=minbase bookworm → docker import
+#   slipway-local/<image>           each builder's local.Dockerfile, FROM the Debian base
+# The rootfs tarball is cached by suite and script version; docker's layer cache makes re-runs instant.
+source "$(dirname "$0")/lib.sh"
+: "${DOCKER_HOST:?DOCKER_HOST must point at the local dockerd}"
+
+BASE_IMAGE=${SLIPWAY_LOCAL_IMAGE_PREFIX}debian:bookworm
+BASE_VERSION=bookworm-minbase-v1
+tarball="$SLIPWAY_CACHE/images/debian-$BASE_VERSION.tar"
+
+if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  if [ ! -f "$tarball" ]; then
+    log "debootstrap bookworm minbase (once; cached at $tarball)"
+    rootfs=$(mktemp -d)
+    debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$SLIPWAY_STATE/debootstrap.log" 2>&1 \
+      || die "debootstrap failed (see $SLIPWAY_STATE/debootstrap.log)"
+    # Smaller image, same behaviour: apt lists and caches are re-fetched by every build anyway.
+    rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
+    mkdir -p "$(dirname "$tarball")"
+    tar -C "$rootfs" -c . >"$tarball.tmp" && mv "$tarball.tmp" "$tarball"
+    rm -rf "$rootfs"
+  fi
+  log "importing $BASE_IMAGE"
+  docker import --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' "$tarball" "$BASE_IMAGE" >/dev/null
+fi
+
+# Every builder names its public images and, for this machine, a Dockerfile that builds a stand-in.
+node -e '
+  const fs = require("fs"), path = require("path");
+  const dir = process.argv[1];
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name, "builder.json");
+    if (!fs.existsSync(file)) continue;
+    const local = JSON.parse(fs.readFileSync(file, "utf8")).localImages ?? {};
+    for (const [image, dockerfile] of Object.entries(local)) console.log(image, path.join(dir, name, dockerfile));
+  }' "$REPO_ROOT/builders" | while read -r image dockerfile; do
+  log "building ${SLIPWAY_LOCAL_IMAGE_PREFIX}$image from ${dockerfile#"$REPO_ROOT"/}"
+  docker build -q --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "${SLIPWAY_LOCAL_IMAGE_PREFIX}$image" \
+    -f "$dockerfile" "$(dirname "$dockerfile")" >/dev/null || die "building local image $image failed"
+done
