@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { simpleGit } from 'simple-git';
-import { BuildStepError } from '../errors.js';
+import { BuildStepError, SlipwayError } from '../errors.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
@@ -49,8 +49,14 @@ function cloneFailed(reason: string): BuildStepError {
 
 /** Resolves a branch to its current commit with `git ls-remote`, without cloning. */
 export async function resolveBranch(params: { url: string; branch: string }): Promise<string> {
-  const out = await simpleGit().env({ ...process.env, GIT_TERMINAL_PROMPT: '0' }).listRemote(['--', params.url, `refs/heads/${params.branch}`]);
+  const { url, branch } = params;
+  const out = await simpleGit()
+    .env({ ...process.env, GIT_TERMINAL_PROMPT: '0' })
+    .listRemote(['--', url, `refs/heads/${branch}`])
+    .catch((error: unknown) => {
+      throw new SlipwayError('REPO_UNREACHABLE', `cannot read ${url}: ${gitMessage(error)}`, { url });
+    });
   const sha = out.split(/\s+/)[0] ?? '';
-  if (!SHA.test(sha)) throw cloneFailed(`branch "${params.branch}" does not exist in ${params.url}`);
+  if (!SHA.test(sha)) throw new SlipwayError('REPO_REF_NOT_FOUND', `branch "${branch}" does not exist in ${url}`, { url, branch });
   return sha;
 }

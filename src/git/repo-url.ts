@@ -48,12 +48,12 @@ export function validateRepoUrl(url: string, policy: RepoUrlPolicy): { scheme: R
     }
     scheme = parsed.protocol.replace(/:$/, '');
     host = parsed.hostname;
-    if (!host) throw invalid(url, 'it has no host');
     if (parsed.password) throw invalid(url, 'credentials in the URL would be stored; use a deploy key or token secret');
   }
   if (!policy.allowedSchemes.includes(scheme as RepoScheme)) {
     throw invalid(url, `scheme "${scheme}" is not one of ${policy.allowedSchemes.join(', ')}`);
   }
+  if (!host) throw invalid(url, 'it has no host');
   if (!policy.allowPrivateHosts && isPrivateHost(host)) throw invalid(url, `host "${host}" is a loopback or private address`);
   return { scheme: scheme as RepoScheme, host };
 }

@@ -6,11 +6,12 @@
 source "$(dirname "$0")/lib.sh"
 : "${DOCKER_HOST:?DOCKER_HOST must point at the local dockerd}"
 
+ROOTFS_IMAGE=${SLIPWAY_LOCAL_IMAGE_PREFIX}debian-rootfs:bookworm
 BASE_IMAGE=${SLIPWAY_LOCAL_IMAGE_PREFIX}debian:bookworm
 BASE_VERSION=bookworm-minbase-v1
 tarball="$SLIPWAY_CACHE/images/debian-$BASE_VERSION.tar"
 
-if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+if ! docker image inspect "$ROOTFS_IMAGE" >/dev/null 2>&1; then
   if [ ! -f "$tarball" ]; then
     log "debootstrap bookworm minbase (once; cached at $tarball)"
     rootfs=$(mktemp -d)
@@ -22,9 +23,20 @@ if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
     tar -C "$rootfs" -c . >"$tarball.tmp" && mv "$tarball.tmp" "$tarball"
     rm -rf "$rootfs"
   fi
-  log "importing $BASE_IMAGE"
-  docker import --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' "$tarball" "$BASE_IMAGE" >/dev/null
+  log "importing $ROOTFS_IMAGE"
+  docker import --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' "$tarball" "$ROOTFS_IMAGE" >/dev/null
 fi
+
+# The base adds this machine's trusted CAs: package registries may be reached through a
+# TLS-intercepting egress proxy whose CA only the host trusts. A layer of its own, so a
+# changed CA rebuilds just what depends on it.
+certs=$(mktemp -d)
+trap 'rm -rf "$certs"' EXIT
+mkdir -p "$certs/local"
+cp /etc/ssl/certs/ca-certificates.crt "$certs/ca-certificates.crt"
+cp /usr/local/share/ca-certificates/*.crt "$certs/local/" 2>/dev/null || true
+docker build -q --network host --build-arg "ROOTFS_IMAGE=$ROOTFS_IMAGE" -t "$BASE_IMAGE" -f "$ENV_DIR/base.Dockerfile" "$certs" >/dev/null 2>>"$SLIPWAY_STATE/images.log" \
+  || die "building $BASE_IMAGE failed"
 
 # Every builder names its public images and, for this machine, a Dockerfile that builds a stand-in.
 node -e '
@@ -38,5 +50,5 @@ node -e '
   }' "$REPO_ROOT/builders" | while read -r image dockerfile; do
   log "building ${SLIPWAY_LOCAL_IMAGE_PREFIX}$image from ${dockerfile#"$REPO_ROOT"/}"
   docker build -q --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "${SLIPWAY_LOCAL_IMAGE_PREFIX}$image" \
-    -f "$dockerfile" "$(dirname "$dockerfile")" >/dev/null || die "building local image $image failed"
+    -f "$dockerfile" "$(dirname "$dockerfile")" >/dev/null 2>>"$SLIPWAY_STATE/images.log" || die "building local image $image failed"
 done

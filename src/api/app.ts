@@ -1,0 +1,28 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { requireBearer } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import { installErrorHandler } from './error-handler.js';
+import appRoutes from './routes/apps.js';
+import buildRoutes from './routes/builds.js';
+import healthRoutes from './routes/health.js';
+import hookRoutes from './routes/hooks.js';
+import { sharedSchemas } from './schemas.js';
+
+/**
+ * The configured API, not listening: src/main.ts listens, tests call `inject()`.
+ * Health and webhooks are open (webhooks carry their own signatures); the REST API needs the token.
+ */
+export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: deps.config.logLevel }, ...options });
+  for (const schema of sharedSchemas) app.addSchema(schema);
+  installErrorHandler(app);
+
+  await app.register(healthRoutes, deps);
+  await app.register(hookRoutes, deps);
+  await app.register(async (rest) => {
+    rest.addHook('onRequest', requireBearer(deps.config.apiToken));
+    await rest.register(appRoutes, deps);
+    await rest.register(buildRoutes, deps);
+  });
+  return app;
+}

@@ -1,0 +1,49 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { SlipwayError, type ErrorCode } from '../errors.js';
+
+/** The one place error codes become HTTP statuses. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID: 401,
+  WEBHOOK_SIGNATURE_MISSING: 401,
+  WEBHOOK_SIGNATURE_INVALID: 401,
+  WEBHOOK_PAYLOAD_INVALID: 400,
+  VALIDATION_FAILED: 400,
+  REPO_URL_INVALID: 400,
+  APP_NOT_FOUND: 404,
+  BUILD_NOT_FOUND: 404,
+  APP_EXISTS: 409,
+  REPO_REF_NOT_FOUND: 422,
+  REPO_UNREACHABLE: 502,
+};
+
+/** Fastify's own errors (bad JSON, body too large, wrong content type) get stable codes too. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BODY_INVALID',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BODY_INVALID',
+};
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | SlipwayError, request, reply) => {
+    if (error instanceof SlipwayError) {
+      const status = STATUS[error.code] ?? 500;
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      return reply.code(status).send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: error.message, details: { context: error.validationContext } } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+    }
+    const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError ? 'BODY_INVALID' : error.code ?? 'BAD_REQUEST');
+    return reply.code(status).send({ error: { code, message: error.message } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `${request.method} ${request.url} is not a route` } });
+  });
+}

@@ -1,0 +1,67 @@
+// Shared JSON schemas (referenced by $id) for request validation and response serialisation.
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+      required: ['code', 'message'],
+    },
+  },
+} as const;
+
+export const appSchema = {
+  $id: 'App',
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    repo: { type: 'string' },
+    branch: { type: 'string' },
+    contextDir: { type: 'string' },
+    dockerfile: { type: 'string' },
+    buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
+    port: { type: 'integer' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const buildSchema = {
+  $id: 'Build',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    app: { type: 'string' },
+    number: { type: 'integer' },
+    ref: { type: 'string' },
+    sha: { type: 'string' },
+    state: { type: 'string' },
+    trigger: { type: 'object', additionalProperties: true },
+    strategy: { type: 'object', properties: { name: { type: 'string' }, reasons: { type: 'array', items: { type: 'string' } } } },
+    image: {
+      type: 'object',
+      properties: { repository: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, digest: { type: 'string' } },
+    },
+    failure: {
+      type: 'object',
+      properties: { step: { type: 'string' }, code: { type: 'string' }, reason: { type: 'string' }, logTail: { type: 'array', items: { type: 'string' } } },
+    },
+    createdAt: { type: 'string' },
+    startedAt: { type: 'string' },
+    finishedAt: { type: 'string' },
+  },
+} as const;
+
+/** The answer to every webhook delivery: a build id, or the reason nothing was built. */
+export const hookReplySchema = {
+  $id: 'HookReply',
+  type: 'object',
+  properties: {
+    buildId: { type: 'string' },
+    ignored: { type: 'boolean' },
+    reason: { type: 'string' },
+  },
+} as const;
+
+export const sharedSchemas = [errorSchema, appSchema, buildSchema, hookReplySchema];

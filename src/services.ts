@@ -1,0 +1,46 @@
+import type Docker from 'dockerode';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { createDocker } from './build/docker-client.js';
+import { createBuildQueue, type BuildQueue } from './queue/build-queue.js';
+import { AppStore } from './store/app-store.js';
+import { BuildLog } from './store/build-log.js';
+import { BuildStore } from './store/build-store.js';
+import { keys, type Keys } from './store/keys.js';
+import { createRedis } from './store/redis.js';
+
+/** The connections and stores every Slipway process opens from its config. */
+export interface Services {
+  config: Config;
+  redis: Redis;
+  keys: Keys;
+  apps: AppStore;
+  builds: BuildStore;
+  logs: BuildLog;
+  buildQueue: BuildQueue;
+  docker: Docker;
+  close(): Promise<void>;
+}
+
+export function openServices(config: Config): Services {
+  const redis = createRedis(config.redisUrl);
+  const k = keys(config.prefix);
+  const buildQueue = createBuildQueue({ connection: redis, prefix: config.prefix });
+  let closed = false;
+  return {
+    config,
+    redis,
+    keys: k,
+    apps: new AppStore(redis, k),
+    builds: new BuildStore(redis, k),
+    logs: new BuildLog(redis, k),
+    buildQueue,
+    docker: createDocker(config.dockerHost),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await buildQueue.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/apps');
+
+export interface PublishedRepo {
+  /** What Slipway clones: the local git daemon's git:// URL. */
+  url: string;
+  sha: string;
+  branch: string;
+  /** Commits more files on the branch and pushes; returns the new sha. */
+  commit(files: Record<string, string>, message?: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+/** Publishes a fixture app as a fresh bare repo served by the local git daemon. */
+export async function publishFixture(fixture: string, branch = 'main'): Promise<PublishedRepo> {
+  const name = `${fixture}-${randomUUID().slice(0, 8)}`;
+  const bare = path.join(process.env.SLIPWAY_GIT_ROOT!, `${name}.git`);
+  const work = await mkdtemp(path.join(os.tmpdir(), 'slipway-fixture-'));
+  await cp(path.join(FIXTURES, fixture), work, { recursive: true });
+  await simpleGit().raw(['init', '--bare', '-q', '-b', branch, bare]);
+  const git: SimpleGit = simpleGit(work).env({ ...process.env, GIT_AUTHOR_NAME: 'Fixture', GIT_AUTHOR_EMAIL: 'fixture@example.test', GIT_COMMITTER_NAME: 'Fixture', GIT_COMMITTER_EMAIL: 'fixture@example.test' });
+  await git.init(['-q', '-b', branch]);
+  await git.add('.').commit(`${fixture}: initial`);
+  await git.addRemote('origin', bare).push('origin', branch);
+  const head = async () => (await git.revparse(['HEAD'])).trim();
+  return {
+    url: `${process.env.SLIPWAY_GIT_URL}/${name}.git`,
+    sha: await head(),
+    branch,
+    async commit(files, message = 'change') {
+      for (const [file, content] of Object.entries(files)) await writeFile(path.join(work, file), content);
+      await git.add('.').commit(message);
+      await git.push('origin', branch);
+      return head();
+    },
+    async cleanup() {
+      await rm(work, { recursive: true, force: true });
+      await rm(bare, { recursive: true, force: true });
+    },
+  };
+}
