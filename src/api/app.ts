@@ -13,7 +13,12 @@ import { sharedSchemas } from './schemas.js';
  * Health and webhooks are open (webhooks carry their own signatures); the REST API needs the token.
  */
 export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: deps.config.logLevel }, ...options });
+  const app = Fastify({
+    logger: { level: deps.config.logLevel },
+    // Unknown fields are an error the caller should see, not something silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+    ...options,
+  });
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandler(app);
 

@@ -15,7 +15,9 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
   const { services, logger } = params;
   const builders = loadBuilders();
   const deps = { ...services, builders, logger };
-  return new Worker<BuildJob>(
+  // Blocking commands need a connection of their own, separate from the stores'.
+  const connection = createRedis(services.config.redisUrl);
+  const worker = new Worker<BuildJob>(
     QUEUES.builds,
     async (job, _token, signal) => {
       const build = await services.builds.find(job.data.buildId);
@@ -24,11 +26,13 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
       return { state: result.state, digest: result.image?.digest };
     },
     {
-      // Blocking commands need a connection of their own, separate from the stores'.
-      connection: createRedis(services.config.redisUrl),
+      connection,
       prefix: `${services.config.prefix}:bull`,
       concurrency: services.config.buildConcurrency,
       autorun: false,
     },
   );
+  // BullMQ leaves connections it was given open; this one is the worker's alone.
+  worker.on('closed', () => connection.disconnect());
+  return worker;
 }

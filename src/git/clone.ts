@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { simpleGit } from 'simple-git';
 import { BuildStepError, SlipwayError } from '../errors.js';
+import { gitClient } from './git-client.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
@@ -15,12 +15,7 @@ export async function cloneCommit(params: { url: string; sha: string; dir: strin
   if (!SHA.test(sha)) throw cloneFailed(`"${sha}" is not a full commit id`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const git = simpleGit({ baseDir: dir, timeout: { block: params.timeoutMs ?? 300_000 } }).env({
-    ...process.env,
-    GIT_TERMINAL_PROMPT: '0',
-    // Never let a repo's own config run commands on the worker.
-    GIT_CONFIG_NOSYSTEM: '1',
-  });
+  const git = gitClient({ baseDir: dir, timeoutMs: params.timeoutMs });
   await git.init().addRemote('origin', url);
   try {
     await git.fetch(['--depth', '1', '--no-tags', 'origin', sha]);
@@ -50,8 +45,7 @@ function cloneFailed(reason: string): BuildStepError {
 /** Resolves a branch to its current commit with `git ls-remote`, without cloning. */
 export async function resolveBranch(params: { url: string; branch: string }): Promise<string> {
   const { url, branch } = params;
-  const out = await simpleGit()
-    .env({ ...process.env, GIT_TERMINAL_PROMPT: '0' })
+  const out = await gitClient({ timeoutMs: 60_000 })
     .listRemote(['--', url, `refs/heads/${branch}`])
     .catch((error: unknown) => {
       throw new SlipwayError('REPO_UNREACHABLE', `cannot read ${url}: ${gitMessage(error)}`, { url });

@@ -23,8 +23,9 @@ export async function publishFixture(fixture: string, branch = 'main'): Promise<
   const work = await mkdtemp(path.join(os.tmpdir(), 'slipway-fixture-'));
   await cp(path.join(FIXTURES, fixture), work, { recursive: true });
   await simpleGit().raw(['init', '--bare', '-q', '-b', branch, bare]);
-  const git: SimpleGit = simpleGit(work).env({ ...process.env, GIT_AUTHOR_NAME: 'Fixture', GIT_AUTHOR_EMAIL: 'fixture@example.test', GIT_COMMITTER_NAME: 'Fixture', GIT_COMMITTER_EMAIL: 'fixture@example.test' });
+  const git: SimpleGit = simpleGit(work);
   await git.init(['-q', '-b', branch]);
+  await git.addConfig('user.name', 'Fixture').addConfig('user.email', 'fixture@example.test');
   await git.add('.').commit(`${fixture}: initial`);
   await git.addRemote('origin', bare).push('origin', branch);
   const head = async () => (await git.revparse(['HEAD'])).trim();

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets everything up and runs Slipway locally: Redis, the Docker engine, the registry and a
+# git daemon (test/env/start.sh), then Slipway's API and build worker, built from this checkout.
+# Idempotent; `bash scripts/down.sh` stops it all. Logs and pids are in ~/.cache/slipway/state.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source test/env/lib.sh
+source scripts/lib.sh
+
+bash test/env/start.sh
+source "$SLIPWAY_STATE/env.sh"
+ensure_node_modules
+log "compiling TypeScript"
+rm -rf dist && npx tsc -p tsconfig.build.json
+
+# One API token per install, generated on first start and kept (never in the checkout).
+token_file="$SLIPWAY_STATE/api-token"
+[ -f "$token_file" ] || { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$token_file"; chmod 600 "$token_file"; }
+export SLIPWAY_API_TOKEN=$(cat "$token_file")
+export SLIPWAY_PORT=${SLIPWAY_PORT:-8080}
+export SLIPWAY_PUBLIC_URL=${SLIPWAY_PUBLIC_URL:-http://127.0.0.1:$SLIPWAY_PORT}
+export SLIPWAY_WORK_DIR=${SLIPWAY_WORK_DIR:-$SLIPWAY_STATE/builds}
+
+# A restart picks up freshly compiled code.
+stop_pid api
+stop_pid build-worker
+start_bg api node dist/src/main.js
+start_bg build-worker node dist/workers/build-worker.js
+wait_until 30 "Slipway API" curl -fsS "$SLIPWAY_PUBLIC_URL/readyz"
+
+cat <<INFO
+
+Slipway is running.
+  API            $SLIPWAY_PUBLIC_URL   (token in $token_file)
+  registry       $SLIPWAY_REGISTRY (user slipway, password in $SLIPWAY_STATE/registry/password)
+  git daemon     $SLIPWAY_GIT_URL/<repo>.git, repos in $SLIPWAY_GIT_ROOT
+  logs           $SLIPWAY_STATE/{api,build-worker}.log
+  environment    source $SLIPWAY_STATE/env.sh && export SLIPWAY_API_TOKEN=\$(cat $token_file)
+Stop with: bash scripts/down.sh
+INFO

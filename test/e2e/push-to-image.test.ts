@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'bullmq';
+import { createBuildWorker } from '../../src/build/build-worker.js';
+import { createLogger } from '../../src/logger.js';
+import type { Build } from '../../src/store/types.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+import { auth } from '../helpers/config.js';
+import { runAndFetch } from '../helpers/containers.js';
+import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
+import { pushPayload, signedDelivery } from '../helpers/github.js';
+import { registryDigest } from '../helpers/registry.js';
+import { waitFor } from '../helpers/wait.js';
+
+// The whole first pipeline on real services: git daemon → signed GitHub webhook → BullMQ →
+// build worker (clone exact sha, dockerd build, push to the htpasswd registry) → a runnable image.
+let t: TestApi;
+let worker: Worker;
+let baseUrl: string;
+const repos: PublishedRepo[] = [];
+const images: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestApi();
+  worker = createBuildWorker({ services: t.services, logger: createLogger({ name: 'test-worker', level: 'warn' }) });
+  void worker.run();
+  baseUrl = await t.api.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await worker.close();
+  await t.close();
+  for (const repo of repos) await repo.cleanup();
+  for (const image of images) await t.services.docker.getImage(image).remove({ force: true }).catch(() => undefined);
+});
+
+async function newApp(fixture: string, extra: Record<string, unknown> = {}) {
+  const repo = await publishFixture(fixture);
+  repos.push(repo);
+  const name = `${fixture}-${randomUUID().slice(0, 6)}`;
+  const { secret } = await t.createApp({ name, repo: repo.url, branch: repo.branch, ...extra });
+  return { repo, name, secret };
+}
+
+async function push(params: { name: string; secret: string; repo: PublishedRepo; sha?: string }): Promise<string> {
+  const d = signedDelivery({ secret: params.secret, event: 'push', payload: pushPayload({ ref: `refs/heads/${params.repo.branch}`, sha: params.sha ?? params.repo.sha, cloneUrl: params.repo.url }) });
+  const res = await fetch(`${baseUrl}/hooks/github/${params.name}`, { method: 'POST', headers: d.headers, body: d.body });
+  expect(res.status).toBe(202);
+  const { buildId } = (await res.json()) as { buildId: string };
+  expect(buildId).toBeDefined();
+  return buildId;
+}
+
+async function finished(buildId: string): Promise<Build> {
+  let last: Build | undefined;
+  return waitFor({
+    timeoutMs: 600_000,
+    intervalMs: 500,
+    check: async () => {
+      last = await t.services.builds.get(buildId);
+      return ['succeeded', 'failed', 'cancelled'].includes(last.state) ? last : undefined;
+    },
+    message: () => `build ${buildId} still ${last?.state}`,
+  });
+}
+
+async function expectPushed(build: Build): Promise<string> {
+  expect(build.state).toBe('succeeded');
+  const image = build.image!;
+  expect(image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  expect(image.tags).toEqual([`${image.repository}:${build.sha.slice(0, 7)}`, `${image.repository}:build-${build.number}`]);
+  const repository = image.repository.slice(t.config.registry.host.length + 1);
+  for (const tag of image.tags) {
+    expect(await registryDigest({ repository, tag: tag.split(':').pop()! })).toBe(image.digest);
+    images.push(tag);
+  }
+  return `${image.repository}@${image.digest}`;
+}
+
+test('Dockerfile repo: signed push → build → image in the registry → it answers HTTP', async () => {
+  const { repo, name, secret } = await newApp('dockerfile-server', { buildArgs: { GREETING: 'bonjour' } });
+  const buildId = await push({ name, secret, repo });
+
+  // Follow the log live while the build runs: the stream ends when the build does.
+  const sse = fetch(`${baseUrl}/builds/${buildId}/logs`, { headers: { ...auth, accept: 'text/event-stream' } }).then((r) => r.text());
+  const build = await finished(buildId);
+  expect(build.failure).toBeUndefined();
+  expect(build.strategy).toEqual({ name: 'docker', reasons: ['Dockerfile found'] });
+  expect(build.sha).toBe(repo.sha);
+  const reference = await expectPushed(build);
+
+  const events = await sse;
+  expect(events).toContain('Cloning');
+  expect(events).toContain(`"--> Pushed ${build.image!.repository}@${build.image!.digest}"`);
+  expect(events).toMatch(/event: end\ndata: \{"state":"succeeded"\}/);
+  const stored = await (await fetch(`${baseUrl}/builds/${buildId}/logs`, { headers: auth })).text();
+  expect(stored).toContain('Step 1/');
+  expect(stored).not.toContain(t.config.registry.password!);
+
+  const { body, user } = await runAndFetch({ docker: t.services.docker, image: reference });
+  expect(body).toMatchObject({ app: 'dockerfile-server', greeting: 'bonjour' });
+  expect(user).toBe('1001');
+});
+
+test('Node repo without a Dockerfile: detected, multi-stage image, non-root, OCI labels', async () => {
+  const { repo, name, secret } = await newApp('node-server');
+  const build = await finished(await push({ name, secret, repo }));
+  expect(build.failure).toBeUndefined();
+  expect(build.strategy).toEqual({ name: 'nodejs', reasons: ['package.json found'] });
+  const reference = await expectPushed(build);
+
+  const info = await t.services.docker.getImage(reference).inspect();
+  expect(info.Config.Labels).toMatchObject({ 'org.opencontainers.image.source': repo.url, 'org.opencontainers.image.revision': repo.sha });
+  expect(info.Config.ExposedPorts).toHaveProperty(['8080/tcp']);
+  const { body } = await runAndFetch({ docker: t.services.docker, image: reference });
+  expect(body).toMatchObject({ app: 'node-server', user: 1001 });
+  expect(typeof body.uptime).toBe('string');
+});
+
+test('builds the exact commit pushed, not the branch head', async () => {
+  const { repo, name, secret } = await newApp('dockerfile-server');
+  const first = repo.sha;
+  await repo.commit({ 'server.js': 'throw new Error("a later commit that must not be built")\n' });
+  const build = await finished(await push({ name, secret, repo, sha: first }));
+  const { body } = await runAndFetch({ docker: t.services.docker, image: await expectPushed(build) });
+  expect(body.app).toBe('dockerfile-server');
+});
+
+test('a failing Dockerfile → failed at building, log tail kept, nothing pushed', async () => {
+  const { repo, name, secret } = await newApp('failing-dockerfile');
+  const build = await finished(await push({ name, secret, repo }));
+  expect(build.state).toBe('failed');
+  expect(build.failure).toMatchObject({ step: 'building', code: 'BUILD_IMAGE_FAILED' });
+  expect(build.failure!.reason).toMatch(/returned a non-zero code: 3/);
+  expect(build.failure!.logTail.join('\n')).toContain('error: the thing does not compile');
+  expect(build.image).toBeUndefined();
+  expect(await registryDigest({ repository: name, tag: repo.sha.slice(0, 7) })).toBeUndefined();
+});
+
+test('an unknown sha → failed at cloning with the reason', async () => {
+  const { repo, name, secret } = await newApp('dockerfile-server');
+  const missing = '1234567890abcdef1234567890abcdef12345678';
+  const build = await finished(await push({ name, secret, repo, sha: missing }));
+  expect(build.state).toBe('failed');
+  expect(build.failure).toMatchObject({ step: 'cloning', code: 'BUILD_CLONE_FAILED' });
+  expect(build.failure!.reason).toContain(`commit ${missing} does not exist`);
+});
+
+test('a manual build (POST /apps/:app/builds) builds the branch head', async () => {
+  const { repo, name } = await newApp('dockerfile-server');
+  const head = await repo.commit({ 'VERSION': '2\n' });
+  const res = await fetch(`${baseUrl}/apps/${name}/builds`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+  expect(res.status).toBe(202);
+  const queued = (await res.json()) as Build;
+  expect(queued).toMatchObject({ sha: head, state: 'queued', trigger: { kind: 'api' } });
+  await expectPushed(await finished(queued.id));
+});
