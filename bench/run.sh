@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs one benchmark against the local stack (started if needed): bash bench/run.sh <name> [args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source test/env/lib.sh
+source scripts/lib.sh
+name=${1:?usage: bench/run.sh <name> [args]}; shift
+bash test/env/start.sh
+source "$SLIPWAY_STATE/env.sh"
+ensure_node_modules
+exec node --import tsx "bench/$name.ts" "$@"
