@@ -4,7 +4,7 @@
 # Idempotent: a running service is left alone; a stale pid file is replaced.
 source "$(dirname "$0")/lib.sh"
 
-ensure_packages redis-server docker.io docker-registry apache2-utils debootstrap git ca-certificates
+ensure_packages redis-server docker.io docker-registry apache2-utils debootstrap git ca-certificates openssl curl util-linux
 # The machine may ship a newer docker CLI in /usr/local/bin; the engine is Debian's dockerd.
 command -v dockerd >/dev/null || die "dockerd not found after installing docker.io"
 
@@ -74,6 +74,9 @@ export SLIPWAY_GIT_URL='git://127.0.0.1:$SLIPWAY_GIT_PORT'
 # The local git daemon is on loopback, over git://: allowed here, refused by default.
 export SLIPWAY_ALLOWED_REPO_SCHEMES='https,ssh,git'
 export SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS='true'
+# The local control plane (test/env/k8s): Slipway reaches it only through this kubeconfig.
+export KUBECONFIG='$SLIPWAY_STATE/k8s/kubeconfig'
+export SLIPWAY_K8S_BIN='$k8s_bin'
 ENV
 }
 
@@ -81,6 +84,9 @@ start_redis
 start_dockerd
 start_registry
 start_git_daemon
+# The Kubernetes binaries are built from Go modules once per version (minutes), then cached.
+k8s_bin=$(bash "$ENV_DIR/k8s/build.sh" | tail -n1)
+SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" bash "$ENV_DIR/k8s/start.sh" >/dev/null
 write_env
 DOCKER_HOST="unix://$SLIPWAY_STATE/docker/docker.sock" bash "$ENV_DIR/images.sh"
 log "stack ready; variables in $SLIPWAY_STATE/env.sh"

@@ -41,11 +41,15 @@ export CGO_ENABLED=0   # static, no C toolchain needed; matches upstream release
 mkdir -p "$GOCACHE" "$GOMODCACHE"
 
 # Versions come from go.mod so there is exactly one place to bump them.
-# Handles both `require x v1` and lines inside a `require ( ... )` block.
-modver() { sed -E 's/^require[[:space:]]+//' "$2" | awk -v m="$1" '$1==m && $2 ~ /^v/ {print $2; exit}'; }
+# Handles both `require x v1` and lines inside a `require ( ... )` block. One awk
+# that reads the whole file: a reader that quits early would SIGPIPE the writer,
+# which pipefail + set -e turn into a silent, intermittent exit.
+modver() { awk -v m="$1" '{ sub(/^require[ \t]+/, "") } $1 == m && $2 ~ /^v/ && v == "" { v = $2 } END { print v }' "$2"; }
 K8S_VERSION="$(modver k8s.io/kubernetes "$HERE/go.mod")"
 KWOK_VERSION="$(modver sigs.k8s.io/kwok "$HERE/kwok/go.mod")"
-[ -n "$K8S_VERSION" ] && [ -n "$KWOK_VERSION" ] || { echo "build.sh: cannot read versions from go.mod" >&2; exit 1; }
+if [ -z "$K8S_VERSION" ] || [ -z "$KWOK_VERSION" ]; then
+  echo "build.sh: cannot read versions from go.mod" >&2; exit 1
+fi
 
 BIN="$CACHE/k8s/bin/$K8S_VERSION"
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Stops the test control plane started by start.sh, by the pids it recorded
+# (never by process name: other clusters or the developer's own may be running).
+# Idempotent: missing or stale pid files are fine.
+#
+#   stop.sh           stop; keep certs and etcd data in the state dir
+#   stop.sh --purge   stop and delete the state dir (next start is a fresh cluster)
+set -euo pipefail
+
+STATE="${SLIPWAY_K8S_STATE:-$HOME/.cache/slipway/state/k8s}"
+log() { echo "stop.sh: $*" >&2; }
+
+# Reverse start order: clients of the apiserver first, etcd last, so nothing
+# logs a storm of connection errors while shutting down.
+for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  f="$STATE/run/$name.pid"
+  [ -f "$f" ] || continue
+  pid="$(cat "$f")"
+  # Only signal the pid if it still runs the binary we started (argv[0] ends in
+  # /$name): a stale pid file may point at an unrelated, reused pid.
+  argv0=""
+  { IFS= read -r -d '' argv0 <"/proc/$pid/cmdline"; } 2>/dev/null || true
+  if [ -n "$pid" ] && [ "${argv0##*/}" = "$name" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    # Graceful first (etcd flushes, apiserver drains); SIGKILL after 15s.
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name ($pid) did not exit on TERM; killing"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    log "stopped $name ($pid)"
+  fi
+  rm -f "$f"
+done
+rm -f "$STATE/run/stages.hash"
+
+if [ "${1:-}" = "--purge" ]; then
+  # Only delete a directory start.sh created (it leaves a marker file), so a
+  # mistyped SLIPWAY_K8S_STATE cannot turn this into rm -rf of something else.
+  if [ -f "$STATE/.slipway-k8s-state" ]; then
+    rm -rf "$STATE"; log "removed $STATE"
+  elif [ -e "$STATE" ]; then
+    log "not purging '$STATE': no .slipway-k8s-state marker, not a start.sh state dir"
+  fi
+fi
