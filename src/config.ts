@@ -21,6 +21,9 @@ export interface Config {
   builderImages: BuilderImages;
   workDir: string;
   buildConcurrency: number;
+  deployConcurrency: number;
+  /** Kubeconfig file; unset means KUBECONFIG, ~/.kube/config or the in-cluster service account. */
+  kubeconfig?: string;
   webhookBodyLimit: number;
   allowedRepoSchemes: RepoScheme[];
   /** Loopback and private-range repo hosts are refused unless this is set (SSRF guard). */
@@ -115,6 +118,8 @@ export function loadConfig(env: Env = process.env): Config {
     builderImages: oneOf(env, 'SLIPWAY_BUILDER_IMAGES', ['public', 'local'] as const, 'public'),
     workDir: path.resolve(text(env, 'SLIPWAY_WORK_DIR', path.join(os.tmpdir(), 'slipway-builds'))),
     buildConcurrency: integer(env, 'SLIPWAY_BUILD_CONCURRENCY', 2, [1, 64]),
+    deployConcurrency: integer(env, 'SLIPWAY_DEPLOY_CONCURRENCY', 4, [1, 64]),
+    kubeconfig: env.SLIPWAY_KUBECONFIG?.trim() || undefined,
     webhookBodyLimit: integer(env, 'SLIPWAY_WEBHOOK_BODY_LIMIT', 5 * 1024 * 1024, [1024, 100 * 1024 * 1024]),
     allowedRepoSchemes: schemes as RepoScheme[],
     allowPrivateRepoHosts: boolean(env, 'SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS', false),

@@ -3,10 +3,12 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createDocker } from './build/docker-client.js';
 import { createBuildQueue, type BuildQueue } from './queue/build-queue.js';
+import { createDeployQueue, type DeployQueue } from './queue/deploy-queue.js';
 import { AppStore } from './store/app-store.js';
 import { BuildLog } from './store/build-log.js';
 import { BuildStore } from './store/build-store.js';
 import { keys, type Keys } from './store/keys.js';
+import { ReleaseStore } from './store/release-store.js';
 import { createRedis } from './store/redis.js';
 
 /** The connections and stores every Slipway process opens from its config. */
@@ -17,7 +19,9 @@ export interface Services {
   apps: AppStore;
   builds: BuildStore;
   logs: BuildLog;
+  releases: ReleaseStore;
   buildQueue: BuildQueue;
+  deployQueue: DeployQueue;
   docker: Docker;
   close(): Promise<void>;
 }
@@ -26,6 +30,7 @@ export function openServices(config: Config): Services {
   const redis = createRedis(config.redisUrl);
   const k = keys(config.prefix);
   const buildQueue = createBuildQueue({ connection: redis, prefix: config.prefix });
+  const deployQueue = createDeployQueue({ connection: redis, prefix: config.prefix });
   let closed = false;
   return {
     config,
@@ -34,12 +39,15 @@ export function openServices(config: Config): Services {
     apps: new AppStore(redis, k),
     builds: new BuildStore(redis, k),
     logs: new BuildLog(redis, k),
+    releases: new ReleaseStore(redis, k),
     buildQueue,
+    deployQueue,
     docker: createDocker(config.dockerHost),
     async close() {
       if (closed) return;
       closed = true;
       await buildQueue.close();
+      await deployQueue.close();
       redis.disconnect();
     },
   };

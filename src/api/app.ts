@@ -6,6 +6,7 @@ import appRoutes from './routes/apps.js';
 import buildRoutes from './routes/builds.js';
 import healthRoutes from './routes/health.js';
 import hookRoutes from './routes/hooks.js';
+import releaseRoutes from './routes/releases.js';
 import { sharedSchemas } from './schemas.js';
 
 /**
@@ -28,6 +29,7 @@ export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}
     rest.addHook('onRequest', requireBearer(deps.config.apiToken));
     await rest.register(appRoutes, deps);
     await rest.register(buildRoutes, deps);
+    await rest.register(releaseRoutes, deps);
   });
   return app;
 }

@@ -23,6 +23,7 @@ export const appSchema = {
     dockerfile: { type: 'string' },
     buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
     port: { type: 'integer' },
+    deploy: { type: 'object', additionalProperties: true },
     createdAt: { type: 'string' },
   },
 } as const;
@@ -64,4 +65,25 @@ export const hookReplySchema = {
   },
 } as const;
 
-export const sharedSchemas = [errorSchema, appSchema, buildSchema, hookReplySchema];
+export const releaseSchema = {
+  $id: 'Release',
+  type: 'object',
+  properties: {
+    app: { type: 'string' },
+    number: { type: 'integer' },
+    image: { type: 'string' },
+    config: { type: 'object', additionalProperties: true },
+    port: { type: 'integer' },
+    configHash: { type: 'string' },
+    manifests: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    status: { type: 'string' },
+    trigger: { type: 'object', additionalProperties: true },
+    failure: { type: 'object', additionalProperties: true },
+    rolledBackTo: { type: 'object', additionalProperties: true },
+    createdAt: { type: 'string' },
+    startedAt: { type: 'string' },
+    finishedAt: { type: 'string' },
+  },
+} as const;
+
+export const sharedSchemas = [errorSchema, appSchema, buildSchema, hookReplySchema, releaseSchema];

@@ -28,6 +28,13 @@ export class AppStore {
     return app;
   }
 
+  /** Replaces an existing app's record (its name and secret stay). */
+  async replace(app: App): Promise<App> {
+    await this.get(app.name);
+    await this.redis.set(this.keys.app(app.name), JSON.stringify(app));
+    return app;
+  }
+
   async list(): Promise<App[]> {
     const names = await this.redis.zrange(this.keys.apps, '0', '-1');
     if (names.length === 0) return [];

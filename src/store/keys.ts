@@ -8,6 +8,11 @@ export interface Keys {
   build(id: string): string;
   buildLog(id: string): string;
   delivery(provider: string, id: string): string;
+  releaseSeq(app: string): string;
+  appReleases(app: string): string;
+  release(app: string, number: number): string;
+  currentRelease(app: string): string;
+  deployLock(app: string): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -20,5 +25,10 @@ export function keys(prefix: string): Keys {
     build: (id) => `${prefix}:build:${id}`,
     buildLog: (id) => `${prefix}:build:${id}:log`,
     delivery: (provider, id) => `${prefix}:delivery:${provider}:${id}`,
+    releaseSeq: (app) => `${prefix}:app:${app}:release-seq`,
+    appReleases: (app) => `${prefix}:app:${app}:releases`,
+    release: (app, number) => `${prefix}:app:${app}:release:${number}`,
+    currentRelease: (app) => `${prefix}:app:${app}:current-release`,
+    deployLock: (app) => `${prefix}:app:${app}:deploy-lock`,
   };
 }

@@ -10,7 +10,57 @@ export interface App {
   dockerfile?: string;
   buildArgs: Record<string, string>;
   port: number;
+  deploy: DeployConfig;
   createdAt: string;
+}
+
+/** How an app runs on Kubernetes. Every release keeps a copy, so a rollback restores it too. */
+export interface DeployConfig {
+  namespace: string;
+  kind: 'Deployment' | 'StatefulSet';
+  replicas: number;
+  /** A successful build deploys itself. */
+  autoDeploy: boolean;
+  env: Record<string, string>;
+  /** Ingress host; no Ingress without one. */
+  host?: string;
+  /** HTTP GET path of the readiness probe; without one the probe is a TCP connect to the port. */
+  readinessPath?: string;
+  /** Not ready this long after the apply → the rollout failed (long before Kubernetes' 600 s). */
+  readinessDeadlineSeconds: number;
+  /** A container restarting this often during a rollout → the rollout failed. */
+  maxRestarts: number;
+  podAnnotations: Record<string, string>;
+  resources?: { cpu?: string; memory?: string };
+}
+
+export type ReleaseStatus = 'pending' | 'deploying' | 'current' | 'superseded' | 'failed' | 'rolled-back';
+
+export interface ReleaseTrigger {
+  kind: 'webhook' | 'api' | 'cli' | 'rollback' | 'config';
+  buildId?: string;
+  /** For a rollback: the release whose spec this one restores. */
+  rollbackOf?: number;
+}
+
+/** A numbered, immutable deployable: image digest + config + the exact manifests applied. */
+export interface Release {
+  app: string;
+  number: number;
+  image: string;
+  config: DeployConfig;
+  port: number;
+  configHash: string;
+  manifests: Array<Record<string, unknown>>;
+  status: ReleaseStatus;
+  trigger: ReleaseTrigger;
+  /** Why it failed (a stable reason such as CrashLoopBackOff) and what Kubernetes said. */
+  failure?: { reason: string; message: string; pods: Array<{ pod: string; container?: string; reason: string; message?: string; restartCount?: number }> };
+  /** A failed release: which release was re-applied, and whether that came back ready. */
+  rolledBackTo?: { number: number; ready: boolean; message: string };
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 export type BuildState = 'queued' | 'cloning' | 'building' | 'pushing' | 'succeeded' | 'failed' | 'cancelled';

@@ -1,7 +1,8 @@
+import { defaultDeployConfig } from '../../src/deploy/deploy-config.js';
 import type { App } from '../../src/store/types.js';
 import { decidePush, type PushEvent } from '../../src/webhooks/push-event.js';
 
-const app: App = { name: 'shop', repo: 'https://example.com/shop.git', branch: 'main', contextDir: '.', buildArgs: {}, port: 8080, createdAt: '' };
+const app: App = { name: 'shop', repo: 'https://example.com/shop.git', branch: 'main', contextDir: '.', buildArgs: {}, port: 8080, deploy: defaultDeployConfig('shop'), createdAt: '' };
 const sha = 'b'.repeat(40);
 const push = (patch: Partial<PushEvent>): PushEvent => ({ provider: 'github', deliveryId: 'd', kind: 'push', eventName: 'push', ref: 'refs/heads/main', sha, deleted: false, ...patch });
 

@@ -5,7 +5,8 @@ import { ValidationError } from '../../errors.js';
 import { resolveBranch } from '../../git/clone.js';
 import { validateRepoUrl } from '../../git/repo-url.js';
 import { enqueueBuild } from '../../queue/build-queue.js';
-import type { App } from '../../store/types.js';
+import { defaultDeployConfig, deployConfigSchema, mergeDeployConfig } from '../../deploy/deploy-config.js';
+import type { App, DeployConfig } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
 
 interface CreateAppBody {
@@ -16,6 +17,7 @@ interface CreateAppBody {
   dockerfile?: string;
   buildArgs?: Record<string, string>;
   port?: number;
+  deploy?: Partial<DeployConfig>;
 }
 
 // An app name becomes a Kubernetes object name and an image repository: a DNS-1123 label.
@@ -35,6 +37,7 @@ const createAppSchema = {
       dockerfile: { type: 'string', maxLength: 1024 },
       buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
       port: { type: 'integer', minimum: 1, maximum: 65535 },
+      deploy: deployConfigSchema,
     },
   },
   response: {
@@ -73,6 +76,7 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
       ...(body.dockerfile ? { dockerfile: insideRepo('dockerfile', body.dockerfile, 'Dockerfile') } : {}),
       buildArgs: body.buildArgs ?? {},
       port: body.port ?? 8080,
+      deploy: mergeDeployConfig(defaultDeployConfig(body.name), body.deploy ?? {}),
       createdAt: new Date().toISOString(),
     };
     // Shown once, here; afterwards only Slipway knows it (to check signatures).

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import type { DeployConfig } from '../store/types.js';
+import { appLabels, CONFIG_HASH_ANNOTATION, LABELS } from './labels.js';
+
+export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
+
+export interface RenderInput {
+  app: string;
+  release: number;
+  /** Always by digest (`repo@sha256:...`): a tag can move, a release must not. */
+  image: string;
+  port: number;
+  config: DeployConfig;
+}
+
+/** A short, stable hash of everything but the image that shapes the running pods. */
+export function configHash(params: { port: number; config: DeployConfig }): string {
+  const { config } = params;
+  const canonical = JSON.stringify({
+    port: params.port,
+    kind: config.kind,
+    replicas: config.replicas,
+    env: Object.entries(config.env).sort(),
+    host: config.host ?? null,
+    readinessPath: config.readinessPath ?? null,
+    podAnnotations: Object.entries(config.podAnnotations).sort(),
+    resources: config.resources ?? null,
+  });
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+/**
+ * Renders a release: Service, the workload (Deployment, or StatefulSet with its headless
+ * Service) and an Ingress when the app has a host. Pure: the same input gives the same
+ * objects, so a rollback can re-apply a release's stored manifests verbatim.
+ */
+export function renderManifests(input: RenderInput): Manifest[] {
+  const { app, release, config } = input;
+  const labels = { ...appLabels(app), [LABELS.release]: String(release) };
+  const metadata = (name: string) => ({ name, namespace: config.namespace, labels });
+  const service: Manifest = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(app),
+    spec: { selector: appLabels(app), ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+  };
+  const template = podTemplate({ ...input, labels });
+  const workload: Manifest =
+    config.kind === 'StatefulSet'
+      ? {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: metadata(app),
+          spec: {
+            replicas: config.replicas,
+            serviceName: `${app}-pods`,
+            selector: { matchLabels: appLabels(app) },
+            updateStrategy: { type: 'RollingUpdate' },
+            template,
+          },
+        }
+      : {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: metadata(app),
+          spec: {
+            replicas: config.replicas,
+            selector: { matchLabels: appLabels(app) },
+            // Old pods keep serving until new ones are ready.
+            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+            revisionHistoryLimit: 10,
+            template,
+          },
+        };
+  const manifests = [service];
+  if (config.kind === 'StatefulSet') {
+    manifests.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: metadata(`${app}-pods`),
+      spec: { clusterIP: 'None', selector: appLabels(app), ports: [{ name: 'http', port: input.port, targetPort: 'http' }] },
+    });
+  }
+  manifests.push(workload);
+  if (config.host) manifests.push(ingress({ app, host: config.host, metadata: metadata(app) }));
+  return manifests;
+}
+
+function podTemplate(input: RenderInput & { labels: Record<string, string> }): Record<string, unknown> {
+  const { app, image, port, config, labels } = input;
+  const env = [{ name: 'PORT', value: String(port) }, ...Object.entries(config.env).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }))];
+  const readinessProbe = config.readinessPath
+    ? { httpGet: { path: config.readinessPath, port: 'http' }, periodSeconds: 5, failureThreshold: 3 }
+    : { tcpSocket: { port: 'http' }, periodSeconds: 5, failureThreshold: 3 };
+  const resources = config.resources ? { requests: { ...config.resources } } : undefined;
+  return {
+    metadata: { labels, annotations: { ...config.podAnnotations, [CONFIG_HASH_ANNOTATION]: configHash({ port, config }) } },
+    spec: {
+      containers: [
+        {
+          name: app,
+          image,
+          ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+          env,
+          readinessProbe,
+          ...(resources ? { resources } : {}),
+        },
+      ],
+    },
+  };
+}
+
+function ingress(params: { app: string; host: string; metadata: Manifest['metadata'] }): Manifest {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: params.metadata,
+    spec: {
+      rules: [{ host: params.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: params.app, port: { name: 'http' } } } }] } }],
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { Redis } from 'ioredis';
+import { NotFoundError } from '../errors.js';
+import type { Keys } from './keys.js';
+import type { Release, ReleaseStatus } from './types.js';
+
+/** Releases per app: monotonic numbers, full records, and a pointer to the current one. */
+export class ReleaseStore {
+  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+
+  async nextNumber(app: string): Promise<number> {
+    return this.redis.incr(this.keys.releaseSeq(app));
+  }
+
+  async save(release: Release): Promise<Release> {
+    await this.redis
+      .multi()
+      .set(this.keys.release(release.app, release.number), JSON.stringify(release))
+      .zadd(this.keys.appReleases(release.app), String(release.number), String(release.number))
+      .exec();
+    return release;
+  }
+
+  async find(app: string, number: number): Promise<Release | undefined> {
+    const raw = await this.redis.get(this.keys.release(app, number));
+    return raw ? (JSON.parse(raw) as Release) : undefined;
+  }
+
+  async get(app: string, number: number): Promise<Release> {
+    const release = await this.find(app, number);
+    if (!release) throw new NotFoundError('RELEASE_NOT_FOUND', `release ${number} of app "${app}" does not exist`, { app, number });
+    return release;
+  }
+
+  async update(app: string, number: number, patch: Partial<Release>): Promise<Release> {
+    return this.save({ ...(await this.get(app, number)), ...patch });
+  }
+
+  async setStatus(app: string, number: number, status: ReleaseStatus): Promise<Release> {
+    return this.update(app, number, { status });
+  }
+
+  /** Newest first. */
+  async list(app: string, limit = 100): Promise<Release[]> {
+    const numbers = await this.redis.zrevrange(this.keys.appReleases(app), '0', String(limit - 1));
+    if (numbers.length === 0) return [];
+    const raws = await this.redis.mget(numbers.map((n) => this.keys.release(app, Number(n))));
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as Release);
+  }
+
+  async current(app: string): Promise<Release | undefined> {
+    const number = await this.redis.get(this.keys.currentRelease(app));
+    return number ? this.find(app, Number(number)) : undefined;
+  }
+
+  async setCurrent(app: string, number: number): Promise<void> {
+    await this.redis.set(this.keys.currentRelease(app), String(number));
+  }
+}

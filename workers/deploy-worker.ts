@@ -1,0 +1,29 @@
+// The deploy worker process: rolls out releases from the queue until SIGTERM/SIGINT, then
+// lets the rollouts it holds settle (BullMQ's close waits for them) and exits.
+import { loadConfig } from '../src/config.js';
+import { createDeployWorker } from '../src/deploy/deploy-worker.js';
+import { loadKubeConfig } from '../src/deploy/kube.js';
+import { createLogger } from '../src/logger.js';
+import { runProcess } from '../src/process-entry.js';
+import { openServices } from '../src/services.js';
+
+runProcess({
+  name: 'deploy worker',
+  main: async () => {
+    const config = loadConfig();
+    const logger = createLogger({ name: 'deploy-worker', level: config.logLevel });
+    const services = openServices(config);
+    const kc = loadKubeConfig(config.kubeconfig);
+    const worker = createDeployWorker({ services, kc, logger });
+    worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'deploy job failed'));
+    void worker.run();
+    logger.info({ concurrency: config.deployConcurrency, cluster: kc.getCurrentCluster()?.server }, 'deploy worker started');
+    return {
+      stop: async () => {
+        logger.info('closing deploy worker');
+        await worker.close();
+        await services.close();
+      },
+    };
+  },
+});
