@@ -1,6 +1,6 @@
-import { PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { SlipwayError } from '../errors.js';
-import { appLabels, FIELD_MANAGER } from './labels.js';
+import { appLabels, FIELD_MANAGER, releaseSelector } from './labels.js';
 import { objectApi } from './kube.js';
 import type { Manifest } from './render.js';
 
@@ -26,6 +26,11 @@ export async function applyManifests(kc: KubeConfig, manifests: Manifest[]): Pro
 /** Creates the app's namespace if it is absent (and labels it as Slipway's). */
 export async function ensureNamespace(params: { kc: KubeConfig; namespace: string; app: string }): Promise<void> {
   await applyManifests(params.kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: params.namespace, labels: appLabels(params.app) } }]);
+}
+
+/** Deletes the pods of one release of an app (selected by label). */
+export async function deleteReleasePods(params: { kc: KubeConfig; namespace: string; app: string; release: number }): Promise<void> {
+  await params.kc.makeApiClient(CoreV1Api).deleteCollectionNamespacedPod({ namespace: params.namespace, labelSelector: releaseSelector(params.app, params.release) });
 }
 
 /** The API server's own message from a client-node error, or the error's. */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SlipwayError } from '../errors.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import type { Release } from '../store/types.js';
-import { applyManifests, ensureNamespace, kubeMessage } from './apply.js';
+import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './apply.js';
 import type { Manifest } from './render.js';
 import { watchRollout } from './rollout.js';
 import type { WorkloadStatus } from './workload-status.js';
@@ -56,7 +56,7 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
     });
   }
   const restoreStartedAt = new Date();
-  const restored = await rollOut(deps, previous, restoreStartedAt);
+  const restored = await rollOut(deps, previous, restoreStartedAt, release);
   const ready = restored.state === 'ready';
   logger.info({ app: release.app, release: release.number, rolledBackTo: previous.number, ready }, 'rolled back');
   return releases.update(release.app, release.number, {
@@ -71,7 +71,7 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
 type Outcome = Omit<WorkloadStatus, 'reason'> & { reason?: string };
 
 /** Applies a release's stored manifests and watches them; an apply or watch error is a failed rollout. */
-async function rollOut(deps: DeployDeps, release: Release, startedAt: Date): Promise<Outcome> {
+async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, replacing?: Release): Promise<Outcome> {
   const { config } = release;
   const failed = (reason: string, error: unknown): Outcome => ({
     state: 'failed',
@@ -82,6 +82,12 @@ async function rollOut(deps: DeployDeps, release: Release, startedAt: Date): Pro
   try {
     await ensureNamespace({ kc: deps.kc, namespace: config.namespace, app: release.app });
     await applyManifests(deps.kc, release.manifests as Manifest[]);
+    // A StatefulSet does not replace a pod that never became ready after its template is
+    // reverted: "you must also delete any Pods that StatefulSet had already attempted to run
+    // with the bad configuration" (Kubernetes docs, StatefulSet "Forced rollback").
+    if (replacing && config.kind === 'StatefulSet') {
+      await deleteReleasePods({ kc: deps.kc, namespace: config.namespace, app: release.app, release: replacing.number });
+    }
   } catch (error) {
     return failed('ApplyFailed', error);
   }

@@ -30,18 +30,25 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
     deps.releases.get(request.params.app, request.params.number),
   );
 
-  /** Deploys an image by digest, a succeeded build, or (neither) the current image again with the app's config. */
-  app.post<{ Params: { app: string }; Body: { image?: string; buildId?: string } | undefined }>(
+  /**
+   * Deploys an image by digest, a succeeded build, or (neither) the current image again; a
+   * `deploy` change is saved on the app and goes out in the same release.
+   */
+  app.post<{ Params: { app: string }; Body: { image?: string; buildId?: string; deploy?: Partial<DeployConfig> } | undefined }>(
     '/apps/:app/releases',
     {
       schema: {
         params: appParams,
-        body: { type: ['object', 'null'], additionalProperties: false, properties: { image: { type: 'string', maxLength: 512 }, buildId: { type: 'string', maxLength: 80 } } },
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { image: { type: 'string', maxLength: 512 }, buildId: { type: 'string', maxLength: 80 }, deploy: deployConfigSchema },
+        },
         response: { 202: { $ref: 'Release#' } },
       },
     },
     async (request, reply) => {
-      const target = await deps.apps.get(request.params.app);
+      let target = await deps.apps.get(request.params.app);
       let image = request.body?.image;
       if (request.body?.buildId) {
         const build = await deps.builds.get(request.body.buildId);
@@ -50,6 +57,7 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
         }
         image = `${build.image.repository}@${build.image.digest}`;
       }
+      if (request.body?.deploy) target = await deps.apps.replace({ ...target, deploy: mergeDeployConfig(target.deploy, request.body.deploy) });
       const release = await createRelease({ releases: deps.releases, app: target, image, trigger: { kind: 'api', buildId: request.body?.buildId } });
       return reply.code(202).send(await start(release));
     },
@@ -96,6 +104,8 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
         : history.find((r) => r.number !== current?.number && ['superseded', 'rolled-back'].includes(r.status) && r.number < (current?.number ?? Infinity));
       if (!wanted) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${target.name}" has no earlier good release to roll back to`, { app: target.name });
       if (wanted.number === current?.number) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `release ${wanted.number} is already current`, { release: wanted.number });
+      // As on Heroku, a rollback restores the config too: the app's config becomes the target's.
+      await deps.apps.replace({ ...target, deploy: wanted.config });
       const release = await createRelease({
         releases: deps.releases,
         app: target,

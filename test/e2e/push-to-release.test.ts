@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'bullmq';
+import { createBuildWorker } from '../../src/build/build-worker.js';
+import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
+import { createLogger } from '../../src/logger.js';
+import type { Build, Release } from '../../src/store/types.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+import { deleteNamespace, liveTemplate, testKubeConfig } from '../helpers/cluster.js';
+import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
+import { pushPayload, signedDelivery } from '../helpers/github.js';
+import { waitFor } from '../helpers/wait.js';
+
+// The whole chain on real services: signed push webhook → build worker (git daemon, dockerd,
+// registry) → release → deploy worker (control plane + kwok) → ready and current.
+const kc = testKubeConfig();
+let t: TestApi;
+let workers: Worker[];
+let repo: PublishedRepo;
+const name = `chain-${randomUUID().slice(0, 6)}`;
+
+beforeAll(async () => {
+  t = await startTestApi();
+  const logger = createLogger({ name: 'test-workers', level: 'warn' });
+  workers = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
+  for (const w of workers) void w.run();
+  repo = await publishFixture('dockerfile-server');
+});
+
+afterAll(async () => {
+  for (const w of workers) await w.close();
+  await t.close();
+  await repo.cleanup();
+  await deleteNamespace(kc, name);
+});
+
+test('push webhook → build → image → release → ready', async () => {
+  const { secret } = await t.createApp({ name, repo: repo.url, branch: repo.branch, deploy: { replicas: 2 } });
+  const d = signedDelivery({ secret, event: 'push', payload: pushPayload({ ref: 'refs/heads/main', sha: repo.sha, cloneUrl: repo.url }) });
+  const res = await t.api.inject({ method: 'POST', url: `/hooks/github/${name}`, headers: d.headers, payload: d.body });
+  expect(res.statusCode).toBe(202);
+
+  let release: Release | undefined;
+  release = await waitFor({
+    timeoutMs: 300_000,
+    intervalMs: 500,
+    check: async () => {
+      release = await t.services.releases.find(name, 1);
+      return release && ['current', 'failed'].includes(release.status) ? release : undefined;
+    },
+    message: () => `release 1 of ${name} is ${release?.status ?? 'not created'}`,
+  });
+  const build: Build = await t.services.builds.get(res.json().buildId);
+  expect(build.state).toBe('succeeded');
+  expect(release.status).toBe('current');
+  expect(release.trigger).toEqual({ kind: 'webhook', buildId: build.id });
+  expect(release.image).toBe(`${build.image!.repository}@${build.image!.digest}`);
+  const live = await liveTemplate({ kc, namespace: name, name });
+  expect(live.spec!.containers[0]!.image).toBe(release.image);
+});
