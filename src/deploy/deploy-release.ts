@@ -46,7 +46,7 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
     return releases.update(release.app, release.number, { status: 'current', finishedAt });
   }
 
-  const failure = { reason: status.reason ?? 'Failed', message: status.message, pods: status.pods };
+  const failure = { reason: status.reason ?? 'Failed', message: status.message, pods: status.pods, detectedAt: finishedAt };
   logger.warn({ app: release.app, release: release.number, failure }, 'rollout failed');
   if (!previous) {
     return releases.update(release.app, release.number, {
@@ -62,7 +62,7 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   return releases.update(release.app, release.number, {
     status: 'failed',
     failure,
-    rolledBackTo: { number: previous.number, ready, message: ready ? `release ${previous.number} is serving again` : restored.message },
+    rolledBackTo: { number: previous.number, ready, message: ready ? `release ${previous.number} is serving again` : restored.message, settledAt: new Date().toISOString() },
     finishedAt: new Date().toISOString(),
   });
 }

@@ -55,9 +55,15 @@ export interface Release {
   status: ReleaseStatus;
   trigger: ReleaseTrigger;
   /** Why it failed (a stable reason such as CrashLoopBackOff) and what Kubernetes said. */
-  failure?: { reason: string; message: string; pods: Array<{ pod: string; container?: string; reason: string; message?: string; restartCount?: number }> };
-  /** A failed release: which release was re-applied, and whether that came back ready. */
-  rolledBackTo?: { number: number; ready: boolean; message: string };
+  failure?: {
+    reason: string;
+    message: string;
+    pods: Array<{ pod: string; container?: string; reason: string; message?: string; restartCount?: number }>;
+    /** When the rollout was judged failed (the rollback decision). */
+    detectedAt: string;
+  };
+  /** A failed release: which release was re-applied, whether and when it was ready again. */
+  rolledBackTo?: { number: number; ready: boolean; message: string; settledAt: string };
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;

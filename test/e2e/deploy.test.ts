@@ -104,7 +104,8 @@ describe('Deployment rollouts', () => {
       expect(bad.status).toBe('failed');
       expect(reasons).toContain(bad.failure!.reason);
       expect(bad.failure!.pods.length).toBeGreaterThan(0);
-      expect(bad.rolledBackTo).toEqual({ number: good.number, ready: true, message: `release ${good.number} is serving again` });
+      expect(bad.rolledBackTo).toMatchObject({ number: good.number, ready: true, message: `release ${good.number} is serving again` });
+      expect(Date.parse(bad.rolledBackTo!.settledAt)).toBeGreaterThanOrEqual(Date.parse(bad.failure!.detectedAt));
       // The live pod template is the good release's again: image, env, probe, labels, annotations.
       const live = await liveTemplate({ kc, namespace: app, name: app });
       expect(templateEssentials(live)).toEqual(templateEssentials(releaseTemplate(good)));
