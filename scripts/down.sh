@@ -3,6 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source test/env/lib.sh
-stop_pid build-worker
-stop_pid api
+for process in deploy-worker build-worker api; do stop_pid "$process"; done
 bash test/env/stop.sh

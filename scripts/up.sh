@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up and runs Slipway locally: Redis, the Docker engine, the registry and a
-# git daemon (test/env/start.sh), then Slipway's API and build worker, built from this checkout.
+# Sets everything up and runs Slipway locally: Redis, the Docker engine, the registry, a git
+# daemon and a local Kubernetes control plane with kwok nodes (test/env/start.sh), then
+# Slipway's API, build worker and deploy worker, built from this checkout.
 # Idempotent; `bash scripts/down.sh` stops it all. Logs and pids are in ~/.cache/slipway/state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +23,10 @@ export SLIPWAY_PUBLIC_URL=${SLIPWAY_PUBLIC_URL:-http://127.0.0.1:$SLIPWAY_PORT}
 export SLIPWAY_WORK_DIR=${SLIPWAY_WORK_DIR:-$SLIPWAY_STATE/builds}
 
 # A restart picks up freshly compiled code.
-stop_pid api
-stop_pid build-worker
+for process in api build-worker deploy-worker; do stop_pid "$process"; done
 start_bg api node dist/src/main.js
 start_bg build-worker node dist/workers/build-worker.js
+start_bg deploy-worker node dist/workers/deploy-worker.js
 wait_until 30 "Slipway API" curl -fsS "$SLIPWAY_PUBLIC_URL/readyz"
 
 cat <<INFO
@@ -34,7 +35,8 @@ Slipway is running.
   API            $SLIPWAY_PUBLIC_URL   (token in $token_file)
   registry       $SLIPWAY_REGISTRY (user slipway, password in $SLIPWAY_STATE/registry/password)
   git daemon     $SLIPWAY_GIT_URL/<repo>.git, repos in $SLIPWAY_GIT_ROOT
-  logs           $SLIPWAY_STATE/{api,build-worker}.log
+  kubernetes     KUBECONFIG=$KUBECONFIG   (kubectl: $SLIPWAY_K8S_BIN/kubectl)
+  logs           $SLIPWAY_STATE/{api,build-worker,deploy-worker}.log
   environment    source $SLIPWAY_STATE/env.sh && export SLIPWAY_API_TOKEN=\$(cat $token_file)
 Stop with: bash scripts/down.sh
 INFO
