@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { bullPrefix } from '../queue/create-queue.js';
 import { QUEUES, type BuildJob } from '../queue/names.js';
 import type { Services } from '../services.js';
 import { createRelease } from '../deploy/create-release.js';
@@ -31,7 +32,7 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
     },
     {
       connection,
-      prefix: `${services.config.prefix}:bull`,
+      prefix: bullPrefix(services.config.prefix),
       concurrency: services.config.buildConcurrency,
       autorun: false,
     },

@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { bullPrefix } from '../queue/create-queue.js';
 import { QUEUES, type DeployJob } from '../queue/names.js';
 import type { Services } from '../services.js';
 import { createRedis } from '../store/redis.js';
@@ -37,7 +38,7 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
         if ((await redis.get(lock)) === owner) await redis.del(lock);
       }
     },
-    { connection, prefix: `${services.config.prefix}:bull`, concurrency: services.config.deployConcurrency, autorun: false },
+    { connection, prefix: bullPrefix(services.config.prefix), concurrency: services.config.deployConcurrency, autorun: false },
   );
   worker.on('closed', () => connection.disconnect());
   return worker;

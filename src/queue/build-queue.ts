@@ -1,12 +1,13 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Build } from '../store/types.js';
+import { createQueue } from './create-queue.js';
 import { QUEUES, type BuildJob } from './names.js';
 
 export type BuildQueue = Queue<BuildJob>;
 
 export function createBuildQueue(params: { connection: Redis; prefix: string }): BuildQueue {
-  return new Queue<BuildJob>(QUEUES.builds, { connection: params.connection, prefix: `${params.prefix}:bull` });
+  return createQueue<BuildJob>({ name: QUEUES.builds, ...params });
 }
 
 /** The job id is the build id, so a build is never queued twice. */

@@ -1,12 +1,13 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Release } from '../store/types.js';
+import { createQueue } from './create-queue.js';
 import { QUEUES, type DeployJob } from './names.js';
 
 export type DeployQueue = Queue<DeployJob>;
 
 export function createDeployQueue(params: { connection: Redis; prefix: string }): DeployQueue {
-  return new Queue<DeployJob>(QUEUES.deploys, { connection: params.connection, prefix: `${params.prefix}:bull` });
+  return createQueue<DeployJob>({ name: QUEUES.deploys, ...params });
 }
 
 /** One job per release; the job id makes a second enqueue of the same release a no-op. */
