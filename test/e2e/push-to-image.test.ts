@@ -125,6 +125,20 @@ test('builds the exact commit pushed, not the branch head', async () => {
   expect(body.app).toBe('dockerfile-server');
 });
 
+test('context dir and Dockerfile path: builds services/api with Dockerfile.prod', async () => {
+  const { repo, name, secret } = await newApp('monorepo', { contextDir: 'services/api', dockerfile: 'Dockerfile.prod' });
+  const build = await finished(await push({ name, secret, repo }));
+  expect(build.strategy).toEqual({ name: 'docker', reasons: ['dockerfile "Dockerfile.prod" set on the app'] });
+  const { body } = await runAndFetch({ docker: t.services.docker, image: await expectPushed(build) });
+  expect(body).toEqual({ app: 'monorepo-api' });
+});
+
+test('a context dir missing at that commit → failed at cloning with the reason', async () => {
+  const { repo, name, secret } = await newApp('monorepo', { contextDir: 'services/gone' });
+  const build = await finished(await push({ name, secret, repo }));
+  expect(build.failure).toMatchObject({ step: 'cloning', code: 'BUILD_CLONE_FAILED', reason: `context dir "services/gone" does not exist at ${repo.sha}` });
+});
+
 test('a failing Dockerfile → failed at building, log tail kept, nothing pushed', async () => {
   const { repo, name, secret } = await newApp('failing-dockerfile');
   const build = await finished(await push({ name, secret, repo }));
