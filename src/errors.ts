@@ -22,7 +22,12 @@ export type ErrorCode =
   | 'BUILD_CLONE_FAILED'
   | 'BUILD_STRATEGY_UNKNOWN'
   | 'BUILD_IMAGE_FAILED'
-  | 'BUILD_PUSH_FAILED';
+  | 'BUILD_PUSH_FAILED'
+  | 'TEMPLATE_INVALID'
+  | 'TEMPLATE_NOT_FOUND'
+  | 'TEMPLATE_PARAMETER_MISSING'
+  | 'TEMPLATE_PARAMETER_UNKNOWN'
+  | 'TEMPLATE_EXPRESSION_INVALID';
 
 export class SlipwayError extends Error {
   readonly code: ErrorCode;
