@@ -11,6 +11,8 @@ export function defaultDeployConfig(app: string): DeployConfig {
     readinessDeadlineSeconds: 120,
     maxRestarts: 3,
     podAnnotations: {},
+    links: [],
+    service: true,
   };
 }
 
@@ -29,6 +31,8 @@ export const deployConfigSchema = {
     readinessDeadlineSeconds: { type: 'integer', minimum: 5, maximum: 3600 },
     maxRestarts: { type: 'integer', minimum: 1, maximum: 100 },
     podAnnotations: { type: 'object', additionalProperties: { type: 'string' } },
+    links: { type: 'array', maxItems: 20, items: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' } },
+    service: { type: 'boolean' },
     resources: {
       type: 'object',
       additionalProperties: false,

@@ -25,6 +25,9 @@ export function configHash(params: { port: number; config: DeployConfig }): stri
     readinessPath: config.readinessPath ?? null,
     podAnnotations: Object.entries(config.podAnnotations).sort(),
     resources: config.resources ?? null,
+    links: config.links ?? [],
+    service: config.service ?? true,
+    podTemplate: config.podTemplate ?? null,
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
@@ -72,7 +75,7 @@ export function renderManifests(input: RenderInput): Manifest[] {
             template,
           },
         };
-  const manifests = [service];
+  const manifests = config.service === false ? [] : [service];
   if (config.kind === 'StatefulSet') {
     manifests.push({
       apiVersion: 'v1',
@@ -87,26 +90,43 @@ export function renderManifests(input: RenderInput): Manifest[] {
 }
 
 function podTemplate(input: RenderInput & { labels: Record<string, string> }): Record<string, unknown> {
-  const { app, image, port, config, labels } = input;
+  const { config, labels, port } = input;
+  const annotations = { ...config.podAnnotations, [CONFIG_HASH_ANNOTATION]: configHash({ port, config }) };
+  if (config.podTemplate) return broughtPodTemplate({ ...input, annotations });
+  return { metadata: { labels, annotations }, spec: { containers: [container(input)] } };
+}
+
+/** A template's own pod spec, with the release's image, links and Slipway's labels added. */
+function broughtPodTemplate(input: RenderInput & { labels: Record<string, string>; annotations: Record<string, string> }): Record<string, unknown> {
+  const brought = input.config.podTemplate!;
+  const spec = structuredClone(brought.spec) as { containers?: Array<Record<string, unknown>> };
+  for (const c of spec.containers ?? []) {
+    if (c.name !== brought.container) continue;
+    c.image = input.image;
+    if (input.config.links.length) c.envFrom = [...((c.envFrom as unknown[]) ?? []), ...envFrom(input.config.links)];
+  }
+  return { metadata: { labels: { ...brought.labels, ...input.labels }, annotations: input.annotations }, spec };
+}
+
+function envFrom(links: string[]): Array<Record<string, unknown>> {
+  return links.map((name) => ({ secretRef: { name } }));
+}
+
+function container(input: RenderInput): Record<string, unknown> {
+  const { app, image, port, config } = input;
   const env = [{ name: 'PORT', value: String(port) }, ...Object.entries(config.env).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }))];
   const readinessProbe = config.readinessPath
     ? { httpGet: { path: config.readinessPath, port: 'http' }, periodSeconds: 5, failureThreshold: 3 }
     : { tcpSocket: { port: 'http' }, periodSeconds: 5, failureThreshold: 3 };
   const resources = config.resources ? { requests: { ...config.resources } } : undefined;
   return {
-    metadata: { labels, annotations: { ...config.podAnnotations, [CONFIG_HASH_ANNOTATION]: configHash({ port, config }) } },
-    spec: {
-      containers: [
-        {
-          name: app,
-          image,
-          ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-          env,
-          readinessProbe,
-          ...(resources ? { resources } : {}),
-        },
-      ],
-    },
+    name: app,
+    image,
+    ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+    env,
+    ...(config.links.length ? { envFrom: envFrom(config.links) } : {}),
+    readinessProbe,
+    ...(resources ? { resources } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { NotFoundError, SlipwayError } from '../errors.js';
 import type { Keys } from './keys.js';
+import { defaultDeployConfig } from '../deploy/deploy-config.js';
 import type { App } from './types.js';
 
 /** Apps and their webhook secrets. Creating never overwrites: an existing app is an error. */
@@ -19,7 +20,7 @@ export class AppStore {
 
   async find(name: string): Promise<App | undefined> {
     const raw = await this.redis.get(this.keys.app(name));
-    return raw ? (JSON.parse(raw) as App) : undefined;
+    return raw ? withDefaults(JSON.parse(raw) as App) : undefined;
   }
 
   async get(name: string): Promise<App> {
@@ -39,10 +40,15 @@ export class AppStore {
     const names = await this.redis.zrange(this.keys.apps, '0', '-1');
     if (names.length === 0) return [];
     const raws = await this.redis.mget(names.map((n) => this.keys.app(n)));
-    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as App);
+    return raws.filter((r): r is string => r !== null).map((r) => withDefaults(JSON.parse(r) as App));
   }
 
   async webhookSecret(name: string): Promise<string | undefined> {
     return (await this.redis.get(this.keys.webhookSecret(name))) ?? undefined;
   }
+}
+
+/** Records written before a field existed read with that field's default: nothing stored is lost. */
+function withDefaults(app: App): App {
+  return { ...app, deploy: { ...defaultDeployConfig(app.name), ...app.deploy } };
 }

@@ -32,6 +32,15 @@ export interface DeployConfig {
   maxRestarts: number;
   podAnnotations: Record<string, string>;
   resources?: { cpu?: string; memory?: string };
+  /** Secrets (in the app's namespace) whose keys become env vars, e.g. a linked database's. */
+  links: string[];
+  /** Render a Service for the app (off when a template brings its own). */
+  service: boolean;
+  /**
+   * A pod spec brought by a template (its Deployment or DeploymentConfig): used as is, with
+   * the release's image put into `container`.
+   */
+  podTemplate?: { container: string; labels: Record<string, string>; spec: Record<string, unknown> };
 }
 
 export type ReleaseStatus = 'pending' | 'deploying' | 'current' | 'superseded' | 'failed' | 'rolled-back';

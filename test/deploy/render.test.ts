@@ -53,6 +53,30 @@ describe('renderManifests', () => {
     expect(template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'slipway.dev/config-hash': configHash({ port: 8080, config }) });
   });
 
+  test('links become envFrom Secret refs', () => {
+    const container = find(renderManifests({ ...base, config: { ...base.config, links: ['postgresql'] } }), 'Deployment').spec.template.spec.containers[0];
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'postgresql' } }]);
+  });
+
+  test('a pod template brought by a template is kept, with the release image in its container', () => {
+    const spec = {
+      containers: [
+        { name: 'web', image: ' ', env: [{ name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] },
+        { name: 'sidecar', image: 'busybox' },
+      ],
+      volumes: [{ name: 'data', emptyDir: {} }],
+    };
+    const config = { ...base.config, service: false, links: ['db'], podTemplate: { container: 'web', labels: { name: 'web' }, spec } };
+    const manifests = renderManifests({ ...base, config });
+    expect(kinds(manifests)).toEqual(['Deployment/shop']);
+    const template = find(manifests, 'Deployment').spec.template;
+    expect(template.metadata.labels).toMatchObject({ name: 'web', 'slipway.dev/release': '3' });
+    expect(template.spec.volumes).toEqual(spec.volumes);
+    expect(template.spec.containers[0]).toEqual({ ...spec.containers[0], image, envFrom: [{ secretRef: { name: 'db' } }] });
+    expect(template.spec.containers[1]).toEqual(spec.containers[1]);
+    expect(spec.containers[0]!.image).toBe(' ');
+  });
+
   test('rendering is deterministic', () => {
     expect(renderManifests(base)).toEqual(renderManifests(structuredClone(base)));
   });
