@@ -1,24 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ValidationError } from '../../errors.js';
-import { resolveBranch } from '../../git/clone.js';
-import { validateRepoUrl } from '../../git/repo-url.js';
-import { enqueueBuild } from '../../queue/build-queue.js';
-import { defaultDeployConfig, deployConfigSchema, mergeDeployConfig } from '../../deploy/deploy-config.js';
-import type { App, DeployConfig } from '../../store/types.js';
+import { createApp, webhookUrl, type AppInput } from '../../apps/create-app.js';
+import { startBuild } from '../../build/start-build.js';
+import { deployConfigSchema } from '../../deploy/deploy-config.js';
 import type { ApiDeps } from '../deps.js';
 
-interface CreateAppBody {
-  name: string;
-  repo: string;
-  branch?: string;
-  contextDir?: string;
-  dockerfile?: string;
-  buildArgs?: Record<string, string>;
-  port?: number;
-  deploy?: Partial<DeployConfig>;
-}
+type CreateAppBody = Omit<AppInput, 'webhookSecret'>;
 
 // An app name becomes a Kubernetes object name and an image repository: a DNS-1123 label.
 const NAME = '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$';
@@ -53,38 +39,12 @@ const createAppSchema = {
 
 const appParams = { type: 'object', properties: { app: { type: 'string', pattern: NAME } } };
 
-/** A path inside the checkout: relative, normalised, never escaping it. */
-function insideRepo(field: string, value: string | undefined, fallback: string): string {
-  const normalised = path.posix.normalize((value ?? fallback).replace(/^\.\/+/, '') || fallback);
-  if (path.posix.isAbsolute(normalised) || normalised === '..' || normalised.startsWith('../')) {
-    throw new ValidationError(`${field} must be a path inside the repository, got "${value}"`, { field });
-  }
-  return normalised;
-}
-
 export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const policy = { allowedSchemes: deps.config.allowedRepoSchemes, allowPrivateHosts: deps.config.allowPrivateRepoHosts };
-
   app.post<{ Body: CreateAppBody }>('/apps', { schema: createAppSchema }, async (request, reply) => {
-    const body = request.body;
-    validateRepoUrl(body.repo, policy);
-    const record: App = {
-      name: body.name,
-      repo: body.repo,
-      branch: body.branch ?? 'main',
-      contextDir: insideRepo('contextDir', body.contextDir, '.'),
-      ...(body.dockerfile ? { dockerfile: insideRepo('dockerfile', body.dockerfile, 'Dockerfile') } : {}),
-      buildArgs: body.buildArgs ?? {},
-      port: body.port ?? 8080,
-      deploy: mergeDeployConfig(defaultDeployConfig(body.name), body.deploy ?? {}),
-      createdAt: new Date().toISOString(),
-    };
-    // Shown once, here; afterwards only Slipway knows it (to check signatures).
-    const secret = randomBytes(24).toString('hex');
-    await deps.apps.create(record, secret);
+    const { app: record, webhookSecret } = await createApp({ apps: deps.apps, config: deps.config, input: request.body });
     return reply.code(201).send({
       app: record,
-      webhook: { url: `${deps.config.publicUrl}/hooks/github/${record.name}`, secret, contentType: 'application/json' },
+      webhook: { url: webhookUrl(deps.config, record.name), secret: webhookSecret, contentType: 'application/json' },
     });
   });
 
@@ -117,9 +77,7 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     },
     async (request, reply) => {
       const target = await deps.apps.get(request.params.app);
-      const sha = request.body?.sha ?? (await resolveBranch({ url: target.repo, branch: target.branch }));
-      const build = await deps.builds.create({ app: target, ref: `refs/heads/${target.branch}`, sha, trigger: { kind: 'api' } });
-      await enqueueBuild(deps.buildQueue, build);
+      const build = await startBuild({ builds: deps.builds, buildQueue: deps.buildQueue, app: target, sha: request.body?.sha, trigger: { kind: 'api' } });
       return reply.code(202).send(build);
     },
   );

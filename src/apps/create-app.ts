@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { defaultDeployConfig, mergeDeployConfig } from '../deploy/deploy-config.js';
+import { ValidationError } from '../errors.js';
+import { validateRepoUrl } from '../git/repo-url.js';
+import type { AppStore } from '../store/app-store.js';
+import type { App, DeployConfig } from '../store/types.js';
+
+export interface AppInput {
+  name: string;
+  repo: string;
+  branch?: string;
+  contextDir?: string;
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  port?: number;
+  deploy?: Partial<DeployConfig>;
+  /** Kept when given (say, a BuildConfig's trigger secret); generated otherwise. */
+  webhookSecret?: string;
+}
+
+/** A path inside the checkout: relative, normalised, never escaping it. */
+function insideRepo(field: string, value: string | undefined, fallback: string): string {
+  const normalised = path.posix.normalize((value ?? fallback).replace(/^\.\/+/, '') || fallback);
+  if (path.posix.isAbsolute(normalised) || normalised === '..' || normalised.startsWith('../')) {
+    throw new ValidationError(`${field} must be a path inside the repository, got "${value}"`, { field });
+  }
+  return normalised;
+}
+
+/**
+ * Validates and stores a new app with its webhook secret, which is returned here and never
+ * again. An existing app is an error (APP_EXISTS) and stays as it was.
+ */
+export async function createApp(params: { apps: AppStore; config: Config; input: AppInput }): Promise<{ app: App; webhookSecret: string }> {
+  const { apps, config, input } = params;
+  validateRepoUrl(input.repo, { allowedSchemes: config.allowedRepoSchemes, allowPrivateHosts: config.allowPrivateRepoHosts });
+  const app: App = {
+    name: input.name,
+    repo: input.repo,
+    branch: input.branch || 'main',
+    contextDir: insideRepo('contextDir', input.contextDir, '.'),
+    ...(input.dockerfile ? { dockerfile: insideRepo('dockerfile', input.dockerfile, 'Dockerfile') } : {}),
+    buildArgs: input.buildArgs ?? {},
+    port: input.port ?? 8080,
+    deploy: mergeDeployConfig(defaultDeployConfig(input.name), input.deploy ?? {}),
+    createdAt: new Date().toISOString(),
+  };
+  const webhookSecret = input.webhookSecret ?? randomBytes(24).toString('hex');
+  await apps.create(app, webhookSecret);
+  return { app, webhookSecret };
+}
+
+export function webhookUrl(config: Config, app: string): string {
+  return `${config.publicUrl}/hooks/github/${app}`;
+}
