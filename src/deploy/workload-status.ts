@@ -64,9 +64,9 @@ export function checkWorkloadStatus(o: WorkloadObservation): WorkloadStatus {
   const pods = o.pods.filter((p) => !p.metadata?.deletionTimestamp);
   const handler = handlers[workloadKind(o.workload)];
 
-  // 1. Pods first. kubectl rollout status never fails on CrashLoopBackOff (kubernetes#18568), and the
-  // Progressing condition keeps being refreshed while pods crash (argo-rollouts#3765), so a check
-  // that waits for ProgressDeadlineExceeded would only fire after 10 minutes, or never.
+  // 1. Pods first. kubectl rollout status never fails on CrashLoopBackOff (kubernetes#18568): it
+  // waits for ProgressDeadlineExceeded, 600 s by default, and where the Progressing condition keeps
+  // being refreshed while pods crash (argo-rollouts#3765) that deadline may never come.
   const failures = pods.flatMap((p) => podFailures(p, o.maxRestarts));
   const first = failures[0];
   if (first) {
