@@ -1,7 +1,9 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import type Docker from 'dockerode';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createDocker } from './build/docker-client.js';
+import { loadKubeConfig } from './deploy/kube.js';
 import { createBuildQueue, type BuildQueue } from './queue/build-queue.js';
 import { createDeployQueue, type DeployQueue } from './queue/deploy-queue.js';
 import { AppStore } from './store/app-store.js';
@@ -23,6 +25,8 @@ export interface Services {
   buildQueue: BuildQueue;
   deployQueue: DeployQueue;
   docker: Docker;
+  /** The cluster apps are deployed to. */
+  kc: KubeConfig;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export function openServices(config: Config): Services {
     buildQueue,
     deployQueue,
     docker: createDocker(config.dockerHost),
+    kc: loadKubeConfig(config.kubeconfig),
     async close() {
       if (closed) return;
       closed = true;

@@ -7,6 +7,7 @@ import buildRoutes from './routes/builds.js';
 import healthRoutes from './routes/health.js';
 import hookRoutes from './routes/hooks.js';
 import releaseRoutes from './routes/releases.js';
+import templateRoutes from './routes/templates.js';
 import { sharedSchemas } from './schemas.js';
 
 /**
@@ -30,6 +31,7 @@ export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}
     await rest.register(appRoutes, deps);
     await rest.register(buildRoutes, deps);
     await rest.register(releaseRoutes, deps);
+    await rest.register(templateRoutes, deps);
   });
   return app;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp, webhookUrl, type AppInput } from '../../apps/create-app.js';
+import { deleteApp } from '../../apps/delete-app.js';
 import { startBuild } from '../../build/start-build.js';
 import { deployConfigSchema } from '../../deploy/deploy-config.js';
 import type { ApiDeps } from '../deps.js';
@@ -80,5 +81,13 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
       const build = await startBuild({ builds: deps.builds, buildQueue: deps.buildQueue, app: target, sha: request.body?.sha, trigger: { kind: 'api' } });
       return reply.code(202).send(build);
     },
+  );
+
+  /** Deletes the app, its workloads, Services, Ingresses and records; PVCs only with `?volumes=delete`. */
+  app.delete<{ Params: { app: string }; Querystring: { volumes?: 'keep' | 'delete' } }>(
+    '/apps/:app',
+    { schema: { params: appParams, querystring: { type: 'object', properties: { volumes: { type: 'string', enum: ['keep', 'delete'] } } } } },
+    async (request) =>
+      deleteApp({ kc: deps.kc, redis: deps.redis, keys: deps.keys, apps: deps.apps, name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
   );
 }

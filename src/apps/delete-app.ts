@@ -1,0 +1,56 @@
+import { AppsV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { Redis } from 'ioredis';
+import { appLabels } from '../deploy/labels.js';
+import type { AppStore } from '../store/app-store.js';
+import type { Keys } from '../store/keys.js';
+
+const selector = (app: string) => Object.entries(appLabels(app)).map(([k, v]) => `${k}=${v}`).join(',');
+
+/**
+ * Deletes an app: its workloads, Services and Ingresses (selected by Slipway's labels) and
+ * its records. PersistentVolumeClaims stay unless `deleteVolumes`: data outlives the app,
+ * as with `oc delete all` (which leaves PVCs alone).
+ */
+export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Keys; apps: AppStore; name: string; deleteVolumes: boolean }): Promise<{ deleted: string[]; kept: string[] }> {
+  const { kc, redis, keys, apps, name } = params;
+  const app = await apps.get(name);
+  const namespace = app.deploy.namespace;
+  const labelSelector = selector(name);
+  const appsApi = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const net = kc.makeApiClient(NetworkingV1Api);
+  const deleted: string[] = [];
+  const kept: string[] = [];
+  const each = async (kind: string, items: Array<{ metadata?: { name?: string } }>, remove: (n: string) => Promise<unknown>) => {
+    for (const item of items) {
+      await remove(item.metadata!.name!);
+      deleted.push(`${kind}/${item.metadata!.name}`);
+    }
+  };
+  await each('Deployment', (await appsApi.listNamespacedDeployment({ namespace, labelSelector })).items, (n) => appsApi.deleteNamespacedDeployment({ namespace, name: n }));
+  await each('StatefulSet', (await appsApi.listNamespacedStatefulSet({ namespace, labelSelector })).items, (n) => appsApi.deleteNamespacedStatefulSet({ namespace, name: n }));
+  await each('Service', (await core.listNamespacedService({ namespace, labelSelector })).items, (n) => core.deleteNamespacedService({ namespace, name: n }));
+  await each('Ingress', (await net.listNamespacedIngress({ namespace, labelSelector })).items, (n) => net.deleteNamespacedIngress({ namespace, name: n }));
+  const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector })).items;
+  if (params.deleteVolumes) await each('PersistentVolumeClaim', claims, (n) => core.deleteNamespacedPersistentVolumeClaim({ namespace, name: n }));
+  else kept.push(...claims.map((c) => `PersistentVolumeClaim/${c.metadata!.name}`));
+
+  const buildIds = await redis.zrange(keys.appBuilds(name), '0', '-1');
+  const releaseNumbers = await redis.zrange(keys.appReleases(name), '0', '-1');
+  await redis
+    .multi()
+    .del(
+      keys.app(name),
+      keys.webhookSecret(name),
+      keys.buildSeq(name),
+      keys.appBuilds(name),
+      keys.releaseSeq(name),
+      keys.appReleases(name),
+      keys.currentRelease(name),
+      ...buildIds.flatMap((id) => [keys.build(id), keys.buildLog(id)]),
+      ...releaseNumbers.map((n) => keys.release(name, Number(n))),
+    )
+    .zrem(keys.apps, name)
+    .exec();
+  return { deleted, kept };
+}

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { CliError, type ApiClient } from '../client.js';
+import { keyValues, paramFile } from '../parse-args.js';
+
+type Print = (line: string) => void;
+
+export interface ProvisionReportView {
+  template: string;
+  namespace: string;
+  objects: Array<{ kind: string; name: string; action: string }>;
+  apps: Array<{ name: string; action: string; buildId?: string; buildError?: string; webhook?: { url: string; secret: string } }>;
+  waited: Array<{ kind: string; name: string; state: string; reason?: string; message: string }>;
+  unsupported: Array<{ kind: string; name: string; reason: string }>;
+  notes: string[];
+  message?: string;
+}
+
+/** `slipway process`: the objects a template makes (OpenShift kinds translated), as a List, like `oc process`. */
+export async function processCommand(params: {
+  client: ApiClient;
+  template: string;
+  options: { param: string[]; paramFile?: string; output: string; ignoreUnknownParameters?: boolean };
+  print: Print;
+  warn: Print;
+}): Promise<void> {
+  const { client, template, options, print, warn } = params;
+  if (!['yaml', 'json'].includes(options.output)) throw new CliError(`-o is yaml or json, got "${options.output}"`);
+  const source = existsSync(template) ? { content: readFileSync(template, 'utf8') } : { template };
+  const parameters = { ...(options.paramFile ? paramFile(readFileSync(options.paramFile, 'utf8')) : {}), ...keyValues(options.param, '-p') };
+  const result = await client.post<{ objects: unknown[]; unsupported: ProvisionReportView['unsupported']; notes: string[] }>('/templates/process', {
+    ...source,
+    parameters,
+    ...(options.ignoreUnknownParameters ? { ignoreUnknownParameters: true } : {}),
+  });
+  for (const u of result.unsupported) warn(`warning: ${u.kind}/${u.name} not translated: ${u.reason}`);
+  for (const note of result.notes) warn(`note: ${note}`);
+  const list = { apiVersion: 'v1', kind: 'List', items: result.objects };
+  print(options.output === 'json' ? JSON.stringify(list, null, 2) : YAML.stringify(list).trimEnd());
+}
+
+export function printProvisionReport(report: ProvisionReportView, print: Print): void {
+  print(`--> Namespace ${report.namespace}`);
+  for (const o of report.objects) print(`    ${o.action.padEnd(15)} ${o.kind}/${o.name}`);
+  for (const a of report.apps) {
+    print(`    app ${a.action.padEnd(11)} ${a.name}${a.buildId ? ` (build ${a.buildId} queued)` : ''}${a.buildError ? ` (first build not started: ${a.buildError})` : ''}`);
+    if (a.webhook) print(`        webhook ${a.webhook.url}  secret ${a.webhook.secret}`);
+  }
+  for (const w of report.waited) print(`    ${w.state === 'ready' ? 'ready' : 'NOT READY'}${' '.repeat(w.state === 'ready' ? 11 : 7)}${w.kind}/${w.name}${w.state === 'ready' ? '' : `: ${w.message}`}`);
+  for (const u of report.unsupported) print(`    unsupported     ${u.kind}/${u.name}: ${u.reason}`);
+  for (const n of report.notes) print(`    note: ${n}`);
+  if (report.message) print(`\n${report.message.trim()}`);
+}

@@ -1,0 +1,62 @@
+import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { kubeMessage } from '../deploy/apply.js';
+import { SlipwayError } from '../errors.js';
+
+export type ApplyAction = 'created' | 'updated' | 'unchanged' | 'kept';
+
+// A manager of its own: template objects and release objects must never fight over fields.
+const FIELD_MANAGER = 'slipway-template';
+
+type Obj = KubernetesObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+
+function notFound(error: unknown): boolean {
+  return (error as { code?: number }).code === 404;
+}
+
+/**
+ * Applies one template object idempotently and says what happened:
+ * - a Secret that exists keeps every value it has (generated passwords are never rotated by
+ *   a re-run); only keys it lacks are added;
+ * - a PersistentVolumeClaim that exists is kept as it is (its data is the point);
+ * - anything else is server-side applied; unchanged when the resourceVersion did not move.
+ */
+export async function applyTemplateObject(kc: KubeConfig, object: Obj): Promise<ApplyAction> {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const header = { apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace: object.metadata!.namespace } };
+  const existing = await api.read<Obj>(header).catch((error: unknown) => {
+    if (notFound(error)) return undefined;
+    throw failed(object, error);
+  });
+  try {
+    if (!existing) {
+      // Created by apply, so the next run's identical apply is a no-op ("unchanged").
+      if (object.kind === 'Secret' || object.kind === 'PersistentVolumeClaim') await api.create(object);
+      else await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      return 'created';
+    }
+    if (object.kind === 'PersistentVolumeClaim') return 'kept';
+    if (object.kind === 'Secret') return await addMissingSecretKeys(api, existing, object);
+    const applied = await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    return applied.metadata?.resourceVersion === existing.metadata?.resourceVersion ? 'unchanged' : 'updated';
+  } catch (error) {
+    throw failed(object, error);
+  }
+}
+
+async function addMissingSecretKeys(api: KubernetesObjectApi, existing: Obj, wanted: Obj): Promise<ApplyAction> {
+  const have = existing.data ?? {};
+  const add: Record<string, string> = {};
+  for (const [key, value] of Object.entries(wanted.stringData ?? {})) if (!(key in have)) add[key] = Buffer.from(value).toString('base64');
+  for (const [key, value] of Object.entries(wanted.data ?? {})) if (!(key in have)) add[key] = value;
+  if (Object.keys(add).length === 0) return 'unchanged';
+  const target = { apiVersion: existing.apiVersion, kind: existing.kind, metadata: { name: existing.metadata!.name, namespace: existing.metadata!.namespace } };
+  await api.patch({ ...target, data: add } as Obj, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
+  return 'updated';
+}
+
+function failed(object: Obj, error: unknown): SlipwayError {
+  return new SlipwayError('DEPLOY_APPLY_FAILED', `applying ${object.kind}/${object.metadata?.name} failed: ${kubeMessage(error)}`, {
+    kind: object.kind,
+    name: object.metadata?.name,
+  });
+}

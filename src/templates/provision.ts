@@ -1,0 +1,143 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createApp, webhookUrl } from '../apps/create-app.js';
+import { startBuild } from '../build/start-build.js';
+import type { Config } from '../config.js';
+import { ensureNamespace } from '../deploy/apply.js';
+import type { BuildQueue } from '../queue/build-queue.js';
+import type { AppStore } from '../store/app-store.js';
+import type { BuildStore } from '../store/build-store.js';
+import type { DeployConfig } from '../store/types.js';
+import { applyTemplateObject, type ApplyAction } from './apply-object.js';
+import { existingSecretValues } from './pin-secret-values.js';
+import { processTemplate } from './process-template.js';
+import { translateOpenShift, type TemplateApp, type Translation, type Unsupported } from './translate-openshift.js';
+import type { Template } from './types.js';
+import { waitForWorkload } from './wait-ready.js';
+
+export interface ProvisionDeps {
+  kc: KubeConfig;
+  config: Config;
+  apps: AppStore;
+  builds: BuildStore;
+  buildQueue: BuildQueue;
+  logger: { warn: (details: object, message: string) => void };
+}
+
+export interface ProvisionReport {
+  template: string;
+  namespace: string;
+  objects: Array<{ kind: string; name: string; action: ApplyAction | 'managed by app' }>;
+  apps: Array<{ name: string; action: 'created' | 'exists'; buildId?: string; buildError?: string; webhook?: { url: string; secret: string } }>;
+  waited: Array<{ kind: string; name: string; state: string; reason?: string; message: string }>;
+  unsupported: Unsupported[];
+  notes: string[];
+  message?: string;
+}
+
+type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
+
+/**
+ * `oc new-app --template` for Kubernetes: process the template, translate OpenShift kinds,
+ * apply the objects idempotently into `namespace` (Secrets keep their values, PVCs are kept),
+ * create an app per BuildConfig (its workload becomes the app's pod template) and start its
+ * first build, then wait for the objects marked wait-for-ready.
+ */
+export async function provisionTemplate(
+  deps: ProvisionDeps,
+  params: { template: Template; values: Record<string, string>; namespace: string; ignoreUnknownParameters?: boolean; waitSeconds?: number },
+): Promise<ProvisionReport> {
+  const { template, namespace } = params;
+  const firstPass = processTemplate({ template, values: params.values, ignoreUnknownParameters: params.ignoreUnknownParameters });
+  // Re-running must not rotate credentials: values already stored in a Secret win over new ones.
+  const stored = await existingSecretValues({ kc: deps.kc, namespace, template, processed: firstPass });
+  const processed = Object.keys(stored).length
+    ? processTemplate({ template, values: { ...params.values, ...stored }, ignoreUnknownParameters: true })
+    : firstPass;
+  const translation = translateOpenShift(processed.objects);
+  const { objects: toApply, podTemplates } = splitBoundWorkloads(translation);
+  const report: ProvisionReport = {
+    template: template.metadata.name,
+    namespace,
+    objects: [],
+    apps: [],
+    waited: [],
+    unsupported: translation.unsupported,
+    notes: translation.notes,
+    message: processed.message,
+  };
+
+  await ensureNamespace({ kc: deps.kc, namespace, app: template.metadata.name });
+  for (const object of toApply as Obj[]) {
+    const labelled = { ...object, metadata: { ...object.metadata, namespace, labels: { ...object.metadata.labels, 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/template': template.metadata.name } } };
+    report.objects.push({ kind: object.kind, name: object.metadata.name, action: await applyTemplateObject(deps.kc, labelled) });
+  }
+  for (const app of translation.apps) report.apps.push(await provisionApp(deps, { app, namespace, podTemplate: podTemplates.get(app.name), report }));
+
+  // waitSeconds 0: do not wait (the CLI's --no-wait).
+  for (const target of params.waitSeconds === 0 ? [] : translation.waitForReady) {
+    if (!['Deployment', 'StatefulSet'].includes(target.kind)) continue;
+    const status = await waitForWorkload({ kc: deps.kc, namespace, kind: target.kind, name: target.name, deadlineSeconds: params.waitSeconds ?? 300 });
+    report.waited.push({ ...target, state: status.state, reason: status.reason, message: status.message });
+  }
+  return report;
+}
+
+/** Workloads whose image comes from an app's build become that app's pod template instead of objects applied now. */
+function splitBoundWorkloads(translation: Translation): { objects: Translation['objects']; podTemplates: Map<string, { workload: Obj; container: string }> } {
+  const podTemplates = new Map<string, { workload: Obj; container: string }>();
+  const bound = new Set<string>();
+  for (const binding of translation.imageBindings) {
+    const workload = translation.objects.find((o) => o.kind === binding.kind && (o as Obj).metadata.name === binding.name) as Obj | undefined;
+    if (!workload || podTemplates.has(binding.app)) continue;
+    podTemplates.set(binding.app, { workload, container: binding.container });
+    bound.add(`${binding.kind}/${binding.name}`);
+  }
+  return { objects: translation.objects.filter((o) => !bound.has(`${o.kind}/${(o as Obj).metadata.name}`)), podTemplates };
+}
+
+async function provisionApp(
+  deps: ProvisionDeps,
+  params: { app: TemplateApp; namespace: string; podTemplate?: { workload: Obj; container: string }; report: ProvisionReport },
+): Promise<ProvisionReport['apps'][number]> {
+  const { app, namespace, podTemplate, report } = params;
+  if (await deps.apps.find(app.name)) return { name: app.name, action: 'exists' };
+  const deploy: Partial<DeployConfig> = { namespace };
+  let port = 8080;
+  if (podTemplate) {
+    const spec = (podTemplate.workload.spec ?? {}) as { replicas?: number; template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } };
+    const containers = (spec.template?.spec?.containers ?? []) as Array<{ name?: string; ports?: Array<{ containerPort?: number }> }>;
+    port = containers.find((c) => c.name === podTemplate.container)?.ports?.[0]?.containerPort ?? port;
+    Object.assign(deploy, {
+      kind: podTemplate.workload.kind === 'StatefulSet' ? 'StatefulSet' : 'Deployment',
+      replicas: spec.replicas ?? 1,
+      // The template brings its own Service (and Route): the app does not render another.
+      service: false,
+      podTemplate: { container: podTemplate.container, labels: spec.template?.metadata?.labels ?? {}, spec: spec.template?.spec ?? {} },
+    });
+    report.objects.push({ kind: podTemplate.workload.kind, name: podTemplate.workload.metadata.name, action: 'managed by app' });
+  }
+  const { app: created, webhookSecret } = await createApp({
+    apps: deps.apps,
+    config: deps.config,
+    input: {
+      name: app.name,
+      repo: app.repo,
+      branch: app.ref || undefined,
+      contextDir: app.contextDir || undefined,
+      dockerfile: app.strategy === 'docker' ? app.dockerfilePath : undefined,
+      buildArgs: app.buildEnv,
+      port,
+      deploy,
+      webhookSecret: app.webhookSecret,
+    },
+  });
+  const webhook = { url: webhookUrl(deps.config, created.name), secret: webhookSecret };
+  try {
+    const build = await startBuild({ builds: deps.builds, buildQueue: deps.buildQueue, app: created, trigger: { kind: 'api' } });
+    return { name: created.name, action: 'created', buildId: build.id, webhook };
+  } catch (error) {
+    // The app exists either way; a repo that cannot be read yet is reported, not fatal.
+    deps.logger.warn({ app: created.name, err: error }, 'first build of a template app not started');
+    return { name: created.name, action: 'created', buildError: error instanceof Error ? error.message : String(error), webhook };
+  }
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { AppsV1Api, CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import type { Worker } from 'bullmq';
+import { createBuildWorker } from '../../src/build/build-worker.js';
+import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
+import { createLogger } from '../../src/logger.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+import { slipway } from '../helpers/cli.js';
+import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
+import { TEST_TOKEN } from '../helpers/config.js';
+import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
+
+// The `slipway` CLI as a user runs it: a separate process talking to a real API, with real
+// build and deploy workers, the registry, the git daemon and the control plane behind it.
+const kc = testKubeConfig();
+let t: TestApi;
+let workers: Worker[];
+let env: Record<string, string>;
+const repos: PublishedRepo[] = [];
+const id = randomUUID().slice(0, 6);
+const dbNamespace = `db-${id}`;
+const namespaces = [dbNamespace, `proc-${id}`];
+
+beforeAll(async () => {
+  t = await startTestApi();
+  const logger = createLogger({ name: 'cli-test-workers', level: 'warn' });
+  workers = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
+  for (const w of workers) void w.run();
+  env = { SLIPWAY_URL: await t.api.listen({ host: '127.0.0.1', port: 0 }), SLIPWAY_TOKEN: TEST_TOKEN };
+});
+
+afterAll(async () => {
+  for (const w of workers) await w.close();
+  await t.close();
+  for (const repo of repos) await repo.cleanup();
+  for (const ns of namespaces) await deleteNamespace(kc, ns);
+});
+
+async function fixture(name: string): Promise<PublishedRepo> {
+  const repo = await publishFixture(name);
+  repos.push(repo);
+  return repo;
+}
+
+const secretValues = async (namespace: string, name: string) =>
+  (await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace, name })).data ?? {};
+
+test('new-app <repo>: builds, deploys, waits until ready, prints the webhook secret once', async () => {
+  const repo = await fixture('dockerfile-server');
+  const name = `cli-${id}`;
+  namespaces.push(name);
+  const run = await slipway(['new-app', `${repo.url}#main`, '--name', name, '--env', 'GREETING=hi', '--build-env', 'GREETING=built'], env);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain(`--> Creating app ${name} from ${repo.url} (main)`);
+  expect(run.stdout).toMatch(/build .*-1: succeeded/);
+  expect(run.stdout).toContain('release 1: current');
+  expect(run.stdout).toMatch(/Webhook secret: [0-9a-f]{48}/);
+  const deployment = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: name, name });
+  expect(deployment.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: 'GREETING', value: 'hi' });
+
+  const status = await slipway(['status', name], env);
+  expect(status.stdout).toMatch(/Current: +release 1, .*@sha256:/);
+  const releases = await slipway(['releases', name], env);
+  expect(releases.stdout).toMatch(/^1 +current +api/m);
+  const logs = await slipway(['logs', `${name}-1`], env);
+  expect(logs.stdout).toContain('--> Pushed');
+  const deleted = await slipway(['delete', name], env);
+  expect(deleted.code).toBe(0);
+  expect(deleted.stdout).toContain(`Deployment/${name}`);
+  expect((await slipway(['status', name], env)).stderr).toContain('APP_NOT_FOUND');
+});
+
+test('new-app --template postgresql-persistent provisions, re-running changes nothing, an app links to it', async () => {
+  const args = ['new-app', '--template', 'postgresql-persistent', '--namespace', dbNamespace, '-p', 'POSTGRESQL_DATABASE=shop', '--timeout', '120'];
+  const first = await slipway(args, env);
+  expect(first.stderr).toBe('');
+  expect(first.code).toBe(0);
+  expect(first.stdout).toMatch(/created +Secret\/postgresql/);
+  expect(first.stdout).toMatch(/created +StatefulSet\/postgresql/);
+  expect(first.stdout).toMatch(/ready +StatefulSet\/postgresql/);
+  const secret = await secretValues(dbNamespace, 'postgresql');
+  expect(Buffer.from(secret.POSTGRESQL_PASSWORD!, 'base64').toString()).toMatch(/^[a-zA-Z0-9]{16}$/);
+  const claims = await kc.makeApiClient(CoreV1Api).listNamespacedPersistentVolumeClaim({ namespace: dbNamespace });
+  expect(claims.items.map((c) => c.status?.phase)).toEqual(['Bound']);
+
+  const again = await slipway(args, env);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/unchanged +Secret\/postgresql/);
+  expect(again.stdout).not.toMatch(/^ +(created|updated) +\w+\//m);
+  // The message shows the stored password, not a freshly generated one.
+  expect(again.stdout).toContain(`Password: ${Buffer.from(secret.POSTGRESQL_PASSWORD!, 'base64').toString()}`);
+  expect(await secretValues(dbNamespace, 'postgresql')).toEqual(secret);
+  const claimsAgain = await kc.makeApiClient(CoreV1Api).listNamespacedPersistentVolumeClaim({ namespace: dbNamespace });
+  expect(claimsAgain.items.map((c) => c.metadata!.uid)).toEqual(claims.items.map((c) => c.metadata!.uid));
+
+  const repo = await fixture('dockerfile-server');
+  const app = `linked-${id}`;
+  const linked = await slipway(['new-app', repo.url, '--name', app, '--namespace', dbNamespace, '--link-db', 'postgresql'], env);
+  expect(linked.code).toBe(0);
+  const deployment = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: dbNamespace, name: app });
+  expect(deployment.spec!.template.spec!.containers[0]!.envFrom).toEqual([{ secretRef: { name: 'postgresql' } }]);
+});
+
+test('process prints objects that apply cleanly to the cluster', async () => {
+  const namespace = `proc-${id}`;
+  const run = await slipway(['process', 'redis-persistent', '-p', 'DATABASE_SERVICE_NAME=cache', '-o', 'json'], env);
+  expect(run.code).toBe(0);
+  const list = JSON.parse(run.stdout) as { kind: string; items: KubernetesObject[] };
+  expect(list.kind).toBe('List');
+  expect(list.items.map((o) => o.kind).sort()).toEqual(['Secret', 'Service', 'StatefulSet']);
+  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  for (const item of list.items) await api.create({ ...item, metadata: { ...item.metadata, namespace } });
+  const yaml = await slipway(['process', 'redis-persistent'], env);
+  expect(yaml.stdout).toMatch(/^apiVersion: v1\nkind: List\nitems:/);
+});
+
+test.each([
+  ['no token', ['apps'], { SLIPWAY_TOKEN: '' }, /no API token/],
+  ['wrong token', ['apps'], { SLIPWAY_TOKEN: 'not-the-token-at-all' }, /AUTH_INVALID/],
+  ['API not running', ['apps'], { SLIPWAY_URL: 'http://127.0.0.1:9' }, /cannot reach Slipway at http:\/\/127.0.0.1:9/],
+  ['unknown template', ['new-app', '--template', 'nope'], {}, /no built-in template "nope" \(TEMPLATE_NOT_FOUND\)/],
+  ['unknown parameter', ['process', 'redis-persistent', '-p', 'NOPE=1'], {}, /NOPE.*TEMPLATE_PARAMETER_UNKNOWN/],
+  ['bad -p', ['process', 'redis-persistent', '-p', 'oops'], {}, /-p takes KEY=VALUE/],
+  ['no repo', ['new-app'], {}, /needs a repository URL/],
+  ['a file:// repo', ['new-app', 'file:///etc', '--name', 'x'], {}, /REPO_URL_INVALID/],
+])('%s → a message and exit 1', async (_name, args, extra, message) => {
+  const run = await slipway(args, { ...env, ...extra });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(message);
+});
