@@ -23,6 +23,7 @@ export const appSchema = {
     dockerfile: { type: 'string' },
     buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
     port: { type: 'integer' },
+    postCommit: { type: 'object', additionalProperties: true },
     deploy: { type: 'object', additionalProperties: true },
     createdAt: { type: 'string' },
   },

@@ -14,6 +14,7 @@ export interface AppInput {
   contextDir?: string;
   dockerfile?: string;
   buildArgs?: Record<string, string>;
+  postCommit?: App['postCommit'];
   port?: number;
   deploy?: Partial<DeployConfig>;
   /** Kept when given (say, a BuildConfig's trigger secret); generated otherwise. */
@@ -43,6 +44,7 @@ export async function createApp(params: { apps: AppStore; config: Config; input:
     contextDir: insideRepo('contextDir', input.contextDir, '.'),
     ...(input.dockerfile ? { dockerfile: insideRepo('dockerfile', input.dockerfile, 'Dockerfile') } : {}),
     buildArgs: input.buildArgs ?? {},
+    ...(input.postCommit ? { postCommit: input.postCommit } : {}),
     port: input.port ?? 8080,
     deploy: mergeDeployConfig(defaultDeployConfig(input.name), input.deploy ?? {}),
     createdAt: new Date().toISOString(),

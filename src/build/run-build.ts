@@ -16,6 +16,7 @@ import { generateDockerfile } from './generate-dockerfile.js';
 import { createMasker } from './log-masker.js';
 import { pushTag } from './registry-push.js';
 import { detectStrategy } from './strategy.js';
+import { runTestStep } from './test-step.js';
 
 export interface BuildDeps {
   config: Config;
@@ -116,8 +117,9 @@ async function buildStep(params: {
     'dev.slipway.app': app.name,
     'dev.slipway.build': build.id,
   };
+  let imageId: string;
   try {
-    await dockerBuild({
+    imageId = await dockerBuild({
       docker: deps.docker,
       context: packContext({ contextDir, generatedDockerfile: generated }),
       dockerfile: generated ? GENERATED_DOCKERFILE : strategy.dockerfile!,
@@ -129,6 +131,11 @@ async function buildStep(params: {
     });
   } catch (error) {
     throw new BuildStepError({ code: 'BUILD_IMAGE_FAILED', step: 'building', message: error instanceof Error ? error.message : String(error) });
+  }
+  if (app.postCommit) {
+    log(`--> Running the post-build test: ${app.postCommit.script ?? [...(app.postCommit.command ?? []), ...(app.postCommit.args ?? [])].join(' ')}`);
+    const code = await runTestStep({ docker: deps.docker, image: imageId, postCommit: app.postCommit, onLine: log, signal });
+    if (code !== 0) throw new BuildStepError({ code: 'BUILD_TEST_FAILED', step: 'building', message: `post-build test exited with code ${code}; nothing was pushed` });
   }
 }
 

@@ -9,6 +9,8 @@ export interface App {
   /** Dockerfile path relative to the context dir; when absent, detection decides. */
   dockerfile?: string;
   buildArgs: Record<string, string>;
+  /** A test run in the built image before it is pushed (OpenShift's postCommit). */
+  postCommit?: { script?: string; command?: string[]; args?: string[] };
   port: number;
   deploy: DeployConfig;
   createdAt: string;

@@ -6,6 +6,7 @@ import { ensureNamespace } from '../deploy/apply.js';
 import type { BuildQueue } from '../queue/build-queue.js';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildStore } from '../store/build-store.js';
+import type { ReleaseStore } from '../store/release-store.js';
 import type { DeployConfig } from '../store/types.js';
 import { applyTemplateObject, type ApplyAction } from './apply-object.js';
 import { existingSecretValues } from './pin-secret-values.js';
@@ -19,6 +20,7 @@ export interface ProvisionDeps {
   config: Config;
   apps: AppStore;
   builds: BuildStore;
+  releases: ReleaseStore;
   buildQueue: BuildQueue;
   logger: { warn: (details: object, message: string) => void };
 }
@@ -74,9 +76,17 @@ export async function provisionTemplate(
   for (const app of translation.apps) report.apps.push(await provisionApp(deps, { app, namespace, podTemplate: podTemplates.get(app.name), report }));
 
   // waitSeconds 0: do not wait (the CLI's --no-wait).
+  const deadlineSeconds = params.waitSeconds ?? 300;
   for (const target of params.waitSeconds === 0 ? [] : translation.waitForReady) {
+    // A BuildConfig, or a workload an app now runs: ready when the app's first release is.
+    const app = target.kind === 'App' ? target.name : [...podTemplates].find(([, p]) => p.workload.kind === target.kind && p.workload.metadata.name === target.name)?.[0];
+    if (app) {
+      const status = await waitForFirstRelease({ deps, app, buildId: report.apps.find((a) => a.name === app)?.buildId, deadlineSeconds });
+      report.waited.push({ ...target, ...status });
+      continue;
+    }
     if (!['Deployment', 'StatefulSet'].includes(target.kind)) continue;
-    const status = await waitForWorkload({ kc: deps.kc, namespace, kind: target.kind, name: target.name, deadlineSeconds: params.waitSeconds ?? 300 });
+    const status = await waitForWorkload({ kc: deps.kc, namespace, kind: target.kind, name: target.name, deadlineSeconds });
     report.waited.push({ ...target, state: status.state, reason: status.reason, message: status.message });
   }
   return report;
@@ -125,7 +135,8 @@ async function provisionApp(
       branch: app.ref || undefined,
       contextDir: app.contextDir || undefined,
       dockerfile: app.strategy === 'docker' ? app.dockerfilePath : undefined,
-      buildArgs: app.buildEnv,
+      buildArgs: { ...app.buildEnv, ...(app.buildArgs ?? {}) },
+      postCommit: app.postCommit,
       port,
       deploy,
       webhookSecret: app.webhookSecret,
@@ -139,5 +150,21 @@ async function provisionApp(
     // The app exists either way; a repo that cannot be read yet is reported, not fatal.
     deps.logger.warn({ app: created.name, err: error }, 'first build of a template app not started');
     return { name: created.name, action: 'created', buildError: error instanceof Error ? error.message : String(error), webhook };
+  }
+}
+
+/** Polls an app's first build and the release it becomes, until current, failed, or the deadline. */
+async function waitForFirstRelease(params: { deps: ProvisionDeps; app: string; buildId?: string; deadlineSeconds: number }): Promise<{ state: string; reason?: string; message: string }> {
+  const { deps, app, buildId } = params;
+  const deadline = Date.now() + params.deadlineSeconds * 1000;
+  for (;;) {
+    const build = buildId ? await deps.builds.find(buildId) : undefined;
+    if (!build) return { state: 'failed', reason: 'NoBuild', message: `app ${app} has no build to wait for` };
+    if (build.state === 'failed' || build.state === 'cancelled') return { state: 'failed', reason: 'BuildFailed', message: `build ${build.id} ${build.state}: ${build.failure?.reason ?? ''}` };
+    const release = (await deps.releases.list(app)).find((r) => r.trigger.buildId === build.id);
+    if (release?.status === 'current') return { state: 'ready', message: `release ${release.number} is current` };
+    if (release?.status === 'failed') return { state: 'failed', reason: release.failure?.reason, message: release.failure?.message ?? 'release failed' };
+    if (Date.now() > deadline) return { state: 'deploying', reason: 'Timeout', message: `app ${app}: build ${build.state}, release ${release?.status ?? 'not created'} after ${params.deadlineSeconds}s` };
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -139,6 +139,25 @@ test('a context dir missing at that commit → failed at cloning with the reason
   expect(build.failure).toMatchObject({ step: 'cloning', code: 'BUILD_CLONE_FAILED', reason: `context dir "services/gone" does not exist at ${repo.sha}` });
 });
 
+test.each([
+  ['a passing script', { script: 'node --check server.js && test "$GREETING" = hello' }, 'succeeded'],
+  ['a failing script', { script: 'echo "2 tests failed" >&2; exit 4' }, 'failed'],
+  ['a command overriding the entrypoint', { command: ['node', '-e', 'process.exit(process.env.GREETING === "hello" ? 0 : 1)'] }, 'succeeded'],
+])('post-build test step (postCommit): %s', async (_name, postCommit, state) => {
+  const { repo, name, secret } = await newApp('dockerfile-server', { postCommit });
+  const build = await finished(await push({ name, secret, repo }));
+  expect(build.state).toBe(state);
+  const log = (await t.services.logs.read(build.id)).map((e) => e.line).join('\n');
+  expect(log).toContain('--> Running the post-build test');
+  if (state === 'succeeded') {
+    await expectPushed(build);
+    return;
+  }
+  expect(build.failure).toMatchObject({ step: 'building', code: 'BUILD_TEST_FAILED', reason: 'post-build test exited with code 4; nothing was pushed' });
+  expect(build.failure!.logTail.join('\n')).toContain('2 tests failed');
+  expect(await registryDigest({ repository: name, tag: repo.sha.slice(0, 7) })).toBeUndefined();
+});
+
 test('a failing Dockerfile → failed at building, log tail kept, nothing pushed', async () => {
   const { repo, name, secret } = await newApp('failing-dockerfile');
   const build = await finished(await push({ name, secret, repo }));

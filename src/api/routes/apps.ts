@@ -24,6 +24,11 @@ const createAppSchema = {
       dockerfile: { type: 'string', maxLength: 1024 },
       buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
       port: { type: 'integer', minimum: 1, maximum: 65535 },
+      postCommit: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { script: { type: 'string', maxLength: 10_000 }, command: { type: 'array', items: { type: 'string' } }, args: { type: 'array', items: { type: 'string' } } },
+      },
       deploy: deployConfigSchema,
     },
   },
