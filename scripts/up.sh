@@ -37,6 +37,7 @@ Slipway is running.
   git daemon     $SLIPWAY_GIT_URL/<repo>.git, repos in $SLIPWAY_GIT_ROOT
   kubernetes     KUBECONFIG=$KUBECONFIG   (kubectl: $SLIPWAY_K8S_BIN/kubectl)
   logs           $SLIPWAY_STATE/{api,build-worker,deploy-worker}.log
-  environment    source $SLIPWAY_STATE/env.sh && export SLIPWAY_API_TOKEN=\$(cat $token_file)
+  environment    source $SLIPWAY_STATE/env.sh && export SLIPWAY_TOKEN=\$(cat $token_file)
+  CLI            npx slipway new-app <repo>   (or npx slipway new-app --template postgresql-persistent)
 Stop with: bash scripts/down.sh
 INFO

@@ -39,6 +39,7 @@ export function buildProgram(): Command {
     .option('--template <name|file>', 'provision a built-in template or a template file instead')
     .option('-p, --param <K=V>', 'template parameter (repeatable)', repeat, [])
     .option('--param-file <file>', 'template parameters, KEY=VALUE per line')
+    .option('--ignore-unknown-parameters', 'with --template: do not fail on -p names the template does not declare')
     .option('--no-wait', 'return once queued, without waiting for the build and release')
     .option('--timeout <seconds>', 'how long to wait', '900')
     .action(run(async (repo: string | undefined, options: NewAppOptions) => newApp({ client: client(), repo, options, print })));

@@ -65,6 +65,16 @@ test('new-app <repo>: builds, deploys, waits until ready, prints the webhook sec
   expect(releases.stdout).toMatch(/^1 +current +api/m);
   const logs = await slipway(['logs', `${name}-1`], env);
   expect(logs.stdout).toContain('--> Pushed');
+  const followed = await slipway(['logs', '-f', `${name}-1`], env);
+  expect(followed.code).toBe(0);
+  expect(followed.stdout).toBe(logs.stdout);
+  const builds = await slipway(['builds', name], env);
+  expect(builds.stdout).toMatch(new RegExp(`^${name}-1 +succeeded +[0-9a-f]{7} +docker`, 'm'));
+  const apps = await slipway(['apps'], env);
+  expect(apps.stdout).toMatch(new RegExp(`^${name} +${name} +main +git://`, 'm'));
+  const rollback = await slipway(['rollback', name], env);
+  expect(rollback.code).toBe(1);
+  expect(rollback.stderr).toContain('has no earlier good release to roll back to (RELEASE_NOT_DEPLOYABLE)');
   const deleted = await slipway(['delete', name], env);
   expect(deleted.code).toBe(0);
   expect(deleted.stdout).toContain(`Deployment/${name}`);

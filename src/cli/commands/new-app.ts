@@ -16,6 +16,7 @@ export interface NewAppOptions {
   template?: string;
   param: string[];
   paramFile?: string;
+  ignoreUnknownParameters?: boolean;
   wait: boolean;
   timeout: string;
 }
@@ -76,6 +77,7 @@ async function newAppFromTemplate(params: { client: ApiClient; options: NewAppOp
   const report = await client.post<ProvisionReportView>('/templates/provision', {
     ...source,
     parameters,
+    ...(options.ignoreUnknownParameters ? { ignoreUnknownParameters: true } : {}),
     ...(options.namespace ? { namespace: options.namespace } : {}),
     waitSeconds: options.wait ? Number(options.timeout) : 0,
   });
