@@ -28,6 +28,7 @@ import type { Manifest } from '../src/deploy/render.js';
 import { createLogger } from '../src/logger.js';
 import { openServices, type Services } from '../src/services.js';
 import type { Release } from '../src/store/types.js';
+import { waitFor } from '../test/helpers/wait.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const CRASH_LOOP = { 'slipway.test/behaviour': 'crash-loop' };
@@ -85,16 +86,6 @@ interface Exit {
 
 /** A digest that names no real image: kwok never pulls, and a digest is what Slipway deploys. */
 const fakeImage = () => `127.0.0.1:5000/x@sha256:${randomBytes(32).toString('hex')}`;
-
-async function poll<T>(params: { check: () => Promise<T | undefined>; timeoutMs: number; intervalMs?: number; message: () => string }): Promise<T> {
-  const deadline = Date.now() + params.timeoutMs;
-  for (;;) {
-    const value = await params.check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${params.timeoutMs} ms: ${params.message()}`);
-    await new Promise((r) => setTimeout(r, params.intervalMs ?? 100));
-  }
-}
 
 /** The first failing container state of a pod, as the benchmark defines the "signal". */
 function failingState(pod: V1Pod): string | undefined {
@@ -192,7 +183,8 @@ async function inject<T>(h: Harness, params: { method: 'GET' | 'POST'; url: stri
 
 async function settled(h: Harness, params: { app: string; number: number }): Promise<Release> {
   let last: Release | undefined;
-  return poll({
+  return waitFor({
+    intervalMs: 100,
     timeoutMs: RELEASE_SETTLE_MS,
     check: async () => {
       last = await h.services.releases.get(params.app, params.number);
@@ -353,7 +345,7 @@ async function deleteNamespaces(h: Harness): Promise<void> {
   const names = [...h.namespaces];
   await Promise.all(names.map((name) => core.deleteNamespace({ name }).catch(() => undefined)));
   // Waiting lets the next run start from an empty cluster; a namespace that lingers is reported, not fatal.
-  await poll({
+  await waitFor({
     timeoutMs: NAMESPACE_GONE_MS,
     intervalMs: 250,
     check: async () => {

@@ -6,7 +6,7 @@ import type { Release } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, fieldManagers, liveTemplate, templateEssentials, testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
-import { waitFor } from '../helpers/wait.js';
+import { settledRelease } from '../helpers/releases.js';
 
 // Rollouts on a real control plane (etcd, kube-apiserver, controller-manager, scheduler) with
 // kwok playing the kubelets: pods become ready, crash-loop, fail to pull or never get ready as
@@ -50,18 +50,7 @@ async function release(app: string, payload: Record<string, unknown>): Promise<n
   return res.body.number;
 }
 
-async function settled(app: string, number: number): Promise<Release> {
-  let last: Release | undefined;
-  return waitFor({
-    timeoutMs: 120_000,
-    intervalMs: 250,
-    check: async () => {
-      last = await t.services.releases.get(app, number);
-      return ['current', 'failed'].includes(last.status) ? last : undefined;
-    },
-    message: () => `release ${app}#${number} still ${last?.status}`,
-  });
-}
+const settled = (app: string, number: number) => settledRelease({ releases: t.services.releases, app, number, timeoutMs: 120_000 });
 
 const releaseTemplate = (r: Release, kind = 'Deployment') => (r.manifests.find((m) => m.kind === kind) as { spec: { template: object } }).spec.template;
 

@@ -3,12 +3,12 @@ import type { Worker } from 'bullmq';
 import { createBuildWorker } from '../../src/build/build-worker.js';
 import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
 import { createLogger } from '../../src/logger.js';
-import type { Build, Release } from '../../src/store/types.js';
+import type { Build } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, liveTemplate, testKubeConfig } from '../helpers/cluster.js';
 import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
 import { pushPayload, signedDelivery } from '../helpers/github.js';
-import { waitFor } from '../helpers/wait.js';
+import { settledRelease } from '../helpers/releases.js';
 
 // The whole chain on real services: signed push webhook → build worker (git daemon, dockerd,
 // registry) → release → deploy worker (control plane + kwok) → ready and current.
@@ -39,16 +39,7 @@ test('push webhook → build → image → release → ready', async () => {
   const res = await t.api.inject({ method: 'POST', url: `/hooks/github/${name}`, headers: d.headers, payload: d.body });
   expect(res.statusCode).toBe(202);
 
-  let release: Release | undefined;
-  release = await waitFor({
-    timeoutMs: 300_000,
-    intervalMs: 500,
-    check: async () => {
-      release = await t.services.releases.find(name, 1);
-      return release && ['current', 'failed'].includes(release.status) ? release : undefined;
-    },
-    message: () => `release 1 of ${name} is ${release?.status ?? 'not created'}`,
-  });
+  const release = await settledRelease({ releases: t.services.releases, app: name, number: 1 });
   const build: Build = await t.services.builds.get(res.json().buildId);
   expect(build.state).toBe('succeeded');
   expect(release.status).toBe('current');

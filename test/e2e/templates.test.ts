@@ -4,13 +4,12 @@ import type { Worker } from 'bullmq';
 import { createBuildWorker } from '../../src/build/build-worker.js';
 import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
 import { createLogger } from '../../src/logger.js';
-import type { Release } from '../../src/store/types.js';
 import { builtInTemplate } from '../../src/templates/catalog.js';
 import { provisionTemplate } from '../../src/templates/provision.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
-import { waitFor } from '../helpers/wait.js';
+import { settledRelease } from '../helpers/releases.js';
 
 // Built-in templates provisioned on the real control plane (kwok runs the pods).
 const kc = testKubeConfig();
@@ -92,16 +91,7 @@ test('nodejs-postgresql: the BuildConfig becomes an app that builds and runs in 
   expect(report.apps).toEqual([expect.objectContaining({ name, action: 'created', webhook: expect.objectContaining({ secret: hookSecret }) })]);
   expect(await t.services.apps.webhookSecret(name)).toBe(hookSecret);
 
-  let release: Release | undefined;
-  release = await waitFor({
-    timeoutMs: 300_000,
-    intervalMs: 500,
-    check: async () => {
-      release = await t.services.releases.find(name, 1);
-      return release && ['current', 'failed'].includes(release.status) ? release : undefined;
-    },
-    message: () => `release 1 of ${name} is ${release?.status ?? 'not created'}`,
-  });
+  const release = await settledRelease({ releases: t.services.releases, app: name, number: 1 });
   expect(release.status).toBe('current');
   const build = await t.services.builds.get(report.apps[0]!.buildId!);
   expect((await t.services.logs.read(build.id)).map((e) => e.line)).toContain('--> Running the post-build test: npm test');
