@@ -22,6 +22,13 @@ export interface Config {
   workDir: string;
   buildConcurrency: number;
   deployConcurrency: number;
+  /**
+   * How long a worker's hold on a job lasts without renewal: a worker that died (kill -9,
+   * lost machine) has its job taken over after about this long (BullMQ stalled-job check).
+   */
+  jobLockMs: number;
+  /** A newer push to a branch also stops that branch's running build (not only the queued one). */
+  cancelRunningBuilds: boolean;
   /** Kubeconfig file; unset means KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   kubeconfig?: string;
   webhookBodyLimit: number;
@@ -119,6 +126,8 @@ export function loadConfig(env: Env = process.env): Config {
     workDir: path.resolve(text(env, 'SLIPWAY_WORK_DIR', path.join(os.tmpdir(), 'slipway-builds'))),
     buildConcurrency: integer(env, 'SLIPWAY_BUILD_CONCURRENCY', 2, [1, 64]),
     deployConcurrency: integer(env, 'SLIPWAY_DEPLOY_CONCURRENCY', 4, [1, 64]),
+    jobLockMs: integer(env, 'SLIPWAY_JOB_LOCK_MS', 30_000, [1000, 3_600_000]),
+    cancelRunningBuilds: boolean(env, 'SLIPWAY_CANCEL_RUNNING_BUILDS', false),
     kubeconfig: env.SLIPWAY_KUBECONFIG?.trim() || undefined,
     webhookBodyLimit: integer(env, 'SLIPWAY_WEBHOOK_BODY_LIMIT', 5 * 1024 * 1024, [1024, 100 * 1024 * 1024]),
     allowedRepoSchemes: schemes as RepoScheme[],

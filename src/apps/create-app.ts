@@ -49,9 +49,14 @@ export async function createApp(params: { apps: AppStore; config: Config; input:
     deploy: mergeDeployConfig(defaultDeployConfig(input.name), input.deploy ?? {}),
     createdAt: new Date().toISOString(),
   };
-  const webhookSecret = input.webhookSecret ?? randomBytes(24).toString('hex');
+  const webhookSecret = input.webhookSecret ?? newWebhookSecret();
   await apps.create(app, webhookSecret);
   return { app, webhookSecret };
+}
+
+/** 192 random bits, hex: what GitHub and the others sign deliveries with. */
+export function newWebhookSecret(): string {
+  return randomBytes(24).toString('hex');
 }
 
 export function webhookUrl(config: Config, app: string): string {

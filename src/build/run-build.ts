@@ -29,6 +29,7 @@ export interface BuildDeps {
 }
 
 const LOG_TAIL_LINES = 40;
+const SECRET_NAME = /TOKEN|SECRET|PASSW(OR)?D|CREDENTIAL|API_?KEY|PRIVATE_?KEY/i;
 
 /** Tags every pushed image gets: `<app>:<short-sha>` and `<app>:build-<n>`. */
 export function imageTags(params: { registry: string; app: string; sha: string; number: number }): { repository: string; tags: string[] } {
@@ -45,7 +46,13 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
   const { config, builds, logs } = deps;
   let build = await builds.get(buildId);
   const app = await deps.apps.get(build.app);
-  const mask = createMasker([config.registry.password, config.apiToken]);
+  const mask = createMasker([
+    config.registry.password,
+    config.apiToken,
+    await deps.apps.webhookSecret(app.name),
+    // Build args named like credentials (NPM_TOKEN, DB_PASSWORD, ...) are secrets too.
+    ...Object.entries(app.buildArgs).filter(([k]) => SECRET_NAME.test(k)).map(([, v]) => v),
+  ]);
   const log = (line: string) => logs.append(build.id, [mask(line)]);
   const workDir = path.join(config.workDir, build.id);
   let step: BuildState = 'cloning';
@@ -57,7 +64,8 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
   try {
     await enter('cloning', { startedAt: new Date().toISOString() });
     await log(`--> Cloning ${app.repo} at ${build.sha}`);
-    await cloneCommit({ url: app.repo, sha: build.sha, dir: workDir });
+    await cloneCommit({ url: app.repo, sha: build.sha, dir: workDir, signal });
+    stopIfCancelled(signal);
     const contextDir = path.join(workDir, app.contextDir);
     const files = await readdir(contextDir).catch(() => {
       throw new BuildStepError({ code: 'BUILD_CLONE_FAILED', step: 'cloning', message: `context dir "${app.contextDir}" does not exist at ${build.sha}` });
@@ -69,6 +77,7 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
     const image = imageTags({ registry: config.registry.host, app: app.name, sha: build.sha, number: build.number });
     await buildStep({ deps, app, build, contextDir, files, strategy, tags: image.tags, log: (l) => void log(l), signal });
 
+    stopIfCancelled(signal);
     await enter('pushing');
     let digest = '';
     for (const reference of image.tags) {
@@ -80,6 +89,11 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
     await log(`--> Pushed ${image.repository}@${digest}`);
     return await builds.update(build.id, { state: 'succeeded', image: { ...image, digest }, finishedAt: new Date().toISOString() });
   } catch (error) {
+    if (signal?.aborted) {
+      const reason = typeof signal.reason === 'string' ? signal.reason : 'cancelled';
+      await log(`--> Build cancelled while ${step}: ${reason}`);
+      return await builds.update(build.id, { state: 'cancelled', cancellation: { reason, step }, finishedAt: new Date().toISOString() });
+    }
     const code = error instanceof SlipwayError ? error.code : 'BUILD_IMAGE_FAILED';
     const failedStep = error instanceof BuildStepError ? (error.step as BuildState) : step;
     const reason = mask(error instanceof Error ? error.message : String(error));
@@ -93,6 +107,10 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+function stopIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new SlipwayError('BUILD_CANCELLED', 'cancelled');
 }
 
 async function buildStep(params: {

@@ -25,15 +25,17 @@ export interface DeployDeps {
 export async function deployRelease(deps: DeployDeps, params: { app: string; number: number }): Promise<Release> {
   const { releases, logger } = deps;
   let release = await releases.get(params.app, params.number);
-  if (release.status !== 'pending') {
-    // A redelivered job for a release that already ran (say, after a worker crash) must not re-apply it.
-    logger.warn({ app: release.app, release: release.number, status: release.status }, 'release already handled');
+  if (!['pending', 'deploying'].includes(release.status)) {
+    // A redelivered job for a release that already settled must not apply it again.
+    logger.warn({ app: release.app, release: release.number, status: release.status }, 'release already settled');
     return release;
   }
   const previous = await releases.current(release.app);
-  const startedAt = new Date();
+  // `deploying` means a worker died mid-rollout: resume it, deadlines still counted from the first apply.
+  const resumed = release.status === 'deploying' && release.startedAt;
+  const startedAt = resumed ? new Date(release.startedAt!) : new Date();
   release = await releases.update(release.app, release.number, { status: 'deploying', startedAt: startedAt.toISOString() });
-  logger.info({ app: release.app, release: release.number, image: release.image, previous: previous?.number }, 'rolling out');
+  logger.info({ app: release.app, release: release.number, image: release.image, previous: previous?.number, resumed: Boolean(resumed) }, 'rolling out');
 
   const status = await rollOut(deps, release, startedAt);
   const finishedAt = new Date().toISOString();

@@ -10,12 +10,12 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
  * `git daemon`), with a full fetch as fallback for servers that refuse unadvertised wants.
  * The URL must already have passed validateRepoUrl.
  */
-export async function cloneCommit(params: { url: string; sha: string; dir: string; timeoutMs?: number }): Promise<void> {
+export async function cloneCommit(params: { url: string; sha: string; dir: string; timeoutMs?: number; signal?: AbortSignal }): Promise<void> {
   const { url, sha, dir } = params;
   if (!SHA.test(sha)) throw cloneFailed(`"${sha}" is not a full commit id`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const git = gitClient({ baseDir: dir, timeoutMs: params.timeoutMs });
+  const git = gitClient({ baseDir: dir, timeoutMs: params.timeoutMs, signal: params.signal });
   await git.init().addRemote('origin', url);
   try {
     await git.fetch(['--depth', '1', '--no-tags', 'origin', sha]);

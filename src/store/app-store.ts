@@ -43,6 +43,12 @@ export class AppStore {
     return raws.filter((r): r is string => r !== null).map((r) => withDefaults(JSON.parse(r) as App));
   }
 
+  /** Replaces the app's webhook secret (rotation); the old one stops working at once. */
+  async setWebhookSecret(name: string, secret: string): Promise<void> {
+    await this.get(name);
+    await this.redis.set(this.keys.webhookSecret(name), secret);
+  }
+
   async webhookSecret(name: string): Promise<string | undefined> {
     return (await this.redis.get(this.keys.webhookSecret(name))) ?? undefined;
   }

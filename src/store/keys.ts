@@ -13,6 +13,14 @@ export interface Keys {
   release(app: string, number: number): string;
   currentRelease(app: string): string;
   deployLock(app: string): string;
+  /** The one queued build per app + branch (serial-latest-only). */
+  queuedBuild(app: string, branch: string): string;
+  runningBuild(app: string, branch: string): string;
+  buildLock(app: string, branch: string): string;
+  /** Why a build was asked to stop; its worker reads it when the build aborts. */
+  buildCancel(id: string): string;
+  /** Pub/sub channel: build ids whose running build must stop. */
+  cancelChannel: string;
 }
 
 export function keys(prefix: string): Keys {
@@ -30,5 +38,10 @@ export function keys(prefix: string): Keys {
     release: (app, number) => `${prefix}:app:${app}:release:${number}`,
     currentRelease: (app) => `${prefix}:app:${app}:current-release`,
     deployLock: (app) => `${prefix}:app:${app}:deploy-lock`,
+    queuedBuild: (app, branch) => `${prefix}:app:${app}:branch:${branch}:queued`,
+    runningBuild: (app, branch) => `${prefix}:app:${app}:branch:${branch}:running`,
+    buildLock: (app, branch) => `${prefix}:app:${app}:branch:${branch}:lock`,
+    buildCancel: (id) => `${prefix}:build:${id}:cancel`,
+    cancelChannel: `${prefix}:build-cancel`,
   };
 }

@@ -107,6 +107,8 @@ export interface Build {
   trigger: BuildTrigger;
   strategy?: Strategy;
   image?: { repository: string; tags: string[]; digest: string };
+  /** Cancelled: why (superseded by a newer push, or asked through the API) and in which state. */
+  cancellation?: { reason: string; step: BuildState };
   /** On failure: the state the build was in and why. */
   failure?: { step: BuildState; code: string; reason: string; logTail: string[] };
   createdAt: string;

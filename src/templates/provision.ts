@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createApp, webhookUrl } from '../apps/create-app.js';
+import type { QueueingDeps } from '../build/build-queueing.js';
 import { startBuild } from '../build/start-build.js';
 import type { Config } from '../config.js';
 import { ensureNamespace } from '../deploy/apply.js';
@@ -15,7 +16,7 @@ import { translateOpenShift, type TemplateApp, type Translation, type Unsupporte
 import type { Template } from './types.js';
 import { waitForWorkload } from './wait-ready.js';
 
-export interface ProvisionDeps {
+export interface ProvisionDeps extends QueueingDeps {
   kc: KubeConfig;
   config: Config;
   apps: AppStore;
@@ -144,7 +145,7 @@ async function provisionApp(
   });
   const webhook = { url: webhookUrl(deps.config, created.name), secret: webhookSecret };
   try {
-    const build = await startBuild({ builds: deps.builds, buildQueue: deps.buildQueue, app: created, trigger: { kind: 'api' } });
+    const build = await startBuild(deps, { app: created, trigger: { kind: 'api' } });
     return { name: created.name, action: 'created', buildId: build.id, webhook };
   } catch (error) {
     // The app exists either way; a repo that cannot be read yet is reported, not fatal.

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createApp, webhookUrl, type AppInput } from '../../apps/create-app.js';
+import { createApp, newWebhookSecret, webhookUrl, type AppInput } from '../../apps/create-app.js';
 import { deleteApp } from '../../apps/delete-app.js';
 import { startBuild } from '../../build/start-build.js';
 import { deployConfigSchema } from '../../deploy/deploy-config.js';
@@ -83,7 +83,7 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     },
     async (request, reply) => {
       const target = await deps.apps.get(request.params.app);
-      const build = await startBuild({ builds: deps.builds, buildQueue: deps.buildQueue, app: target, sha: request.body?.sha, trigger: { kind: 'api' } });
+      const build = await startBuild(deps, { app: target, sha: request.body?.sha, trigger: { kind: 'api' } });
       return reply.code(202).send(build);
     },
   );
@@ -95,4 +95,11 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     async (request) =>
       deleteApp({ kc: deps.kc, redis: deps.redis, keys: deps.keys, apps: deps.apps, name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
   );
+
+  /** Rotates the webhook secret: the new one is shown here, once; the old one fails from now on. */
+  app.post<{ Params: { app: string } }>('/apps/:app/webhook-secret', { schema: { params: appParams } }, async (request) => {
+    const secret = newWebhookSecret();
+    await deps.apps.setWebhookSecret(request.params.app, secret);
+    return { webhook: { url: webhookUrl(deps.config, request.params.app), secret, contentType: 'application/json' } };
+  });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requestCancel } from '../../build/build-queueing.js';
 import type { ApiDeps } from '../deps.js';
 import { FINAL_BUILD_STATES } from '../../store/types.js';
 
@@ -8,6 +9,11 @@ const FOLLOW_BLOCK_MS = 1000;
 export default async function buildRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.get<{ Params: { id: string } }>('/builds/:id', { schema: { params: buildParams, response: { 200: { $ref: 'Build#' } } } }, async (request) =>
     deps.builds.get(request.params.id),
+  );
+
+  /** Cancels a build: a queued one at once; a running one stops its docker build and ends `cancelled`. */
+  app.post<{ Params: { id: string } }>('/builds/:id/cancel', { schema: { params: buildParams, response: { 202: { $ref: 'Build#' } } } }, async (request, reply) =>
+    reply.code(202).send(await requestCancel(deps, request.params.id, 'cancelled through the API')),
   );
 
   /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { enqueueBuild } from '../../queue/build-queue.js';
+import { queueBuild } from '../../build/build-queueing.js';
 import { parseGithubDelivery } from '../../webhooks/github.js';
 import { decidePush } from '../../webhooks/push-event.js';
 import type { ApiDeps } from '../deps.js';
@@ -46,7 +46,7 @@ export default async function hookRoutes(app: FastifyInstance, deps: ApiDeps): P
         trigger: { kind: 'webhook', provider: event.provider, deliveryId: event.deliveryId },
       });
       await deps.redis.set(deliveryKey, build.id, 'EX', DELIVERY_TTL_SECONDS);
-      await enqueueBuild(deps.buildQueue, build);
+      await queueBuild(deps, { build, cancelRunning: deps.config.cancelRunningBuilds });
       request.log.info({ app: app.name, build: build.id, sha: event.sha }, 'build queued');
       return reply.code(202).send({ buildId: build.id });
     },
