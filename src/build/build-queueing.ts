@@ -26,9 +26,10 @@ export async function queueBuild(deps: QueueingDeps, params: { build: Build; can
   const branch = branchOf(build);
   // SET ... GET swaps atomically: two pushes racing each see a different predecessor.
   const previous = await redis.set(keys.queuedBuild(build.app, branch), build.id, 'GET');
-  await enqueueBuild(deps.buildQueue, build);
   const reason = `superseded by build ${build.id} (${build.sha.slice(0, 7)})`;
+  // The one it replaces leaves the queue first, so there is never more than one queued.
   if (previous && previous !== build.id) await cancelQueued(deps, previous, reason);
+  await enqueueBuild(deps.buildQueue, build);
   if (params.cancelRunning) {
     const running = await redis.get(keys.runningBuild(build.app, branch));
     if (running && running !== build.id) await requestCancel(deps, running, reason);
