@@ -1,30 +1,15 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { WebhookError } from '../errors.js';
+import { COMMIT_ID, header, type Headers, invalidPayload, sameSecret, ZERO_SHA } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 
-type Headers = Record<string, string | string[] | undefined>;
-
-/** A commit id as git prints it, SHA-1 (40) or SHA-256 (64): nothing else is ever handed to git. */
-const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const ZERO_SHA = /^0+$/;
 /**
  * What `git check-ref-format` refuses: control characters and space, `~ ^ : ? * [ \`, `..`, `@{`,
  * empty components, components starting with `.`, a trailing `/` or `.`, and `.lock`.
  */
 const BAD_REF = /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|\/\.|\/$|\.$|\.lock$/;
 
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Digests of both sides: timingSafeEqual needs equal lengths, and the secret's length must not leak. */
-function sameSecret(given: string, secret: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return secret !== '' && timingSafeEqual(digest(given), digest(secret));
-}
-
-const invalid = (message: string) => new WebhookError('WEBHOOK_PAYLOAD_INVALID', message);
+const invalid = invalidPayload;
 
 /**
  * Generic hook for any CI or script: `POST /hooks/generic/:app/:secret` with `{ ref, sha, repo? }`.

@@ -1,30 +1,7 @@
 import { WebhookError } from '../errors.js';
+import { COMMIT_ID, header, type Headers, parseObject, ZERO_SHA } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 import { verifyHmac } from './signature.js';
-
-type Headers = Record<string, string | string[] | undefined>;
-
-/** A commit id as git prints it, SHA-1 (40) or SHA-256 (64): nothing else is ever handed to git. */
-const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const ZERO_SHA = /^0+$/;
-
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function parseObject(body: Buffer): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'body is not a JSON object');
-  }
-  return parsed as Record<string, unknown>;
-}
 
 /**
  * Gitea and Forgejo: `X-Gitea-Signature` is the bare hex HMAC-SHA256 of the raw body, event type in

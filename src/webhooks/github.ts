@@ -1,13 +1,7 @@
 import { WebhookError } from '../errors.js';
+import { COMMIT_ID, header, type Headers, invalidPayload, parseObject } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 import { verifyHmac } from './signature.js';
-
-type Headers = Record<string, string | string[] | undefined>;
-
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC of the raw body>`, event type in
@@ -22,26 +16,12 @@ export function parseGithubDelivery(params: { headers: Headers; body: Buffer; se
   }
   const eventName = header(headers, 'x-github-event') ?? '';
   const deliveryId = header(headers, 'x-github-delivery') ?? '';
-  if (!eventName || !deliveryId) {
-    throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'X-GitHub-Event and X-GitHub-Delivery headers are required');
-  }
-  let payload: { ref?: unknown; after?: unknown; deleted?: unknown };
-  try {
-    payload = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'body is not valid JSON');
-  }
+  if (!eventName || !deliveryId) throw invalidPayload('X-GitHub-Event and X-GitHub-Delivery headers are required');
+  const payload = parseObject(body);
   const kind = eventName === 'push' ? 'push' : eventName === 'ping' ? 'ping' : 'other';
-  if (kind === 'push' && (typeof payload.ref !== 'string' || typeof payload.after !== 'string' || !/^[0-9a-f]{40,64}$/.test(payload.after))) {
-    throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'push payload needs "ref" and a hex "after" commit id');
+  if (kind !== 'push') return { provider: 'github', deliveryId, kind, eventName, ref: '', sha: '', deleted: false };
+  if (typeof payload.ref !== 'string' || !payload.ref.startsWith('refs/') || typeof payload.after !== 'string' || !COMMIT_ID.test(payload.after)) {
+    throw invalidPayload('push payload needs a "ref" and a hex "after" commit id');
   }
-  return {
-    provider: 'github',
-    deliveryId,
-    kind,
-    eventName,
-    ref: typeof payload.ref === 'string' ? payload.ref : '',
-    sha: typeof payload.after === 'string' ? payload.after : '',
-    deleted: payload.deleted === true,
-  };
+  return { provider: 'github', deliveryId, kind, eventName, ref: payload.ref, sha: payload.after, deleted: payload.deleted === true };
 }

@@ -1,12 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { WebhookError } from '../errors.js';
+import { COMMIT_ID, header, type Headers, parseObject, sameSecret, ZERO_SHA } from './delivery.js';
 import type { PushEvent } from './push-event.js';
-
-type Headers = Record<string, string | string[] | undefined>;
-
-/** A commit id as git prints it, SHA-1 (40) or SHA-256 (64): nothing else is ever handed to git. */
-const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const ZERO_SHA = /^0+$/;
 
 /**
  * X-Gitlab-Event is "<EVENT> Hook" (docs.gitlab.com/user/project/integrations/webhooks, "Delivery
@@ -14,30 +8,6 @@ const ZERO_SHA = /^0+$/;
  * instance-wide, never an app's own hook, so they stay "other".
  */
 const PUSH_EVENTS = new Set(['Push Hook', 'Tag Push Hook']);
-
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Digests of both sides: timingSafeEqual needs equal lengths, and the secret's length must not leak. */
-function sameSecret(given: string, secret: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return secret !== '' && timingSafeEqual(digest(given), digest(secret));
-}
-
-function parseObject(body: Buffer): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'body is not a JSON object');
-  }
-  return parsed as Record<string, unknown>;
-}
 
 /**
  * GitLab: `X-Gitlab-Token` carries the hook's secret token verbatim (no HMAC, so the body itself is
