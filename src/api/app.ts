@@ -10,16 +10,31 @@ import releaseRoutes from './routes/releases.js';
 import templateRoutes from './routes/templates.js';
 import { sharedSchemas } from './schemas.js';
 
+/** `/hooks/generic/<app>/<secret>` → `/hooks/generic/<app>/****`. */
+export function redactHookSecret(url: string): string {
+  return url.replace(/^(\/hooks\/generic\/[^/?]+\/)[^/?]+/, '$1****');
+}
+
 /**
  * The configured API, not listening: src/main.ts listens, tests call `inject()`.
  * Health and webhooks are open (webhooks carry their own signatures); the REST API needs the token.
  */
 export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  // Whatever logger a caller passes, the secret-redacting request serializer stays.
+  const logger =
+    options.logger === false
+      ? false
+      : {
+          level: deps.config.logLevel,
+          ...(typeof options.logger === 'object' ? options.logger : {}),
+          // A generic webhook's secret travels in its path: never log it.
+          serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactHookSecret(req.url) }) },
+        };
   const app = Fastify({
-    logger: { level: deps.config.logLevel },
+    ...options,
+    logger,
     // Unknown fields are an error the caller should see, not something silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
-    ...options,
   });
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandler(app);

@@ -19,6 +19,7 @@ export const appSchema = {
     name: { type: 'string' },
     repo: { type: 'string' },
     branch: { type: 'string' },
+    branches: { type: 'array', items: { type: 'string' } },
     contextDir: { type: 'string' },
     dockerfile: { type: 'string' },
     buildArgs: { type: 'object', additionalProperties: { type: 'string' } },

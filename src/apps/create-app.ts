@@ -11,6 +11,7 @@ export interface AppInput {
   name: string;
   repo: string;
   branch?: string;
+  branches?: string[];
   contextDir?: string;
   dockerfile?: string;
   buildArgs?: Record<string, string>;
@@ -41,6 +42,7 @@ export async function createApp(params: { apps: AppStore; config: Config; input:
     name: input.name,
     repo: input.repo,
     branch: input.branch || 'main',
+    ...(input.branches?.length ? { branches: input.branches } : {}),
     contextDir: insideRepo('contextDir', input.contextDir, '.'),
     ...(input.dockerfile ? { dockerfile: insideRepo('dockerfile', input.dockerfile, 'Dockerfile') } : {}),
     buildArgs: input.buildArgs ?? {},

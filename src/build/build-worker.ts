@@ -97,7 +97,8 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
 async function deployBuild(params: { services: Services; build: Build }): Promise<Release | undefined> {
   const { services, build } = params;
   const app = await services.apps.get(build.app);
-  if (!app.deploy.autoDeploy || !build.image) return undefined;
+  // Builds of other filtered branches are images only; the tracked branch is what runs.
+  if (!app.deploy.autoDeploy || !build.image || build.ref !== `refs/heads/${app.branch}`) return undefined;
   const release = await createRelease({
     releases: services.releases,
     app,

@@ -4,6 +4,11 @@ export interface App {
   name: string;
   repo: string;
   branch: string;
+  /**
+   * Branches whose pushes are built (`*` matches within a path segment, `**` across them);
+   * unset means only `branch`. Only `branch`'s builds are deployed.
+   */
+  branches?: string[];
   /** Directory inside the repo that is the build context. */
   contextDir: string;
   /** Dockerfile path relative to the context dir; when absent, detection decides. */

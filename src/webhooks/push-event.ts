@@ -24,6 +24,15 @@ export function decidePush(app: App, event: PushEvent): PushDecision {
   if (!event.ref.startsWith('refs/heads/')) return { build: false, reason: `ref "${event.ref}" is not a branch` };
   if (event.deleted || ZERO_SHA.test(event.sha)) return { build: false, reason: 'branch deleted' };
   const branch = event.ref.slice('refs/heads/'.length);
-  if (branch !== app.branch) return { build: false, reason: 'branch not tracked' };
+  if (!(app.branches ?? [app.branch]).some((pattern) => branchPattern(pattern).test(branch))) return { build: false, reason: 'branch not tracked' };
   return { build: true, branch };
+}
+
+/** A branch filter as a regex: `*` within a path segment, `**` across segments, the rest literal. */
+export function branchPattern(pattern: string): RegExp {
+  const source = pattern
+    .split('**')
+    .map((part) => part.split('*').map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${source}$`);
 }

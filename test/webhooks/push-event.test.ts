@@ -1,6 +1,6 @@
 import { defaultDeployConfig } from '../../src/deploy/deploy-config.js';
 import type { App } from '../../src/store/types.js';
-import { decidePush, type PushEvent } from '../../src/webhooks/push-event.js';
+import { branchPattern, decidePush, type PushEvent } from '../../src/webhooks/push-event.js';
 
 const app: App = { name: 'shop', repo: 'https://example.com/shop.git', branch: 'main', contextDir: '.', buildArgs: {}, port: 8080, deploy: defaultDeployConfig('shop'), createdAt: '' };
 const sha = 'b'.repeat(40);
@@ -18,5 +18,23 @@ describe('decidePush', () => {
     ['branch name containing slashes', push({ ref: 'refs/heads/main/x' }), { build: false, reason: 'branch not tracked' }],
   ])('%s', (_name, event, expected) => {
     expect(decidePush(app, event)).toEqual(expected);
+  });
+});
+
+describe('branch filters', () => {
+  const filtered = { ...app, branches: ['main', 'release/*', 'hotfix/**'] };
+  test.each([
+    ['main', true],
+    ['release/1.2', true],
+    ['release/1.2/rc', false],
+    ['hotfix/a/b', true],
+    ['feature/x', false],
+    ['mainline', false],
+  ])('%s → %s', (branch, built) => {
+    expect(decidePush(filtered, push({ ref: `refs/heads/${branch}` })).build).toBe(built);
+  });
+  test('regex characters in a pattern are literal', () => {
+    expect(branchPattern('v1.2+').test('v1.2+')).toBe(true);
+    expect(branchPattern('v1.2+').test('v1x22')).toBe(false);
   });
 });

@@ -20,6 +20,7 @@ const createAppSchema = {
       name: { type: 'string', pattern: NAME },
       repo: { type: 'string', minLength: 1, maxLength: 2048 },
       branch: { type: 'string', pattern: BRANCH, maxLength: 255 },
+      branches: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/*-]+$', maxLength: 255 } },
       contextDir: { type: 'string', maxLength: 1024 },
       dockerfile: { type: 'string', maxLength: 1024 },
       buildArgs: { type: 'object', additionalProperties: { type: 'string' } },

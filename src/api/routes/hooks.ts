@@ -1,54 +1,79 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { queueBuild } from '../../build/build-queueing.js';
+import type { App } from '../../store/types.js';
+import { parseBitbucketDelivery } from '../../webhooks/bitbucket.js';
+import type { Headers } from '../../webhooks/delivery.js';
+import { parseGenericDelivery } from '../../webhooks/generic.js';
+import { parseGiteaDelivery } from '../../webhooks/gitea.js';
 import { parseGithubDelivery } from '../../webhooks/github.js';
-import { decidePush } from '../../webhooks/push-event.js';
+import { parseGitlabDelivery } from '../../webhooks/gitlab.js';
+import { decidePush, type PushEvent } from '../../webhooks/push-event.js';
 import type { ApiDeps } from '../deps.js';
 
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
 
+type Parse = (params: { headers: Headers; body: Buffer; secret: string; app: App }) => PushEvent;
+
+/** Each provider's parser: verifies the delivery, then normalises it to a PushEvent. */
+const PROVIDERS: Record<string, Parse> = {
+  github: ({ headers, body, secret }) => parseGithubDelivery({ headers, body, secret }),
+  gitlab: ({ headers, body, secret }) => parseGitlabDelivery({ headers, body, secret }),
+  gitea: ({ headers, body, secret }) => parseGiteaDelivery({ headers, body, secret }),
+  bitbucket: ({ headers, body, secret, app }) => parseBitbucketDelivery({ headers, body, secret, branch: app.branch }),
+};
+
 /**
- * Push webhooks. The body is kept as raw bytes (a parser scoped to this plugin) because the
- * signature is over exactly those bytes. Replies are fast: 202 with a build id, or 202 with
- * the reason nothing was built; the build itself happens in the queue.
+ * Push webhooks. The body is kept as raw bytes (a parser scoped to this plugin) because
+ * signatures are over exactly those bytes. Replies are fast: 202 with a build id, or 202
+ * with the reason nothing was built; the build itself happens in the queue.
  */
 export default async function hookRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.config.webhookBodyLimit }, (_req, body, done) => done(null, body));
+  const options = { bodyLimit: deps.config.webhookBodyLimit, schema: { response: { 202: { $ref: 'HookReply#' } } } };
 
-  app.post<{ Params: { app: string }; Body: Buffer }>(
-    '/hooks/github/:app',
-    {
-      bodyLimit: deps.config.webhookBodyLimit,
-      schema: { params: { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } }, response: { 202: { $ref: 'HookReply#' } } },
-    },
+  app.post<{ Params: { provider: string; app: string }; Body: Buffer }>(
+    '/hooks/:provider/:app',
+    { ...options, schema: { ...options.schema, params: { type: 'object', properties: { provider: { type: 'string', enum: Object.keys(PROVIDERS) }, app: { type: 'string', maxLength: 63 } } } } },
     async (request, reply) => {
-      const app = await deps.apps.get(request.params.app);
-      const secret = (await deps.apps.webhookSecret(app.name)) ?? '';
-      const event = parseGithubDelivery({ headers: request.headers, body: request.body, secret });
-
-      // Redeliveries carry the same delivery id: answer with what the first one got.
-      const deliveryKey = deps.keys.delivery(event.provider, `${app.name}:${event.deliveryId}`);
-      const first = await deps.redis.set(deliveryKey, '', 'EX', DELIVERY_TTL_SECONDS, 'NX');
-      if (first !== 'OK') {
-        const earlier = await deps.redis.get(deliveryKey);
-        return reply.code(202).send({ ignored: true, reason: 'duplicate delivery', ...(earlier ? { buildId: earlier } : {}) });
-      }
-
-      const decision = decidePush(app, event);
-      if (!decision.build) {
-        request.log.info({ app: app.name, delivery: event.deliveryId, reason: decision.reason }, 'webhook ignored');
-        return reply.code(202).send({ ignored: true, reason: decision.reason });
-      }
-      const build = await deps.builds.create({
-        app,
-        ref: event.ref,
-        sha: event.sha,
-        trigger: { kind: 'webhook', provider: event.provider, deliveryId: event.deliveryId },
-      });
-      await deps.redis.set(deliveryKey, build.id, 'EX', DELIVERY_TTL_SECONDS);
-      await queueBuild(deps, { build, cancelRunning: deps.config.cancelRunningBuilds });
-      request.log.info({ app: app.name, build: build.id, sha: event.sha }, 'build queued');
-      return reply.code(202).send({ buildId: build.id });
+      const target = await deps.apps.get(request.params.app);
+      const secret = (await deps.apps.webhookSecret(target.name)) ?? '';
+      const event = PROVIDERS[request.params.provider]!({ headers: request.headers, body: request.body, secret, app: target });
+      return accept({ deps, app: target, event, reply, log: request.log });
     },
   );
+
+  // The secret is in the path: the request logger redacts it (see api/app.ts).
+  app.post<{ Params: { app: string; secret: string }; Body: Buffer }>(
+    '/hooks/generic/:app/:secret',
+    { ...options, schema: { ...options.schema, params: { type: 'object', properties: { app: { type: 'string', maxLength: 63 }, secret: { type: 'string', maxLength: 200 } } } } },
+    async (request, reply) => {
+      const target = await deps.apps.get(request.params.app);
+      const secret = (await deps.apps.webhookSecret(target.name)) ?? '';
+      const event = parseGenericDelivery({ headers: request.headers, body: request.body, pathSecret: request.params.secret, secret });
+      return accept({ deps, app: target, event, reply, log: request.log });
+    },
+  );
+}
+
+/** Dedupe by delivery id, decide, record and queue the build; every answer is a 202 with a build id or a reason. */
+async function accept(params: { deps: ApiDeps; app: App; event: PushEvent; reply: FastifyReply; log: FastifyInstance['log'] }) {
+  const { deps, app, event, reply, log } = params;
+  // Redeliveries carry the same delivery id: answer with what the first one got.
+  const deliveryKey = deps.keys.delivery(event.provider, `${app.name}:${event.deliveryId}`);
+  const first = await deps.redis.set(deliveryKey, '', 'EX', DELIVERY_TTL_SECONDS, 'NX');
+  if (first !== 'OK') {
+    const earlier = await deps.redis.get(deliveryKey);
+    return reply.code(202).send({ ignored: true, reason: 'duplicate delivery', ...(earlier ? { buildId: earlier } : {}) });
+  }
+  const decision = decidePush(app, event);
+  if (!decision.build) {
+    log.info({ app: app.name, provider: event.provider, delivery: event.deliveryId, reason: decision.reason }, 'webhook ignored');
+    return reply.code(202).send({ ignored: true, reason: decision.reason });
+  }
+  const build = await deps.builds.create({ app, ref: event.ref, sha: event.sha, trigger: { kind: 'webhook', provider: event.provider, deliveryId: event.deliveryId } });
+  await deps.redis.set(deliveryKey, build.id, 'EX', DELIVERY_TTL_SECONDS);
+  await queueBuild(deps, { build, cancelRunning: deps.config.cancelRunningBuilds });
+  log.info({ app: app.name, provider: event.provider, build: build.id, sha: event.sha }, 'build queued');
+  return reply.code(202).send({ buildId: build.id });
 }
