@@ -2,7 +2,6 @@
 // lets the rollouts it holds settle (BullMQ's close waits for them) and exits.
 import { loadConfig } from '../src/config.js';
 import { createDeployWorker } from '../src/deploy/deploy-worker.js';
-import { loadKubeConfig } from '../src/deploy/kube.js';
 import { createLogger } from '../src/logger.js';
 import { runProcess } from '../src/process-entry.js';
 import { openServices } from '../src/services.js';
@@ -13,7 +12,7 @@ runProcess({
     const config = loadConfig();
     const logger = createLogger({ name: 'deploy-worker', level: config.logLevel });
     const services = openServices(config);
-    const kc = loadKubeConfig(config.kubeconfig);
+    const { kc } = services;
     const worker = createDeployWorker({ services, kc, logger });
     worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'deploy job failed'));
     void worker.run();

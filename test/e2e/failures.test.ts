@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import type { Worker } from 'bullmq';
 import { buildApp } from '../../src/api/app.js';
 import { createBuildWorker } from '../../src/build/build-worker.js';
 import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
