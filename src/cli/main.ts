@@ -2,7 +2,17 @@
 // The `slipway` command: talks to the Slipway API with a token (see cli/client.ts).
 import { Command, Option } from 'commander';
 import { ApiClient, CliError, loadSettings } from './client.js';
-import { appsCommand, buildsCommand, deleteCommand, logsCommand, releasesCommand, rollbackCommand, statusCommand } from './commands/inspect.js';
+import {
+  appsCommand,
+  buildsCommand,
+  cancelCommand,
+  deleteCommand,
+  logsCommand,
+  releasesCommand,
+  rollbackCommand,
+  rotateSecretCommand,
+  statusCommand,
+} from './commands/inspect.js';
 import { newApp, type NewAppOptions } from './commands/new-app.js';
 import { processCommand } from './commands/templates.js';
 
@@ -62,6 +72,12 @@ export function buildProgram(): Command {
     .option('-f, --follow', 'stream until the build ends')
     .description("print a build's log")
     .action(run(async (buildId: string, options: { follow?: boolean }) => logsCommand({ client: client(), buildId, follow: Boolean(options.follow), print })));
+  program.command('cancel').argument('<build>').description('cancel a queued or running build').action(run(async (buildId: string) => cancelCommand(client(), buildId, print)));
+  program
+    .command('webhook-secret')
+    .argument('<app>')
+    .description("rotate an app's webhook secret (prints the new one once)")
+    .action(run(async (app: string) => rotateSecretCommand(client(), app, print)));
   program.command('releases').argument('<app>').description("list an app's releases").action(run(async (app: string) => releasesCommand(client(), app, print)));
   program
     .command('rollback')

@@ -72,6 +72,10 @@ test('new-app <repo>: builds, deploys, waits until ready, prints the webhook sec
   expect(builds.stdout).toMatch(new RegExp(`^${name}-1 +succeeded +[0-9a-f]{7} +docker`, 'm'));
   const apps = await slipway(['apps'], env);
   expect(apps.stdout).toMatch(new RegExp(`^${name} +${name} +main +git://`, 'm'));
+  const cancel = await slipway(['cancel', `${name}-1`], env);
+  expect(cancel.stderr).toContain('already succeeded (BUILD_NOT_CANCELLABLE)');
+  const rotated = await slipway(['webhook-secret', name], env);
+  expect(rotated.stdout).toMatch(/Webhook secret: [0-9a-f]{48}/);
   const rollback = await slipway(['rollback', name], env);
   expect(rollback.code).toBe(1);
   expect(rollback.stderr).toContain('has no earlier good release to roll back to (RELEASE_NOT_DEPLOYABLE)');

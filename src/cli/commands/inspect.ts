@@ -86,3 +86,14 @@ export async function deleteCommand(params: { client: ApiClient; app: string; de
   params.print(`--> Deleted app ${params.app}: ${result.deleted.join(', ') || 'no cluster objects'}`);
   if (result.kept.length) params.print(`    kept: ${result.kept.join(', ')} (use --delete-volumes to delete them)`);
 }
+
+export async function cancelCommand(client: ApiClient, buildId: string, print: Print): Promise<void> {
+  const build = await client.post<Build>(`/builds/${buildId}/cancel`);
+  print(build.state === 'cancelled' ? `--> Build ${buildId} cancelled` : `--> Build ${buildId} is stopping (was ${build.state})`);
+}
+
+export async function rotateSecretCommand(client: ApiClient, app: string, print: Print): Promise<void> {
+  const { webhook } = await client.post<{ webhook: { url: string; secret: string } }>(`/apps/${app}/webhook-secret`);
+  print(`Webhook URL:    ${webhook.url}`);
+  print(`Webhook secret: ${webhook.secret}   (shown once; the old secret no longer works)`);
+}
