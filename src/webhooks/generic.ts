@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WebhookError } from '../errors.js';
-import { COMMIT_ID, header, type Headers, invalidPayload, sameSecret, ZERO_SHA } from './delivery.js';
+import { COMMIT_ID, header, type Headers, invalidPayload, parseObject, sameSecret, ZERO_SHA } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 
 /**
@@ -21,14 +21,7 @@ export function parseGenericDelivery(params: { headers: Headers; body: Buffer; p
   if (!pathSecret) throw new WebhookError('WEBHOOK_SIGNATURE_MISSING', 'the hook URL has no secret');
   if (!sameSecret(pathSecret, secret)) throw new WebhookError('WEBHOOK_SIGNATURE_INVALID', 'the hook URL secret does not match');
 
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw invalid('body is not valid JSON');
-  }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('body must be a JSON object { ref, sha, repo? }');
-  const { ref: rawRef, sha, repo } = payload as Record<string, unknown>;
+  const { ref: rawRef, sha, repo } = parseObject(body);
   if (typeof rawRef !== 'string' || rawRef === '') throw invalid('"ref" must be a branch name or a full ref');
   if (typeof sha !== 'string' || !COMMIT_ID.test(sha)) throw invalid('"sha" must be a 40 or 64 character lowercase hex commit id');
   if (repo !== undefined && typeof repo !== 'string') throw invalid('"repo" must be a string when given');
