@@ -11,7 +11,8 @@ import type { Build, Release } from '../store/types.js';
 import { loadBuilders } from './builder-catalog.js';
 import { runBuild } from './run-build.js';
 
-const RETRY_LOCKED_MS = 1000;
+// A build waiting for its branch's running build polls this often (builds can take ~1 s).
+const RETRY_LOCKED_MS = 250;
 
 /**
  * The BullMQ worker for the builds queue, created stopped (`autorun: false`).
