@@ -72,9 +72,11 @@ test('nodejs-postgresql: the BuildConfig becomes an app that builds and runs in 
     template: await builtInTemplate('nodejs-postgresql'),
     values: { NAME: name, SOURCE_REPOSITORY_URL: repo.url, SOURCE_REPOSITORY_REF: 'main', APPLICATION_DOMAIN: `${name}.example.test`, GITHUB_WEBHOOK_SECRET: hookSecret },
     namespace,
-    waitSeconds: 120,
+    waitSeconds: 240,
   });
   expect(report.unsupported).toEqual([]);
+  const builds = await t.services.builds.listForApp(name);
+  expect(builds.map((b) => `${b.id} ${b.state} ${b.failure?.reason ?? ''}`)).toEqual([`${name}-1 succeeded `]);
   expect(report.objects).toEqual(
     expect.arrayContaining([
       { kind: 'Deployment', name, action: 'managed by app' },
@@ -105,4 +107,4 @@ test('nodejs-postgresql: the BuildConfig becomes an app that builds and runs in 
   for (const [k, v] of Object.entries(service.spec!.selector!)) expect(deployment.spec!.template.metadata!.labels![k]).toBe(v);
   const ingress = await kc.makeApiClient(NetworkingV1Api).readNamespacedIngress({ namespace, name });
   expect(ingress.spec!.rules![0]!.host).toBe(`${name}.example.test`);
-});
+}, 400_000);
