@@ -45,15 +45,12 @@ test('a burst of 200 pushes to 5 apps: never more than one queued build per app,
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
-  const started = Date.now();
   // Each app's pushes in commit order; the five apps at once.
   await Promise.all(apps.map(async (app) => {
     for (const sha of shas.get(app.name)!) expect((await p.push({ ...app, sha })).status).toBe(202);
   }));
-  const burstMs = Date.now() - started;
   sampling = false;
   await sampler;
-  expect(burstMs).toBeLessThan(20_000); // sanity only: the point is the invariant below
   expect(maxQueued).toBeLessThanOrEqual(1);
 
   for (const app of apps) {
@@ -98,13 +95,13 @@ test('cancelling a running build stops the docker build, leaves no container, re
     check: async () => ((await t.services.logs.read(buildId)).some((e) => e.line.includes('long step starts')) ? true : undefined),
     message: () => `build ${buildId} never reached its long step`,
   });
-  const started = Date.now();
   const res = await t.api.inject({ method: 'POST', url: `/builds/${buildId}/cancel`, headers: auth });
   expect(res.statusCode).toBe(202);
   const build = await p.until(buildId, ['cancelled', 'failed', 'succeeded'], 60_000);
   expect(build.state).toBe('cancelled');
   expect(build.cancellation).toEqual({ reason: 'cancelled through the API', step: 'building' });
-  expect(Date.now() - started).toBeLessThan(25_000); // the 30 s sleep did not run to its end
+  // The 30 s step was stopped, not waited out.
+  expect((await t.services.logs.read(buildId)).some((e) => e.line.includes('long step done'))).toBe(false);
   await waitFor({
     timeoutMs: 30_000,
     check: async () => ((await t.services.docker.listContainers({ all: true })).length <= before ? true : undefined),

@@ -120,6 +120,7 @@ if [ "$all_up" = 1 ] && [ -f "$STATE/kubeconfig" ] && api_get /readyz >/dev/null
     RESTART_KWOK_ONLY=1
   else
     log "already running (state: $STATE)"
+    "$HERE/storage.sh" "$STATE" "$BIN"
     echo "$STATE/kubeconfig"
     exit 0
   fi
@@ -341,49 +342,10 @@ status:
 EOF
 done
 
-# StorageClass + PVs: no provisioner exists without real nodes, so claims bind to
-# pre-made hostPath PVs (kwok never touches the paths). Recycle puts a PV back to
-# Available after its claim is deleted (the recycler pod "completes" under kwok),
-# so the pool does not drain over a long test run. The recycler only accepts
-# hostPath volumes under /tmp, hence the path.
-PV_YAML="$STATE/manifests/storage.yaml"
-cat >"$PV_YAML" <<EOF
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: standard
-  annotations:
-    storageclass.kubernetes.io/is-default-class: "true"
-provisioner: kubernetes.io/no-provisioner
-volumeBindingMode: Immediate
-reclaimPolicy: Delete
-allowVolumeExpansion: false
-EOF
-n=0
-for size in 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi 5Gi 5Gi 5Gi 5Gi 5Gi 5Gi 5Gi 5Gi 10Gi 10Gi 10Gi 10Gi; do
-  cat >>"$PV_YAML" <<EOF
----
-apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: slipway-pv-$(printf %02d $n)
-  labels: {slipway.test/pv-size: "$size"}
-spec:
-  capacity: {storage: $size}
-  accessModes: [ReadWriteOnce, ReadOnlyMany, ReadWriteMany]
-  persistentVolumeReclaimPolicy: Recycle
-  storageClassName: standard
-  volumeMode: Filesystem
-  hostPath: {path: /tmp/slipway-k8s-pv/pv-$(printf %02d $n), type: ""}
-EOF
-  n=$((n + 1))
-done
-
 # Apply only objects that do not exist yet: re-applying a bound PV would fight
 # the PV controller over spec.claimRef.
-for f in "$NODE_YAML" "$PV_YAML"; do
-  "${KUBECTL[@]}" create -f "$f" --save-config=false 2>&1 | grep -vE "AlreadyExists|Recycle reclaim policy is deprecated" >&2 || true
-done
+"${KUBECTL[@]}" create -f "$NODE_YAML" --save-config=false 2>&1 | grep -vE "AlreadyExists" >&2 || true
+"$HERE/storage.sh" "$STATE" "$BIN"
 
 wait_for kwok "$NODES Ready node(s)" "${KUBECTL[@]}" wait --for=condition=Ready node -l type=kwok --timeout=2s
 # The ServiceAccount admission plugin rejects pods until the serviceaccount
