@@ -87,11 +87,11 @@ test('restarting the API loses nothing', async () => {
 
 test('with SLIPWAY_CANCEL_RUNNING_BUILDS, a newer push stops the running build of that branch', async () => {
   const { t, p } = await install({ SLIPWAY_CANCEL_RUNNING_BUILDS: 'true' });
-  const app = await p.newApp('slow-build');
+  const app = await p.newApp('slow-build', { buildArgs: { RUN_ID: randomUUID() } });
   const first = (await p.push(app)).body.buildId!;
   await waitFor({
     timeoutMs: 120_000,
-    check: async () => ((await t.services.logs.read(first)).some((e) => e.line.includes('long step starts')) ? true : undefined),
+    check: async () => ((await t.services.logs.read(first)).some((e) => e.line.trim() === 'long step starts') ? true : undefined),
     message: () => `build ${first} never reached its long step`,
   });
   const newer = await app.repo.commit({ 'README': 'newer\n' });

@@ -86,13 +86,13 @@ test('a redelivered push (same delivery id) is built once', async () => {
 });
 
 test('cancelling a running build stops the docker build, leaves no container, records cancelled', async () => {
-  const app = await p.newApp('slow-build');
+  const app = await p.newApp('slow-build', { buildArgs: { RUN_ID: randomUUID() } });
   const before = (await t.services.docker.listContainers({ all: true })).length;
   const { body } = await p.push(app);
   const buildId = body.buildId!;
   await waitFor({
     timeoutMs: 120_000,
-    check: async () => ((await t.services.logs.read(buildId)).some((e) => e.line.includes('long step starts')) ? true : undefined),
+    check: async () => ((await t.services.logs.read(buildId)).some((e) => e.line.trim() === 'long step starts') ? true : undefined),
     message: () => `build ${buildId} never reached its long step`,
   });
   const res = await t.api.inject({ method: 'POST', url: `/builds/${buildId}/cancel`, headers: auth });
@@ -101,7 +101,7 @@ test('cancelling a running build stops the docker build, leaves no container, re
   expect(build.state).toBe('cancelled');
   expect(build.cancellation).toEqual({ reason: 'cancelled through the API', step: 'building' });
   // The 30 s step was stopped, not waited out.
-  expect((await t.services.logs.read(buildId)).some((e) => e.line.includes('long step done'))).toBe(false);
+  expect((await t.services.logs.read(buildId)).some((e) => e.line.trim() === 'long step done')).toBe(false);
   await waitFor({
     timeoutMs: 30_000,
     check: async () => ((await t.services.docker.listContainers({ all: true })).length <= before ? true : undefined),
@@ -119,12 +119,12 @@ test('kill -9 of a build worker mid-build: another worker takes the build over a
   const child = spawnWorker({ kind: 'build', config: t2.config });
   let rescuer: Worker | undefined;
   try {
-    const app = await p2.newApp('slow-build', { buildArgs: { SLEEP: '6' } });
+    const app = await p2.newApp('slow-build', { buildArgs: { SLEEP: '6', RUN_ID: randomUUID() } });
     const { body } = await p2.push(app);
     const buildId = body.buildId!;
     await waitFor({
       timeoutMs: 120_000,
-      check: async () => ((await t2.services.logs.read(buildId)).some((e) => e.line.includes('long step starts')) ? true : undefined),
+      check: async () => ((await t2.services.logs.read(buildId)).some((e) => e.line.trim() === 'long step starts') ? true : undefined),
       message: () => `build ${buildId} never started in the child worker`,
     });
     await killHard(child);
