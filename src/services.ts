@@ -25,8 +25,8 @@ export interface Services {
   buildQueue: BuildQueue;
   deployQueue: DeployQueue;
   docker: Docker;
-  /** The cluster apps are deployed to. */
-  kc: KubeConfig;
+  /** The cluster apps are deployed to, read on first use: processes that never deploy need no kubeconfig. */
+  kubeConfig(): KubeConfig;
   close(): Promise<void>;
 }
 
@@ -36,6 +36,7 @@ export function openServices(config: Config): Services {
   const buildQueue = createBuildQueue({ connection: redis, prefix: config.prefix });
   const deployQueue = createDeployQueue({ connection: redis, prefix: config.prefix });
   let closed = false;
+  let kc: KubeConfig | undefined;
   return {
     config,
     redis,
@@ -47,7 +48,10 @@ export function openServices(config: Config): Services {
     buildQueue,
     deployQueue,
     docker: createDocker(config.dockerHost),
-    kc: loadKubeConfig(config.kubeconfig),
+    kubeConfig() {
+      kc ??= loadKubeConfig(config.kubeconfig);
+      return kc;
+    },
     async close() {
       if (closed) return;
       closed = true;

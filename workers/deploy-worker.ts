@@ -12,7 +12,7 @@ runProcess({
     const config = loadConfig();
     const logger = createLogger({ name: 'deploy-worker', level: config.logLevel });
     const services = openServices(config);
-    const { kc } = services;
+    const kc = services.kubeConfig();
     const worker = createDeployWorker({ services, kc, logger });
     worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'deploy job failed'));
     void worker.run();

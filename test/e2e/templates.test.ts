@@ -32,7 +32,7 @@ afterAll(async () => {
   for (const ns of namespaces) await deleteNamespace(kc, ns);
 });
 
-const deps = () => ({ ...t.services, logger });
+const deps = () => ({ ...t.services, kc, logger });
 const newNamespace = () => {
   const ns = `tpl-${randomUUID().slice(0, 8)}`;
   namespaces.push(ns);

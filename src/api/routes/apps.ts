@@ -94,7 +94,7 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     '/apps/:app',
     { schema: { params: appParams, querystring: { type: 'object', properties: { volumes: { type: 'string', enum: ['keep', 'delete'] } } } } },
     async (request) =>
-      deleteApp({ kc: deps.kc, redis: deps.redis, keys: deps.keys, apps: deps.apps, name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
+      deleteApp({ kc: deps.kubeConfig(), redis: deps.redis, keys: deps.keys, apps: deps.apps, name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
   );
 
   /** Rotates the webhook secret: the new one is shown here, once; the old one fails from now on. */
