@@ -1,5 +1,3 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { requireBearer } from './auth.js';
 import type { ApiDeps } from './deps.js';
@@ -40,17 +38,6 @@ export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}
   });
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandler(app);
-  // The OpenAPI document is generated from the route schemas; registered first so it sees every route.
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Slipway API', version: '0.1.0', description: 'git push to a running, health-checked release on Kubernetes' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    // Shared schemas keep their $id as their component name (App, Build, Release, ...).
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, deps);
   await app.register(hookRoutes, deps);
