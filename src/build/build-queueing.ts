@@ -3,7 +3,7 @@ import { SlipwayError } from '../errors.js';
 import { enqueueBuild, type BuildQueue } from '../queue/build-queue.js';
 import type { BuildStore } from '../store/build-store.js';
 import type { Keys } from '../store/keys.js';
-import type { Build } from '../store/types.js';
+import { FINAL_BUILD_STATES, type Build } from '../store/types.js';
 
 export interface QueueingDeps {
   redis: Redis;
@@ -62,7 +62,7 @@ async function cancelQueued(deps: QueueingDeps, buildId: string, reason: string)
  */
 export async function requestCancel(deps: QueueingDeps, buildId: string, reason: string): Promise<Build> {
   const build = await deps.builds.get(buildId);
-  if (['succeeded', 'failed', 'cancelled'].includes(build.state)) {
+  if (FINAL_BUILD_STATES.includes(build.state)) {
     throw new SlipwayError('BUILD_NOT_CANCELLABLE', `build ${buildId} already ${build.state}`, { build: buildId, state: build.state });
   }
   if (build.state === 'queued' && (await cancelQueued(deps, buildId, reason))) return deps.builds.get(buildId);

@@ -7,7 +7,7 @@ import { deleteIfEquals, releaseLock, takeLock } from '../queue/job-lock.js';
 import { QUEUES, type BuildJob } from '../queue/names.js';
 import type { Services } from '../services.js';
 import { createRedis } from '../store/redis.js';
-import type { Build, Release } from '../store/types.js';
+import { FINAL_BUILD_STATES, type Build, type Release } from '../store/types.js';
 import { loadBuilders } from './builder-catalog.js';
 import { runBuild } from './run-build.js';
 
@@ -78,7 +78,7 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
   worker.on('failed', (job, error) => {
     if (!job) return;
     void builds.find(job.data.buildId).then(async (build) => {
-      if (!build || ['succeeded', 'failed', 'cancelled'].includes(build.state)) return;
+      if (!build || FINAL_BUILD_STATES.includes(build.state)) return;
       logger.error({ build: build.id, err: error }, 'build job lost');
       await builds.update(build.id, {
         state: 'failed',

@@ -1,4 +1,4 @@
-import type { Build, Release } from '../store/types.js';
+import { FINAL_BUILD_STATES, type Build, type Release } from '../store/types.js';
 import { CliError, type ApiClient } from './client.js';
 
 const POLL_MS = 1000;
@@ -15,7 +15,7 @@ export async function waitForBuild(params: { client: ApiClient; buildId: string;
       shown = build.state;
       print(`  build ${build.id}: ${build.state}${build.strategy && build.state === 'building' ? ` (${build.strategy.name}: ${build.strategy.reasons.join(', ')})` : ''}`);
     }
-    if (['succeeded', 'failed', 'cancelled'].includes(build.state)) return build;
+    if (FINAL_BUILD_STATES.includes(build.state)) return build;
     if (Date.now() > deadline) throw new CliError(`build ${buildId} is still ${build.state} after ${params.timeoutSeconds}s; follow it with: slipway logs -f ${buildId}`);
     await sleep(POLL_MS);
   }
