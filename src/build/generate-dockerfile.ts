@@ -1,30 +1,80 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { BuilderImages } from '../config.js';
 import { SlipwayError } from '../errors.js';
 import { resolveImage, type BuilderDefinition } from './builder-catalog.js';
-import { planNodejs } from './builders/nodejs.js';
-import { renderTemplate } from './dockerfile-template.js';
+import { execForm, renderTemplate } from './dockerfile-template.js';
+import { PLANNERS, planInput } from './planners.js';
+import { readS2iOverrides, S2I_FILES, type S2iOverrides } from './s2i-overrides.js';
 
-type Planner = (params: { contextDir: string; files: string[] }) => Promise<Record<string, string>>;
+/** Where a `.s2i/bin/run` override lands in the runtime image. */
+const RUN_SCRIPT = '/usr/local/bin/s2i-run';
 
-/** Per builder: the template values that depend on the app's own files. */
-const PLANNERS: Record<string, Planner> = {
-  nodejs: async ({ contextDir, files }) => {
-    const plan = planNodejs({ packageJson: await readFile(path.join(contextDir, 'package.json'), 'utf8'), files });
-    return { ...plan, manifests: plan.manifests.join(' ') };
-  },
-};
+export interface GeneratedDockerfile {
+  text: string;
+  /** The planner's decisions and the overrides applied, for the build record. */
+  reasons: string[];
+}
 
-/** Renders the multi-stage Dockerfile for an S2I builder and the app's context. */
-export async function generateDockerfile(params: { builder: BuilderDefinition; contextDir: string; files: string[]; images: BuilderImages; port: number }): Promise<string> {
+/**
+ * Renders the multi-stage Dockerfile for an S2I builder and the app's context.
+ *
+ * Every builders/<name>/Dockerfile.tpl has these shared placeholders, filled here:
+ * `{{builderImage}}`, `{{runtimeImage}}`, `{{port}}`; `{{buildEnv}}` after WORKDIR in each
+ * builder stage (build-secret ARGs and `.s2i/environment`); `{{buildSteps}}` after the
+ * sources are copied into the `build` stage (the planner's, or `.s2i/bin/assemble`);
+ * `{{runtimeEnv}}` and `{{runOverride}}` in the runtime stage before USER; `CMD {{startCommand}}`.
+ * The planner fills the rest.
+ */
+export async function generateDockerfile(params: {
+  builder: BuilderDefinition;
+  contextDir: string;
+  files: string[];
+  images: BuilderImages;
+  port: number;
+  /** Build-secret names: ARGs in the builder stages only, never in the runtime stage. */
+  secrets?: string[];
+}): Promise<GeneratedDockerfile> {
   const { builder, contextDir, files, images, port } = params;
   const planner = PLANNERS[builder.name];
   if (!planner) throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', `builder "${builder.name}" has no planner`);
-  return renderTemplate(builder.template, {
+  const input = planInput(contextDir, files);
+  const plan = await planner(input);
+  const overrides = await readS2iOverrides(input);
+  const values: Record<string, string> = {
+    ...plan.values,
     builderImage: resolveImage(builder.images.builder, images),
     runtimeImage: resolveImage(builder.images.runtime, images),
     port: String(port),
-    ...(await planner({ contextDir, files })),
-  });
+    ...overrideValues({ overrides, planned: plan.values, secrets: params.secrets ?? [] }),
+  };
+  return { text: renderTemplate(builder.template, values), reasons: [...plan.reasons, ...overrideReasons(overrides)] };
+}
+
+function overrideValues(params: { overrides: S2iOverrides; planned: Record<string, string>; secrets: string[] }): Record<string, string> {
+  const { overrides, planned, secrets } = params;
+  const buildSteps = [
+    overrides.assemble ? `RUN chmod +x ${S2I_FILES.assemble} && ./${S2I_FILES.assemble}` : (planned.buildSteps ?? ''),
+    // COPY --chmod needs BuildKit; the classic builder keeps the mode the file has here.
+    overrides.run ? `RUN chmod 755 ${S2I_FILES.run}` : '',
+  ];
+  return {
+    buildEnv: [...secrets.map((name) => `ARG ${name}`), ...envLines({ ...overrides.buildEnv, ...overrides.runtimeEnv })].join('\n'),
+    buildSteps: buildSteps.filter(Boolean).join('\n'),
+    runtimeEnv: envLines(overrides.runtimeEnv).join('\n'),
+    runOverride: overrides.run ? `COPY --from=build --chown=1001:0 /app/${S2I_FILES.run} ${RUN_SCRIPT}` : '',
+    startCommand: overrides.run ? execForm([RUN_SCRIPT]) : (planned.startCommand ?? ''),
+  };
+}
+
+/** `ENV NAME="value"`: quotes and `$` escaped so the value arrives as written. */
+function envLines(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([name, value]) => `ENV ${name}="${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`);
+}
+
+function overrideReasons(overrides: S2iOverrides): string[] {
+  return [
+    ...(Object.keys(overrides.buildEnv).length ? [`build env from ${S2I_FILES.environment}: ${Object.keys(overrides.buildEnv).join(', ')}`] : []),
+    ...(Object.keys(overrides.runtimeEnv).length ? [`runtime env from ${S2I_FILES.runtimeEnvironment}: ${Object.keys(overrides.runtimeEnv).join(', ')}`] : []),
+    ...(overrides.assemble ? [`build: ${S2I_FILES.assemble}`] : []),
+    ...(overrides.run ? [`start: ${S2I_FILES.run}`] : []),
+  ];
 }

@@ -128,6 +128,10 @@ async function buildStep(params: {
   const generated = strategy.builder
     ? await generateDockerfile({ builder: strategy.builder, contextDir, files, images: deps.config.builderImages, port: app.port })
     : undefined;
+  if (generated) {
+    for (const reason of generated.reasons) log(`--> ${reason}`);
+    await deps.builds.update(build.id, { strategy: { name: strategy.name, reasons: [...strategy.reasons, ...generated.reasons] } });
+  }
   const labels = {
     'org.opencontainers.image.source': app.repo,
     'org.opencontainers.image.revision': build.sha,
@@ -139,7 +143,7 @@ async function buildStep(params: {
   try {
     imageId = await dockerBuild({
       docker: deps.docker,
-      context: packContext({ contextDir, generatedDockerfile: generated }),
+      context: packContext({ contextDir, generatedDockerfile: generated?.text }),
       dockerfile: generated ? GENERATED_DOCKERFILE : strategy.dockerfile!,
       tags,
       buildArgs: app.buildArgs,

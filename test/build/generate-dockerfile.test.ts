@@ -28,7 +28,7 @@ describe('generateDockerfile (nodejs)', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gen-'));
     await writeFile(path.join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'node server.js', build: 'node build.js' } }));
     const builder = loadBuilders().find((b) => b.name === 'nodejs')!;
-    const text = await generateDockerfile({ builder, contextDir: dir, files: ['package.json', 'package-lock.json', 'server.js'], images: 'public', port: 3000 });
+    const { text } = await generateDockerfile({ builder, contextDir: dir, files: ['package.json', 'package-lock.json', 'server.js'], images: 'public', port: 3000 });
     const lines = text.split('\n');
     const index = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
     expect(lines.filter((l) => l.startsWith('FROM '))).toEqual(['FROM node:20-bookworm-slim AS deps', 'FROM deps AS build', 'FROM node:20-bookworm-slim']);

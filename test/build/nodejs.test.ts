@@ -34,8 +34,22 @@ describe('planNodejs', () => {
       ['package.json', 'server.js', 'index.js'],
       { manifests: ['package.json'], installCommand: 'npm install --no-audit --no-fund', buildSteps: '', startCommand: '["node","server.js"]' },
     ],
+    [
+      'an .npmrc is copied with the manifests (it may read a build secret such as NPM_TOKEN)',
+      pkg({ main: 'index.js' }),
+      ['package.json', 'package-lock.json', '.npmrc'],
+      { manifests: ['package.json', 'package-lock.json', '.npmrc'], installCommand: 'npm ci --no-audit --no-fund', buildSteps: '', startCommand: '["node","index.js"]' },
+    ],
   ])('%s', (_name, packageJson, files, expected) => {
-    expect(planNodejs({ packageJson, files })).toEqual(expected);
+    expect(planNodejs({ packageJson, files })).toMatchObject(expected);
+  });
+
+  test('the plan says why it chose what it did', () => {
+    expect(planNodejs({ packageJson: pkg({ scripts: { build: 'tsc', start: 'node dist/main.js' } }), files: ['package.json', 'package-lock.json'] }).reasons).toEqual([
+      'install: npm ci (package-lock.json found)',
+      'build: npm run build (scripts.build)',
+      'start: node dist/main.js (scripts.start)',
+    ]);
   });
 
   test.each([

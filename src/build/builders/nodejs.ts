@@ -11,6 +11,7 @@ export interface NodejsPlan {
   installCommand: string;
   buildSteps: string;
   startCommand: string;
+  reasons: string[];
 }
 
 const NPM_FLAGS = '--no-audit --no-fund';
@@ -30,22 +31,26 @@ export function planNodejs(params: { packageJson: string; files: string[] }): No
   const files = new Set(params.files);
   const lock = ['package-lock.json', 'npm-shrinkwrap.json'].find((f) => files.has(f));
   const scripts = pkg.scripts ?? {};
+  // An .npmrc (e.g. `//registry.npmjs.org/:_authToken=${NPM_TOKEN}`) must be there for the install.
+  const npmrc = files.has('.npmrc') ? ['.npmrc'] : [];
+  const start = startArgv(pkg, files);
   return {
-    manifests: ['package.json', ...(lock ? [lock] : [])],
+    manifests: ['package.json', ...(lock ? [lock] : []), ...npmrc],
     installCommand: lock ? `npm ci ${NPM_FLAGS}` : `npm install ${NPM_FLAGS}`,
     buildSteps: scripts.build ? 'RUN npm run build' : '',
-    startCommand: execForm(startArgv(pkg, files)),
+    startCommand: execForm(start.argv),
+    reasons: [lock ? `install: npm ci (${lock} found)` : 'install: npm install (no lockfile)', ...(scripts.build ? ['build: npm run build (scripts.build)'] : []), `start: ${start.argv.join(' ')} (${start.from})`],
   };
 }
 
-function startArgv(pkg: PackageJson, files: Set<string>): string[] {
+function startArgv(pkg: PackageJson, files: Set<string>): { argv: string[]; from: string } {
   const start = pkg.scripts?.start?.trim();
   if (start) {
     const direct = /^node\s+([\w./-]+)$/.exec(start);
-    return direct ? ['node', direct[1]!] : ['npm', 'start'];
+    return { argv: direct ? ['node', direct[1]!] : ['npm', 'start'], from: 'scripts.start' };
   }
-  if (pkg.main) return ['node', pkg.main];
+  if (pkg.main) return { argv: ['node', pkg.main], from: 'package.json main' };
   const entry = ['server.js', 'index.js', 'app.js'].find((f) => files.has(f));
-  if (entry) return ['node', entry];
+  if (entry) return { argv: ['node', entry], from: `${entry} found` };
   throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', 'package.json has no "start" script or "main", and no server.js, index.js or app.js exists');
 }

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { planNodejs } from './builders/nodejs.js';
+
+/** What a planner may look at: the context's top-level file names and any file's text. */
+export interface PlanInput {
+  contextDir: string;
+  files: string[];
+  /** A file's text relative to the context dir, or undefined when it does not exist. */
+  read: (file: string) => Promise<string | undefined>;
+}
+
+/**
+ * A builder's plan for one app: the values of its own template placeholders, and the
+ * decisions it made in words (e.g. `start: "npm start" from package.json scripts.start`),
+ * recorded on the build beside the detection reasons.
+ */
+export interface BuilderPlan {
+  values: Record<string, string>;
+  reasons: string[];
+}
+
+export type Planner = (input: PlanInput) => Promise<BuilderPlan>;
+
+export function planInput(contextDir: string, files: string[]): PlanInput {
+  return {
+    contextDir,
+    files,
+    read: (file) => readFile(path.join(contextDir, file), 'utf8').catch(() => undefined),
+  };
+}
+
+/** One planner per builders/<name>/ folder. */
+export const PLANNERS: Record<string, Planner> = {
+  nodejs: async ({ files, read }) => {
+    const plan = planNodejs({ packageJson: (await read('package.json')) ?? '', files });
+    return {
+      values: { manifests: plan.manifests.join(' '), installCommand: plan.installCommand, buildSteps: plan.buildSteps, startCommand: plan.startCommand },
+      reasons: plan.reasons,
+    };
+  },
+};
