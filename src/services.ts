@@ -8,6 +8,7 @@ import { createBuildQueue, type BuildQueue } from './queue/build-queue.js';
 import { createDeployQueue, type DeployQueue } from './queue/deploy-queue.js';
 import { AppStore } from './store/app-store.js';
 import { BuildLog } from './store/build-log.js';
+import { BuildSecretStore } from './store/build-secret-store.js';
 import { BuildStore } from './store/build-store.js';
 import { keys, type Keys } from './store/keys.js';
 import { ReleaseStore } from './store/release-store.js';
@@ -19,6 +20,7 @@ export interface Services {
   redis: Redis;
   keys: Keys;
   apps: AppStore;
+  buildSecrets: BuildSecretStore;
   builds: BuildStore;
   logs: BuildLog;
   releases: ReleaseStore;
@@ -42,6 +44,7 @@ export function openServices(config: Config): Services {
     redis,
     keys: k,
     apps: new AppStore(redis, k),
+    buildSecrets: new BuildSecretStore(redis, k),
     builds: new BuildStore(redis, k),
     logs: new BuildLog(redis, k),
     releases: new ReleaseStore(redis, k),

@@ -3,6 +3,7 @@ import { requireBearer } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
 import appRoutes from './routes/apps.js';
+import buildConfigRoutes from './routes/build-config.js';
 import buildRoutes from './routes/builds.js';
 import healthRoutes from './routes/health.js';
 import hookRoutes from './routes/hooks.js';
@@ -45,6 +46,7 @@ export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}
     rest.addHook('onRequest', requireBearer(deps.config.apiToken));
     await rest.register(appRoutes, deps);
     await rest.register(buildRoutes, deps);
+    await rest.register(buildConfigRoutes, deps);
     await rest.register(releaseRoutes, deps);
     await rest.register(templateRoutes, deps);
   });

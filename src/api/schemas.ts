@@ -23,6 +23,7 @@ export const appSchema = {
     contextDir: { type: 'string' },
     dockerfile: { type: 'string' },
     buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
+    builder: { type: 'string' },
     port: { type: 'integer' },
     postCommit: { type: 'object', additionalProperties: true },
     deploy: { type: 'object', additionalProperties: true },
@@ -89,3 +90,17 @@ export const releaseSchema = {
 } as const;
 
 export const sharedSchemas = [errorSchema, appSchema, buildSchema, hookReplySchema, releaseSchema];
+
+/** How an app is built: set on create, changed with PATCH /apps/:app/build-config. */
+export const buildSettingsProperties = {
+  contextDir: { type: 'string', maxLength: 1024 },
+  dockerfile: { type: 'string', maxLength: 1024 },
+  buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
+  builder: { type: 'string', pattern: '^[a-z0-9-]+$', maxLength: 63 },
+  port: { type: 'integer', minimum: 1, maximum: 65535 },
+  postCommit: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { script: { type: 'string', maxLength: 10_000 }, command: { type: 'array', items: { type: 'string' } }, args: { type: 'array', items: { type: 'string' } } },
+  },
+} as const;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config.js';
+import { knownBuilder } from '../build/builder-catalog.js';
 import { defaultDeployConfig, mergeDeployConfig } from '../deploy/deploy-config.js';
 import { ValidationError } from '../errors.js';
 import { validateRepoUrl } from '../git/repo-url.js';
@@ -15,6 +16,7 @@ export interface AppInput {
   contextDir?: string;
   dockerfile?: string;
   buildArgs?: Record<string, string>;
+  builder?: string;
   postCommit?: App['postCommit'];
   port?: number;
   deploy?: Partial<DeployConfig>;
@@ -23,8 +25,8 @@ export interface AppInput {
 }
 
 /** A path inside the checkout: relative, normalised, never escaping it. */
-function insideRepo(field: string, value: string | undefined, fallback: string): string {
-  const normalised = path.posix.normalize((value ?? fallback).replace(/^\.\/+/, '') || fallback);
+export function insideRepo(field: string, value: string | undefined, fallback: string): string {
+  const normalised = path.posix.normalize((value ?? fallback).replace(/^\.\/+/, '') || fallback).replace(/(.)\/+$/, '$1');
   if (path.posix.isAbsolute(normalised) || normalised === '..' || normalised.startsWith('../')) {
     throw new ValidationError(`${field} must be a path inside the repository, got "${value}"`, { field });
   }
@@ -46,6 +48,7 @@ export async function createApp(params: { apps: AppStore; config: Config; input:
     contextDir: insideRepo('contextDir', input.contextDir, '.'),
     ...(input.dockerfile ? { dockerfile: insideRepo('dockerfile', input.dockerfile, 'Dockerfile') } : {}),
     buildArgs: input.buildArgs ?? {},
+    ...(input.builder ? { builder: knownBuilder(input.builder) } : {}),
     ...(input.postCommit ? { postCommit: input.postCommit } : {}),
     port: input.port ?? 8080,
     deploy: mergeDeployConfig(defaultDeployConfig(input.name), input.deploy ?? {}),

@@ -42,6 +42,7 @@ export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Ke
     .del(
       keys.app(name),
       keys.webhookSecret(name),
+      keys.buildSecrets(name),
       keys.buildSeq(name),
       keys.appBuilds(name),
       keys.releaseSeq(name),

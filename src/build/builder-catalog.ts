@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BuilderImages } from '../config.js';
+import { ValidationError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 
 /** A builder as defined by builders/<name>/builder.json. */
@@ -33,4 +34,13 @@ export function loadBuilders(dir = path.join(packageRoot(), 'builders')): Builde
 /** The image a build uses: the public one, or its local stand-in when configured. */
 export function resolveImage(image: string, mode: BuilderImages): string {
   return mode === 'local' ? `${LOCAL_IMAGE_PREFIX}${image}` : image;
+}
+
+let installed: string[] | undefined;
+
+/** A builder name an app may pin, checked against builders/ when the app is saved. */
+export function knownBuilder(name: string): string {
+  installed ??= loadBuilders().map((b) => b.name);
+  if (!installed.includes(name)) throw new ValidationError(`builder "${name}" does not exist; builders: ${installed.join(', ')}`, { field: 'builder', builders: installed });
+  return name;
 }

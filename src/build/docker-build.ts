@@ -39,10 +39,13 @@ export async function dockerBuild(params: {
   tags: string[];
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
+  /** Images (already pulled) whose layers may stand in for steps, as `docker build --cache-from`. */
+  cacheFrom?: string[];
   onLine: (line: string) => void;
   signal?: AbortSignal;
 }): Promise<string> {
   const { docker, context, dockerfile, tags, buildArgs, labels, onLine, signal } = params;
+  const cacheFrom = params.cacheFrom ?? [];
   const [first, ...rest] = tags;
   const stream = await docker.buildImage(context, {
     t: first,
@@ -51,6 +54,8 @@ export async function dockerBuild(params: {
     labels,
     networkmode: 'host',
     forcerm: true,
+    // The engine wants a JSON array; docker-modem would send an array as repeated parameters.
+    ...(cacheFrom.length ? { cachefrom: JSON.stringify(cacheFrom) } : {}),
     abortSignal: signal,
   });
   let imageId = '';

@@ -7,9 +7,11 @@ import { BuildStepError, SlipwayError } from '../errors.js';
 import { cloneCommit } from '../git/clone.js';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildLog } from '../store/build-log.js';
+import type { BuildSecretStore } from '../store/build-secret-store.js';
 import type { BuildStore } from '../store/build-store.js';
 import type { App, Build, BuildState } from '../store/types.js';
 import type { BuilderDefinition } from './builder-catalog.js';
+import { depsCacheReference, pullCacheSources, tagDepsStage } from './build-cache.js';
 import { GENERATED_DOCKERFILE, packContext } from './build-context.js';
 import { dockerBuild } from './docker-build.js';
 import { generateDockerfile } from './generate-dockerfile.js';
@@ -23,6 +25,7 @@ export interface BuildDeps {
   docker: Docker;
   apps: AppStore;
   builds: BuildStore;
+  buildSecrets: BuildSecretStore;
   logs: BuildLog;
   builders: BuilderDefinition[];
   logger: Logger;
@@ -46,7 +49,9 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
   const { config, builds, logs } = deps;
   let build = await builds.get(buildId);
   const app = await deps.apps.get(build.app);
+  const secrets = await deps.buildSecrets.values(app.name);
   const mask = createMasker([
+    ...Object.values(secrets),
     config.registry.password,
     config.apiToken,
     await deps.apps.webhookSecret(app.name),
@@ -75,7 +80,13 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
     await enter('building', { strategy: { name: strategy.name, reasons: strategy.reasons } });
     await log(`--> Strategy ${strategy.name}: ${strategy.reasons.join(', ')}`);
     const image = imageTags({ registry: config.registry.host, app: app.name, sha: build.sha, number: build.number });
-    await buildStep({ deps, app, build, contextDir, files, strategy, tags: image.tags, log: (l) => void log(l), signal });
+    const cacheFrom = await pullCacheSources({
+      docker: deps.docker,
+      references: strategy.builder ? [depsCacheReference(image.repository)] : await previousImage(deps.builds, app.name),
+      auth: registryAuth(config),
+      onLine: (l) => void log(l),
+    });
+    const generated = await buildStep({ deps, app, build, contextDir, files, strategy, secrets, cacheFrom, tags: image.tags, log: (l) => void log(l), signal });
 
     stopIfCancelled(signal);
     await enter('pushing');
@@ -87,6 +98,7 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
       });
     }
     await log(`--> Pushed ${image.repository}@${digest}`);
+    if (generated) await pushDepsCache({ deps, app, contextDir, generated, secrets, repository: image.repository, log: (l) => void log(l) });
     return await builds.update(build.id, { state: 'succeeded', image: { ...image, digest }, finishedAt: new Date().toISOString() });
   } catch (error) {
     if (signal?.aborted) {
@@ -120,13 +132,15 @@ async function buildStep(params: {
   contextDir: string;
   files: string[];
   strategy: ReturnType<typeof detectStrategy>;
+  secrets: Record<string, string>;
+  cacheFrom: string[];
   tags: string[];
   log: (line: string) => void;
   signal?: AbortSignal;
-}): Promise<void> {
-  const { deps, app, build, contextDir, files, strategy, tags, log, signal } = params;
+}): Promise<string | undefined> {
+  const { deps, app, build, contextDir, files, strategy, secrets, cacheFrom, tags, log, signal } = params;
   const generated = strategy.builder
-    ? await generateDockerfile({ builder: strategy.builder, contextDir, files, images: deps.config.builderImages, port: app.port })
+    ? await generateDockerfile({ builder: strategy.builder, contextDir, files, images: deps.config.builderImages, port: app.port, secrets: Object.keys(secrets) })
     : undefined;
   if (generated) {
     for (const reason of generated.reasons) log(`--> ${reason}`);
@@ -146,8 +160,10 @@ async function buildStep(params: {
       context: packContext({ contextDir, generatedDockerfile: generated?.text }),
       dockerfile: generated ? GENERATED_DOCKERFILE : strategy.dockerfile!,
       tags,
-      buildArgs: app.buildArgs,
+      // Secrets go in as build args: generated Dockerfiles declare them only in builder stages.
+      buildArgs: { ...app.buildArgs, ...secrets },
       labels,
+      cacheFrom,
       onLine: log,
       signal,
     });
@@ -158,6 +174,42 @@ async function buildStep(params: {
     log(`--> Running the post-build test: ${app.postCommit.script ?? [...(app.postCommit.command ?? []), ...(app.postCommit.args ?? [])].join(' ')}`);
     const code = await runTestStep({ docker: deps.docker, image: imageId, postCommit: app.postCommit, onLine: log, signal });
     if (code !== 0) throw new BuildStepError({ code: 'BUILD_TEST_FAILED', step: 'building', message: `post-build test exited with code ${code}; nothing was pushed` });
+  }
+  return generated?.text;
+}
+
+/** The newest pushed image of the app: cache for Dockerfile builds on a worker that lacks it. */
+async function previousImage(builds: BuildStore, app: string): Promise<string[]> {
+  const last = (await builds.listForApp(app)).find((b) => b.state === 'succeeded' && b.image);
+  return last?.image ? [last.image.tags[last.image.tags.length - 1]!] : [];
+}
+
+/**
+ * Pushes the dependency stage as the next build's cache source. Not with build secrets: the
+ * classic builder records build args in that stage's history. A failure here is logged, not
+ * fatal: the app's image is already pushed.
+ */
+async function pushDepsCache(params: {
+  deps: BuildDeps;
+  app: App;
+  contextDir: string;
+  generated: string;
+  secrets: Record<string, string>;
+  repository: string;
+  log: (line: string) => void;
+}): Promise<void> {
+  const { deps, app, contextDir, generated, secrets, repository, log } = params;
+  if (Object.keys(secrets).length) {
+    log('--> Dependency cache not pushed: this app has build secrets, and the dependency stage records build args');
+    return;
+  }
+  const reference = depsCacheReference(repository);
+  try {
+    await tagDepsStage({ docker: deps.docker, context: packContext({ contextDir, generatedDockerfile: generated }), dockerfile: GENERATED_DOCKERFILE, buildArgs: app.buildArgs, reference });
+    await pushTag({ docker: deps.docker, reference, auth: registryAuth(deps.config), onLine: () => undefined });
+    log(`--> Pushed dependency cache ${reference}`);
+  } catch (error) {
+    log(`--> Dependency cache not pushed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

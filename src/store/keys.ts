@@ -3,6 +3,8 @@ export interface Keys {
   apps: string;
   app(name: string): string;
   webhookSecret(app: string): string;
+  /** Hash of build-secret name → value; never part of the app record. */
+  buildSecrets(app: string): string;
   buildSeq(app: string): string;
   appBuilds(app: string): string;
   build(id: string): string;
@@ -28,6 +30,7 @@ export function keys(prefix: string): Keys {
     apps: `${prefix}:apps`,
     app: (name) => `${prefix}:app:${name}`,
     webhookSecret: (app) => `${prefix}:app:${app}:webhook-secret`,
+    buildSecrets: (app) => `${prefix}:app:${app}:build-secrets`,
     buildSeq: (app) => `${prefix}:app:${app}:build-seq`,
     appBuilds: (app) => `${prefix}:app:${app}:builds`,
     build: (id) => `${prefix}:build:${id}`,

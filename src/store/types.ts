@@ -14,6 +14,8 @@ export interface App {
   /** Dockerfile path relative to the context dir; when absent, detection decides. */
   dockerfile?: string;
   buildArgs: Record<string, string>;
+  /** An S2I builder chosen by name, instead of detection. */
+  builder?: string;
   /** A test run in the built image before it is pushed (OpenShift's postCommit). */
   postCommit?: { script?: string; command?: string[]; args?: string[] };
   port: number;

@@ -1,23 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { createBuildWorker } from '../../src/build/build-worker.js';
 import { createLogger } from '../../src/logger.js';
-import type { Build } from '../../src/store/types.js';
+import { FINAL_BUILD_STATES, type Build } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { auth } from '../helpers/config.js';
 import { runAndFetch } from '../helpers/containers.js';
-import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
-import { pushPayload, signedDelivery } from '../helpers/github.js';
+import type { PublishedRepo } from '../helpers/git-fixture.js';
+import { pipeline } from '../helpers/pipeline.js';
 import { registryDigest } from '../helpers/registry.js';
-import { waitFor } from '../helpers/wait.js';
 
 // The whole first pipeline on real services: git daemon → signed GitHub webhook → BullMQ →
 // build worker (clone exact sha, dockerd build, push to the htpasswd registry) → a runnable image.
 let t: TestApi;
 let worker: Worker;
 let baseUrl: string;
-const repos: PublishedRepo[] = [];
-const images: string[] = [];
+const p = pipeline(() => t);
+const { newApp, expectPushed } = p;
 
 beforeAll(async () => {
   t = await startTestApi();
@@ -28,53 +26,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker.close();
+  await p.cleanup();
   await t.close();
-  for (const repo of repos) await repo.cleanup();
-  for (const image of images) await t.services.docker.getImage(image).remove({ force: true }).catch(() => undefined);
 });
 
-async function newApp(fixture: string, extra: Record<string, unknown> = {}) {
-  const repo = await publishFixture(fixture);
-  repos.push(repo);
-  const name = `${fixture}-${randomUUID().slice(0, 6)}`;
-  const { secret } = await t.createApp({ name, repo: repo.url, branch: repo.branch, ...extra });
-  return { repo, name, secret };
-}
-
 async function push(params: { name: string; secret: string; repo: PublishedRepo; sha?: string }): Promise<string> {
-  const d = signedDelivery({ secret: params.secret, event: 'push', payload: pushPayload({ ref: `refs/heads/${params.repo.branch}`, sha: params.sha ?? params.repo.sha, cloneUrl: params.repo.url }) });
-  const res = await fetch(`${baseUrl}/hooks/github/${params.name}`, { method: 'POST', headers: d.headers, body: d.body });
-  expect(res.status).toBe(202);
-  const { buildId } = (await res.json()) as { buildId: string };
-  expect(buildId).toBeDefined();
-  return buildId;
+  const { status, body } = await p.push(params);
+  expect(status).toBe(202);
+  expect(body.buildId).toBeDefined();
+  return body.buildId!;
 }
 
-async function finished(buildId: string): Promise<Build> {
-  let last: Build | undefined;
-  return waitFor({
-    timeoutMs: 600_000,
-    intervalMs: 500,
-    check: async () => {
-      last = await t.services.builds.get(buildId);
-      return ['succeeded', 'failed', 'cancelled'].includes(last.state) ? last : undefined;
-    },
-    message: () => `build ${buildId} still ${last?.state}`,
-  });
-}
-
-async function expectPushed(build: Build): Promise<string> {
-  expect(build.state).toBe('succeeded');
-  const image = build.image!;
-  expect(image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-  expect(image.tags).toEqual([`${image.repository}:${build.sha.slice(0, 7)}`, `${image.repository}:build-${build.number}`]);
-  const repository = image.repository.slice(t.config.registry.host.length + 1);
-  for (const tag of image.tags) {
-    expect(await registryDigest({ repository, tag: tag.split(':').pop()! })).toBe(image.digest);
-    images.push(tag);
-  }
-  return `${image.repository}@${image.digest}`;
-}
+const finished = (buildId: string) => p.until(buildId, [...FINAL_BUILD_STATES]);
 
 test('Dockerfile repo: signed push → build → image in the registry → it answers HTTP', async () => {
   const { repo, name, secret } = await newApp('dockerfile-server', { buildArgs: { GREETING: 'bonjour' } });
@@ -105,7 +68,10 @@ test('Node repo without a Dockerfile: detected, multi-stage image, non-root, OCI
   const { repo, name, secret } = await newApp('node-server');
   const build = await finished(await push({ name, secret, repo }));
   expect(build.failure).toBeUndefined();
-  expect(build.strategy).toEqual({ name: 'nodejs', reasons: ['package.json found'] });
+  expect(build.strategy).toEqual({
+    name: 'nodejs',
+    reasons: ['package.json found', 'install: npm ci (package-lock.json found)', 'start: node server.js (scripts.start)'],
+  });
   const reference = await expectPushed(build);
 
   const info = await t.services.docker.getImage(reference).inspect();
@@ -147,8 +113,7 @@ test.each([
   const { repo, name, secret } = await newApp('dockerfile-server', { postCommit });
   const build = await finished(await push({ name, secret, repo }));
   expect(build.state).toBe(state);
-  const log = (await t.services.logs.read(build.id)).map((e) => e.line).join('\n');
-  expect(log).toContain('--> Running the post-build test');
+  expect(await p.log(build.id)).toContain('--> Running the post-build test');
   if (state === 'succeeded') {
     await expectPushed(build);
     return;

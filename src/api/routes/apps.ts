@@ -4,6 +4,7 @@ import { deleteApp } from '../../apps/delete-app.js';
 import { startBuild } from '../../build/start-build.js';
 import { deployConfigSchema } from '../../deploy/deploy-config.js';
 import type { ApiDeps } from '../deps.js';
+import { buildSettingsProperties } from '../schemas.js';
 
 type CreateAppBody = Omit<AppInput, 'webhookSecret'>;
 
@@ -21,15 +22,7 @@ const createAppSchema = {
       repo: { type: 'string', minLength: 1, maxLength: 2048 },
       branch: { type: 'string', pattern: BRANCH, maxLength: 255 },
       branches: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/*-]+$', maxLength: 255 } },
-      contextDir: { type: 'string', maxLength: 1024 },
-      dockerfile: { type: 'string', maxLength: 1024 },
-      buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
-      port: { type: 'integer', minimum: 1, maximum: 65535 },
-      postCommit: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { script: { type: 'string', maxLength: 10_000 }, command: { type: 'array', items: { type: 'string' } }, args: { type: 'array', items: { type: 'string' } } },
-      },
+      ...buildSettingsProperties,
       deploy: deployConfigSchema,
     },
   },
