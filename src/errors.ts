@@ -33,7 +33,9 @@ export type ErrorCode =
   | 'TEMPLATE_NOT_FOUND'
   | 'TEMPLATE_PARAMETER_MISSING'
   | 'TEMPLATE_PARAMETER_UNKNOWN'
-  | 'TEMPLATE_EXPRESSION_INVALID';
+  | 'TEMPLATE_EXPRESSION_INVALID'
+  | 'VOLUME_EXISTS'
+  | 'VOLUME_NOT_FOUND';
 
 export class SlipwayError extends Error {
   readonly code: ErrorCode;

@@ -12,6 +12,7 @@ import { BuildSecretStore } from './store/build-secret-store.js';
 import { BuildStore } from './store/build-store.js';
 import { keys, type Keys } from './store/keys.js';
 import { ReleaseStore } from './store/release-store.js';
+import { SecretStore } from './store/secret-store.js';
 import { createRedis } from './store/redis.js';
 
 /** The connections and stores every Slipway process opens from its config. */
@@ -24,6 +25,7 @@ export interface Services {
   builds: BuildStore;
   logs: BuildLog;
   releases: ReleaseStore;
+  secrets: SecretStore;
   buildQueue: BuildQueue;
   deployQueue: DeployQueue;
   docker: Docker;
@@ -48,6 +50,7 @@ export function openServices(config: Config): Services {
     builds: new BuildStore(redis, k),
     logs: new BuildLog(redis, k),
     releases: new ReleaseStore(redis, k),
+    secrets: new SecretStore(redis, k),
     buildQueue,
     deployQueue,
     docker: createDocker(config.dockerHost),

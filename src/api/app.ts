@@ -2,13 +2,18 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { requireBearer } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
+import appSettingRoutes from './routes/app-settings.js';
 import appRoutes from './routes/apps.js';
 import buildConfigRoutes from './routes/build-config.js';
 import buildRoutes from './routes/builds.js';
+import configVarRoutes from './routes/config-vars.js';
 import healthRoutes from './routes/health.js';
 import hookRoutes from './routes/hooks.js';
 import releaseRoutes from './routes/releases.js';
+import restartRoutes from './routes/restart.js';
+import scaleRoutes from './routes/scale.js';
 import templateRoutes from './routes/templates.js';
+import volumeRoutes from './routes/volumes.js';
 import { sharedSchemas } from './schemas.js';
 
 /** `/hooks/generic/<app>/<secret>` → `/hooks/generic/<app>/****`. */
@@ -49,6 +54,11 @@ export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}
     await rest.register(buildConfigRoutes, deps);
     await rest.register(releaseRoutes, deps);
     await rest.register(templateRoutes, deps);
+    await rest.register(configVarRoutes, deps);
+    await rest.register(scaleRoutes, deps);
+    await rest.register(restartRoutes, deps);
+    await rest.register(volumeRoutes, deps);
+    await rest.register(appSettingRoutes, deps);
   });
   return app;
 }

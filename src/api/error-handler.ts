@@ -25,6 +25,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   TEMPLATE_NOT_FOUND: 404,
   REPO_REF_NOT_FOUND: 422,
   REPO_UNREACHABLE: 502,
+  VOLUME_EXISTS: 409,
+  VOLUME_NOT_FOUND: 404,
 };
 
 /** Fastify's own errors (bad JSON, body too large, wrong content type) get stable codes too. */

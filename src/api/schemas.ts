@@ -83,6 +83,8 @@ export const releaseSchema = {
     trigger: { type: 'object', additionalProperties: true },
     failure: { type: 'object', additionalProperties: true },
     rolledBackTo: { type: 'object', additionalProperties: true },
+    restartedAt: { type: 'string' },
+    hooks: { type: 'object', additionalProperties: true },
     createdAt: { type: 'string' },
     startedAt: { type: 'string' },
     finishedAt: { type: 'string' },

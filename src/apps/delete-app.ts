@@ -1,14 +1,13 @@
-import { AppsV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Redis } from 'ioredis';
-import { appLabels } from '../deploy/labels.js';
+import { appSelector as selector, LABELS } from '../deploy/labels.js';
 import type { AppStore } from '../store/app-store.js';
 import type { Keys } from '../store/keys.js';
-
-const selector = (app: string) => Object.entries(appLabels(app)).map(([k, v]) => `${k}=${v}`).join(',');
+import { SecretStore } from '../store/secret-store.js';
 
 /**
- * Deletes an app: its workloads, Services and Ingresses (selected by Slipway's labels) and
- * its records. PersistentVolumeClaims stay unless `deleteVolumes`: data outlives the app,
+ * Deletes an app: its workloads, Services, Ingresses, hook Jobs and config objects (selected by
+ * Slipway's labels) and its records, secret values included. PersistentVolumeClaims stay unless `deleteVolumes`: data outlives the app,
  * as with `oc delete all` (which leaves PVCs alone).
  */
 export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Keys; apps: AppStore; name: string; deleteVolumes: boolean }): Promise<{ deleted: string[]; kept: string[] }> {
@@ -19,6 +18,7 @@ export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Ke
   const appsApi = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const net = kc.makeApiClient(NetworkingV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
   const deleted: string[] = [];
   const kept: string[] = [];
   const each = async (kind: string, items: Array<{ metadata?: { name?: string } }>, remove: (n: string) => Promise<unknown>) => {
@@ -31,12 +31,19 @@ export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Ke
   await each('StatefulSet', (await appsApi.listNamespacedStatefulSet({ namespace, labelSelector })).items, (n) => appsApi.deleteNamespacedStatefulSet({ namespace, name: n }));
   await each('Service', (await core.listNamespacedService({ namespace, labelSelector })).items, (n) => core.deleteNamespacedService({ namespace, name: n }));
   await each('Ingress', (await net.listNamespacedIngress({ namespace, labelSelector })).items, (n) => net.deleteNamespacedIngress({ namespace, name: n }));
+  await each('Job', (await batch.listNamespacedJob({ namespace, labelSelector: `${labelSelector},${LABELS.hook}` })).items, (n) =>
+    batch.deleteNamespacedJob({ namespace, name: n, propagationPolicy: 'Background' }),
+  );
+  const configSelector = `${labelSelector},${LABELS.config}`;
+  await each('ConfigMap', (await core.listNamespacedConfigMap({ namespace, labelSelector: configSelector })).items, (n) => core.deleteNamespacedConfigMap({ namespace, name: n }));
+  await each('Secret', (await core.listNamespacedSecret({ namespace, labelSelector: configSelector })).items, (n) => core.deleteNamespacedSecret({ namespace, name: n }));
   const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector })).items;
   if (params.deleteVolumes) await each('PersistentVolumeClaim', claims, (n) => core.deleteNamespacedPersistentVolumeClaim({ namespace, name: n }));
   else kept.push(...claims.map((c) => `PersistentVolumeClaim/${c.metadata!.name}`));
 
   const buildIds = await redis.zrange(keys.appBuilds(name), '0', '-1');
   const releaseNumbers = await redis.zrange(keys.appReleases(name), '0', '-1');
+  const secretKeys = await new SecretStore(redis, keys).allKeys(name);
   await redis
     .multi()
     .del(
@@ -48,6 +55,8 @@ export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Ke
       keys.releaseSeq(name),
       keys.appReleases(name),
       keys.currentRelease(name),
+      keys.scaleEvents(name),
+      ...secretKeys,
       ...buildIds.flatMap((id) => [keys.build(id), keys.buildLog(id)]),
       ...releaseNumbers.map((n) => keys.release(name, Number(n))),
     )

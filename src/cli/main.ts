@@ -15,6 +15,7 @@ import {
 } from './commands/inspect.js';
 import { newApp, type NewAppOptions } from './commands/new-app.js';
 import { processCommand } from './commands/templates.js';
+import { addLifecycleCommands } from './lifecycle-program.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -93,6 +94,7 @@ export function buildProgram(): Command {
     .option('--delete-volumes', 'also delete its PersistentVolumeClaims (kept by default)')
     .description('delete an app and its cluster objects')
     .action(run(async (app: string, options: { deleteVolumes?: boolean }) => deleteCommand({ client: client(), app, deleteVolumes: Boolean(options.deleteVolumes), print })));
+  addLifecycleCommands({ program, run, client, print });
   return program;
 }
 

@@ -33,3 +33,24 @@ export function parseRepoArgument(argument: string): { repo: string; ref?: strin
     .slice(0, 63);
   return { repo, ref, name };
 }
+
+export interface ProbeArgument {
+  type: 'http' | 'tcp' | 'exec' | 'off';
+  path?: string;
+  port?: number;
+  command?: string[];
+}
+
+/**
+ * `--readiness`/`--liveness` values: `http:/healthz`, `http:9000:/healthz`, `tcp`, `tcp:5432`,
+ * `exec:pg_isready -U app` (run by sh -c), or `off`.
+ */
+export function parseProbe(spec: string, flag: string): ProbeArgument {
+  const http = /^http:(?:(\d{1,5}):)?(\/\S*)$/.exec(spec);
+  if (http) return { type: 'http', path: http[2]!, ...(http[1] ? { port: Number(http[1]) } : {}) };
+  const tcp = /^tcp(?::(\d{1,5}))?$/.exec(spec);
+  if (tcp) return { type: 'tcp', ...(tcp[1] ? { port: Number(tcp[1]) } : {}) };
+  if (spec.startsWith('exec:') && spec.length > 5) return { type: 'exec', command: ['sh', '-c', spec.slice(5)] };
+  if (spec === 'off') return { type: 'off' };
+  throw new CliError(`${flag} takes http:/PATH, http:PORT:/PATH, tcp, tcp:PORT, exec:COMMAND or off, got "${spec}"`);
+}

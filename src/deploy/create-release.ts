@@ -17,6 +17,8 @@ export async function createRelease(params: {
   image?: string;
   config?: DeployConfig;
   port?: number;
+  /** A restart: stamped on the pod template so every pod is replaced. */
+  restartedAt?: string;
 }): Promise<Release> {
   const { releases, app, trigger } = params;
   const image = params.image ?? (await releases.current(app.name))?.image;
@@ -32,9 +34,10 @@ export async function createRelease(params: {
     config,
     port,
     configHash: configHash({ port, config }),
-    manifests: renderManifests({ app: app.name, release: number, image, port, config }),
+    manifests: renderManifests({ app: app.name, release: number, image, port, config, ...(params.restartedAt ? { restartedAt: params.restartedAt } : {}) }),
     status: 'pending',
     trigger,
+    ...(params.restartedAt ? { restartedAt: params.restartedAt } : {}),
     createdAt: new Date().toISOString(),
   });
 }

@@ -1,4 +1,6 @@
+import { ValidationError } from '../errors.js';
 import type { DeployConfig } from '../store/types.js';
+import { hooksSchema, probesSchema, strategySchema } from './lifecycle-schemas.js';
 
 /** What an app gets when it says nothing: one replica in a namespace named after it. */
 export function defaultDeployConfig(app: string): DeployConfig {
@@ -33,6 +35,9 @@ export const deployConfigSchema = {
     podAnnotations: { type: 'object', additionalProperties: { type: 'string' } },
     links: { type: 'array', maxItems: 20, items: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' } },
     service: { type: 'boolean' },
+    hooks: hooksSchema,
+    strategy: strategySchema,
+    probes: probesSchema,
     resources: {
       type: 'object',
       additionalProperties: false,
@@ -43,5 +48,35 @@ export const deployConfigSchema = {
 
 /** A partial update over the current config; `env` and `podAnnotations` replace, not merge. */
 export function mergeDeployConfig(current: DeployConfig, patch: Partial<DeployConfig>): DeployConfig {
-  return { ...current, ...patch };
+  return checkDeployConfig({ ...current, ...patch });
+}
+
+const HOOK_TIMEOUT_SECONDS = 300;
+
+/** Rules across fields, which a JSON schema cannot say; the config with its hook defaults when it holds. */
+export function checkDeployConfig(config: DeployConfig): DeployConfig {
+  if (config.hooks) config = { ...config, hooks: hookDefaults(config.hooks) };
+  const strategy = config.strategy;
+  if (strategy && config.kind === 'StatefulSet') {
+    throw new ValidationError('a StatefulSet keeps its own update strategy (RollingUpdate by ordinal): strategy applies to Deployments', { field: 'strategy' });
+  }
+  if (strategy?.type === 'Rolling' && isZero(strategy.maxSurge ?? '25%') && isZero(strategy.maxUnavailable ?? 0)) {
+    throw new ValidationError('maxSurge and maxUnavailable cannot both be 0: the rollout could never make progress', { field: 'strategy' });
+  }
+  if (strategy?.type === 'Recreate' && (strategy.maxSurge !== undefined || strategy.maxUnavailable !== undefined)) {
+    throw new ValidationError('maxSurge and maxUnavailable apply to the Rolling strategy only', { field: 'strategy' });
+  }
+  return config;
+}
+
+function hookDefaults(hooks: Partial<NonNullable<DeployConfig['hooks']>>): NonNullable<DeployConfig['hooks']> {
+  const { pre, post } = hooks;
+  return {
+    ...(pre ? { pre: { ...pre, timeoutSeconds: pre.timeoutSeconds ?? HOOK_TIMEOUT_SECONDS } } : {}),
+    ...(post ? { post: { ...post, timeoutSeconds: post.timeoutSeconds ?? HOOK_TIMEOUT_SECONDS, onFailure: post.onFailure ?? 'report' } } : {}),
+  };
+}
+
+function isZero(value: string | number): boolean {
+  return value === 0 || value === '0%';
 }

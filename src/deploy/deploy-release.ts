@@ -1,22 +1,32 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { SlipwayError } from '../errors.js';
+import type { AppStore } from '../store/app-store.js';
 import type { ReleaseStore } from '../store/release-store.js';
-import type { Release } from '../store/types.js';
-import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './apply.js';
+import type { SecretStore } from '../store/secret-store.js';
+import type { HookRun, HookSpec, Release } from '../store/types.js';
+import { applyManifests, deleteReleasePods, kubeMessage } from './apply.js';
+import { prepareRelease } from './prepare-release.js';
 import type { Manifest } from './render.js';
+import type { HookPhase } from './render-hook.js';
 import { watchRollout } from './rollout.js';
+import { runHook } from './run-hook.js';
+import { withReplicas } from './with-replicas.js';
 import type { WorkloadStatus } from './workload-status.js';
 
 export interface DeployDeps {
   kc: KubeConfig;
   releases: ReleaseStore;
+  apps: AppStore;
+  secrets: SecretStore;
   logger: Logger;
 }
 
 /**
  * Rolls out one release and settles it:
- * - ready → it becomes `current`; the one before becomes `superseded` (or `rolled-back`
+ * - its `pre` hook fails → it is `failed` and nothing of its workload was applied: the
+ *   current release never stopped serving;
+ * - ready (and its `post` hook passed, or failed with `onFailure: report`) → it becomes `current`; the one before becomes `superseded` (or `rolled-back`
  *   when this release is a rollback away from it);
  * - failed → it is `failed` with the reason, and the current release's *entire* stored
  *   spec (image, env, probes, resources) is applied again and watched until it is ready,
@@ -37,7 +47,43 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   release = await releases.update(release.app, release.number, { status: 'deploying', startedAt: startedAt.toISOString() });
   logger.info({ app: release.app, release: release.number, image: release.image, previous: previous?.number, resumed: Boolean(resumed) }, 'rolling out');
 
-  const status = await rollOut(deps, release, startedAt);
+  // A restart replaces the pods of the release that runs; its code and config already passed its hooks.
+  const hooks = release.trigger.kind === 'restart' ? {} : release.config.hooks ?? {};
+  let rolloutStartedAt = startedAt;
+  if (hooks.pre && release.hooks?.pre?.state !== 'succeeded') {
+    const pre = await hook(deps, release, 'pre', hooks.pre);
+    release = await releases.update(release.app, release.number, { hooks: { ...release.hooks, pre } });
+    if (pre.state !== 'succeeded') {
+      const at = new Date().toISOString();
+      logger.warn({ app: release.app, release: release.number, hook: pre }, 'pre hook failed: nothing rolled out');
+      return releases.update(release.app, release.number, {
+        status: 'failed',
+        failure: {
+          reason: pre.reason === 'DeadlineExceeded' ? 'PreHookDeadlineExceeded' : 'PreHookFailed',
+          message: `pre hook ${pre.message}; nothing of release ${release.number} was rolled out${previous ? `, release ${previous.number} keeps serving` : ''}`,
+          pods: hookPods(pre),
+          detectedAt: at,
+        },
+        finishedAt: at,
+      });
+    }
+    rolloutStartedAt = new Date();
+  } else if (release.hooks?.pre?.finishedAt) {
+    rolloutStartedAt = new Date(release.hooks.pre.finishedAt);
+  }
+
+  let status: Outcome = await rollOut(deps, release, rolloutStartedAt);
+  if (status.state === 'ready' && hooks.post) {
+    const post = await hook(deps, release, 'post', hooks.post);
+    release = await releases.update(release.app, release.number, { hooks: { ...release.hooks, post } });
+    if (post.state !== 'succeeded') {
+      logger.warn({ app: release.app, release: release.number, hook: post, onFailure: hooks.post.onFailure }, 'post hook failed');
+      if (hooks.post.onFailure === 'rollback') {
+        const reason = post.reason === 'DeadlineExceeded' ? 'PostHookDeadlineExceeded' : 'PostHookFailed';
+        status = { state: 'failed', reason, message: `post hook ${post.message}`, pods: hookPods(post) };
+      }
+    }
+  }
   const finishedAt = new Date().toISOString();
   if (status.state === 'ready') {
     if (previous && previous.number !== release.number) {
@@ -69,6 +115,22 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   });
 }
 
+/** Runs a hook; a failure to prepare or reach the cluster is a failed hook, not a crashed worker. */
+async function hook(deps: DeployDeps, release: Release, phase: HookPhase, spec: HookSpec): Promise<HookRun> {
+  const startedAt = new Date().toISOString();
+  try {
+    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release });
+    return await runHook({ kc: deps.kc, logger: deps.logger, release, phase, hook: spec });
+  } catch (error) {
+    const message = error instanceof SlipwayError ? error.message : kubeMessage(error);
+    return { phase, job: '-', state: 'failed', reason: 'ClusterError', message, startedAt, finishedAt: new Date().toISOString() };
+  }
+}
+
+function hookPods(run: HookRun): Array<{ pod: string; container: string; reason: string; message?: string }> {
+  return run.pod ? [{ pod: run.pod, container: 'hook', reason: run.reason ?? 'Failed', ...(run.exitCode !== undefined ? { message: `exit code ${run.exitCode}` } : {}) }] : [];
+}
+
 /** What a rollout came to: the workload's status, or a failure to reach or apply to the cluster. */
 type Outcome = Omit<WorkloadStatus, 'reason'> & { reason?: string };
 
@@ -82,8 +144,9 @@ async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, repl
     pods: [],
   });
   try {
-    await ensureNamespace({ kc: deps.kc, namespace: config.namespace, app: release.app });
-    await applyManifests(deps.kc, release.manifests as Manifest[]);
+    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release });
+    const replicas = (await deps.apps.find(release.app))?.deploy.replicas;
+    await applyManifests(deps.kc, withReplicas(release.manifests as Manifest[], replicas));
     // A StatefulSet does not replace a pod that never became ready after its template is
     // reverted: "you must also delete any Pods that StatefulSet had already attempted to run
     // with the bad configuration" (Kubernetes docs, StatefulSet "Forced rollback").

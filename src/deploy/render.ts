@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { DeployConfig } from '../store/types.js';
-import { appLabels, CONFIG_HASH_ANNOTATION, LABELS } from './labels.js';
+import { appLabels, CONFIG_HASH_ANNOTATION, LABELS, RESTARTED_AT_ANNOTATION } from './labels.js';
+import { envConfigMap, envFromRefs } from './render-config.js';
+import { livenessProbe, readinessProbe } from './render-probes.js';
+import { deploymentStrategy } from './render-strategy.js';
+import { volumeWiring } from './render-volumes.js';
 
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
 
@@ -11,6 +15,8 @@ export interface RenderInput {
   image: string;
   port: number;
   config: DeployConfig;
+  /** Set by a restart: a new pod-template annotation, so every pod is replaced. */
+  restartedAt?: string;
 }
 
 /** A short, stable hash of everything but the image that shapes the running pods. */
@@ -28,12 +34,16 @@ export function configHash(params: { port: number; config: DeployConfig }): stri
     links: config.links ?? [],
     service: config.service ?? true,
     podTemplate: config.podTemplate ?? null,
+    // Fields added later hash only when set, so existing releases keep their hash.
+    ...(config.volumes?.length ? { volumes: config.volumes } : {}),
+    ...(config.probes ? { probes: config.probes } : {}),
+    ...(config.secret ? { secret: config.secret.version } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
 /**
- * Renders a release: Service, the workload (Deployment, or StatefulSet with its headless
+ * Renders a release: the env ConfigMap, Service, the workload (Deployment, or StatefulSet with its headless
  * Service) and an Ingress when the app has a host. Pure: the same input gives the same
  * objects, so a rollback can re-apply a release's stored manifests verbatim.
  */
@@ -69,13 +79,15 @@ export function renderManifests(input: RenderInput): Manifest[] {
           spec: {
             replicas: config.replicas,
             selector: { matchLabels: appLabels(app) },
-            // Old pods keep serving until new ones are ready.
-            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+            strategy: deploymentStrategy(config),
             revisionHistoryLimit: 10,
             template,
           },
         };
-  const manifests = config.service === false ? [] : [service];
+  const configMap = envConfigMap({ app, namespace: config.namespace, env: config.env });
+  // The ConfigMap first: pods referencing it must not be created before it exists.
+  const manifests: Manifest[] = configMap ? [configMap] : [];
+  if (config.service !== false) manifests.push(service);
   if (config.kind === 'StatefulSet') {
     manifests.push({
       apiVersion: 'v1',
@@ -91,41 +103,46 @@ export function renderManifests(input: RenderInput): Manifest[] {
 
 function podTemplate(input: RenderInput & { labels: Record<string, string> }): Record<string, unknown> {
   const { config, labels, port } = input;
-  const annotations = { ...config.podAnnotations, [CONFIG_HASH_ANNOTATION]: configHash({ port, config }) };
+  const annotations: Record<string, string> = { ...config.podAnnotations, [CONFIG_HASH_ANNOTATION]: configHash({ port, config }) };
+  if (input.restartedAt) annotations[RESTARTED_AT_ANNOTATION] = input.restartedAt;
   if (config.podTemplate) return broughtPodTemplate({ ...input, annotations });
-  return { metadata: { labels, annotations }, spec: { containers: [container(input)] } };
+  const { volumes } = volumeWiring(input.app, config);
+  return { metadata: { labels, annotations }, spec: { containers: [container(input)], ...(volumes.length ? { volumes } : {}) } };
 }
 
 /** A template's own pod spec, with the release's image, links and Slipway's labels added. */
 function broughtPodTemplate(input: RenderInput & { labels: Record<string, string>; annotations: Record<string, string> }): Record<string, unknown> {
   const brought = input.config.podTemplate!;
   const spec = structuredClone(brought.spec) as { containers?: Array<Record<string, unknown>> };
+  const refs = envFromRefs({ app: input.app, namespace: input.config.namespace, config: input.config });
+  const { volumes, mounts } = volumeWiring(input.app, input.config);
   for (const c of spec.containers ?? []) {
     if (c.name !== brought.container) continue;
     c.image = input.image;
-    if (input.config.links.length) c.envFrom = [...((c.envFrom as unknown[]) ?? []), ...envFrom(input.config.links)];
+    if (refs.length) c.envFrom = [...((c.envFrom as unknown[]) ?? []), ...refs];
+    if (mounts.length) c.volumeMounts = [...((c.volumeMounts as unknown[]) ?? []), ...mounts];
   }
+  if (volumes.length) (spec as { volumes?: unknown[] }).volumes = [...((spec as { volumes?: unknown[] }).volumes ?? []), ...volumes];
   return { metadata: { labels: { ...brought.labels, ...input.labels }, annotations: input.annotations }, spec };
 }
 
-function envFrom(links: string[]): Array<Record<string, unknown>> {
-  return links.map((name) => ({ secretRef: { name } }));
-}
-
+/** The app's container: PORT inline, its env and secrets through envFrom (see render-config.ts). */
 function container(input: RenderInput): Record<string, unknown> {
   const { app, image, port, config } = input;
-  const env = [{ name: 'PORT', value: String(port) }, ...Object.entries(config.env).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }))];
-  const readinessProbe = config.readinessPath
-    ? { httpGet: { path: config.readinessPath, port: 'http' }, periodSeconds: 5, failureThreshold: 3 }
-    : { tcpSocket: { port: 'http' }, periodSeconds: 5, failureThreshold: 3 };
+  const refs = envFromRefs({ app, namespace: config.namespace, config });
+  const readiness = readinessProbe(config);
+  const liveness = livenessProbe(config);
+  const { mounts } = volumeWiring(app, config);
   const resources = config.resources ? { requests: { ...config.resources } } : undefined;
   return {
     name: app,
     image,
     ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-    env,
-    ...(config.links.length ? { envFrom: envFrom(config.links) } : {}),
-    readinessProbe,
+    env: [{ name: 'PORT', value: String(port) }],
+    ...(refs.length ? { envFrom: refs } : {}),
+    ...(readiness ? { readinessProbe: readiness } : {}),
+    ...(liveness ? { livenessProbe: liveness } : {}),
+    ...(mounts.length ? { volumeMounts: mounts } : {}),
     ...(resources ? { resources } : {}),
   };
 }

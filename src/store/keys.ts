@@ -23,6 +23,14 @@ export interface Keys {
   buildCancel(id: string): string;
   /** Pub/sub channel: build ids whose running build must stop. */
   cancelChannel: string;
+  /** HMAC key for the app's secret version names (a plain hash of values would let one guess them). */
+  secretSalt(app: string): string;
+  /** Hash of one version of the app's secret values; never part of an app or release record. */
+  secretVersion(app: string, version: string): string;
+  /** Set of the app's secret versions (so deleting the app finds them all). */
+  secretVersions(app: string): string;
+  /** List of scale changes, newest first. */
+  scaleEvents(app: string): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -46,5 +54,9 @@ export function keys(prefix: string): Keys {
     buildLock: (app, branch) => `${prefix}:app:${app}:branch:${branch}:lock`,
     buildCancel: (id) => `${prefix}:build:${id}:cancel`,
     cancelChannel: `${prefix}:build-cancel`,
+    secretSalt: (app) => `${prefix}:app:${app}:secret-salt`,
+    secretVersion: (app, version) => `${prefix}:app:${app}:secret:${version}`,
+    secretVersions: (app) => `${prefix}:app:${app}:secret-versions`,
+    scaleEvents: (app) => `${prefix}:app:${app}:scale-events`,
   };
 }

@@ -50,12 +50,87 @@ export interface DeployConfig {
    * the release's image put into `container`.
    */
   podTemplate?: { container: string; labels: Record<string, string>; spec: Record<string, unknown> };
+  /** Jobs run from the release's image before the rollout (`pre`) and once it is ready (`post`). */
+  hooks?: { pre?: HookSpec; post?: PostHookSpec };
+  /** How a Deployment replaces its pods; unset: Recreate with a ReadWriteOnce volume, else Rolling. */
+  strategy?: StrategySpec;
+  /** PersistentVolumeClaims `<app>-<name>` mounted into the app's container. */
+  volumes?: VolumeSpec[];
+  /** Unset: readiness from `readinessPath` (HTTP) or a TCP connect; no liveness probe. */
+  probes?: { readiness?: ProbeSpec; liveness?: ProbeSpec };
+  /**
+   * The app's secret env: only which version and which keys. Values live in Redis apart from
+   * every record the API returns, and in the immutable Secret `<app>-secret-<version>`.
+   */
+  secret?: { version: string; keys: string[] };
+}
+
+export interface HookSpec {
+  /** The container command, e.g. `["sh", "-c", "python manage.py migrate"]`. */
+  command: string[];
+  /** The Job's activeDeadlineSeconds; Slipway gives up a little after it too. */
+  timeoutSeconds: number;
+  /** Annotations on the hook's pod (not the app's podAnnotations: a hook is not a server). */
+  podAnnotations?: Record<string, string>;
+}
+
+export interface PostHookSpec extends HookSpec {
+  /** A failed post hook is only recorded (`report`) or rolls the release back (`rollback`). */
+  onFailure: 'report' | 'rollback';
+}
+
+export interface StrategySpec {
+  type: 'Rolling' | 'Recreate';
+  maxSurge?: string | number;
+  maxUnavailable?: string | number;
+}
+
+export type VolumeAccessMode = 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadWriteMany' | 'ReadOnlyMany';
+
+export interface VolumeSpec {
+  name: string;
+  mountPath: string;
+  size: string;
+  accessMode: VolumeAccessMode;
+  storageClass?: string;
+}
+
+export interface ProbeSpec {
+  type: 'http' | 'tcp' | 'exec' | 'off';
+  /** http: the GET path. */
+  path?: string;
+  /** http/tcp: a port number; default the app's port. */
+  port?: number;
+  /** exec: the command. */
+  command?: string[];
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
+  timeoutSeconds?: number;
+}
+
+/** What one hook Job came to, kept on the release. */
+export interface HookRun {
+  phase: 'pre' | 'post';
+  job: string;
+  state: 'running' | 'succeeded' | 'failed';
+  /** Job condition reason (BackoffLimitExceeded, DeadlineExceeded) or a container's (Error, ErrImagePull). */
+  reason?: string;
+  message?: string;
+  pod?: string;
+  exitCode?: number;
+  conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  /** The pod's log when the cluster could give it; else why not. */
+  log?: string;
+  logError?: string;
+  startedAt: string;
+  finishedAt?: string;
 }
 
 export type ReleaseStatus = 'pending' | 'deploying' | 'current' | 'superseded' | 'failed' | 'rolled-back';
 
 export interface ReleaseTrigger {
-  kind: 'webhook' | 'api' | 'cli' | 'rollback' | 'config';
+  kind: 'webhook' | 'api' | 'cli' | 'rollback' | 'config' | 'restart';
   buildId?: string;
   /** For a rollback: the release whose spec this one restores. */
   rollbackOf?: number;
@@ -82,6 +157,9 @@ export interface Release {
   };
   /** A failed release: which release was re-applied, whether and when it was ready again. */
   rolledBackTo?: { number: number; ready: boolean; message: string; settledAt: string };
+  /** A restart: the pod-template timestamp that makes every pod be replaced. */
+  restartedAt?: string;
+  hooks?: { pre?: HookRun; post?: HookRun };
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;

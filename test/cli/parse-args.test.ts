@@ -1,4 +1,4 @@
-import { keyValues, paramFile, parseRepoArgument } from '../../src/cli/parse-args.js';
+import { keyValues, paramFile, parseProbe, parseRepoArgument } from '../../src/cli/parse-args.js';
 
 describe('parseRepoArgument', () => {
   test.each([
@@ -22,4 +22,18 @@ describe('keyValues', () => {
 
 test('paramFile reads KEY=VALUE lines, skipping comments and blanks', () => {
   expect(paramFile('# database\nPOSTGRESQL_USER=app\n\nVOLUME_CAPACITY=2Gi\n')).toEqual({ POSTGRESQL_USER: 'app', VOLUME_CAPACITY: '2Gi' });
+});
+
+describe('parseProbe', () => {
+  test.each([
+    ['http:/healthz', { type: 'http', path: '/healthz' }],
+    ['http:9000:/ready', { type: 'http', path: '/ready', port: 9000 }],
+    ['tcp', { type: 'tcp' }],
+    ['tcp:5432', { type: 'tcp', port: 5432 }],
+    ['exec:pg_isready -U app', { type: 'exec', command: ['sh', '-c', 'pg_isready -U app'] }],
+    ['off', { type: 'off' }],
+  ])('%s', (spec, expected) => expect(parseProbe(spec, '--readiness')).toEqual(expected));
+  test.each([['http'], ['http:healthz'], ['exec:'], ['udp:53'], ['tcp:x']])('%s is an error naming the flag', (spec) => {
+    expect(() => parseProbe(spec, '--liveness')).toThrow(/--liveness takes/);
+  });
 });

@@ -41,14 +41,16 @@ describe('renderManifests', () => {
     expect(deployment.spec.template.spec.containers[0].readinessProbe).toEqual(probe);
   });
 
-  test('env is PORT then the app env sorted; annotations carry the config hash', () => {
+  test('env is PORT inline, the app env an immutable ConfigMap named by content; annotations carry the config hash', () => {
     const config = { ...base.config, env: { ZED: '1', ALPHA: '2' }, podAnnotations: { 'prometheus.io/scrape': 'true' }, resources: { cpu: '100m', memory: '128Mi' } };
-    const template = find(renderManifests({ ...base, config }), 'Deployment').spec.template;
-    expect(template.spec.containers[0].env).toEqual([
-      { name: 'PORT', value: '8080' },
-      { name: 'ALPHA', value: '2' },
-      { name: 'ZED', value: '1' },
-    ]);
+    const manifests = renderManifests({ ...base, config });
+    const template = find(manifests, 'Deployment').spec.template;
+    const configMap = manifests[0] as Obj & { data: Record<string, string>; immutable: boolean };
+    expect(configMap.kind).toBe('ConfigMap');
+    expect(configMap.metadata.name).toMatch(/^shop-env-[0-9a-f]{10}$/);
+    expect(configMap).toMatchObject({ immutable: true, data: { ALPHA: '2', ZED: '1' } });
+    expect(template.spec.containers[0].env).toEqual([{ name: 'PORT', value: '8080' }]);
+    expect(template.spec.containers[0].envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
     expect(template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' } });
     expect(template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'slipway.dev/config-hash': configHash({ port: 8080, config }) });
   });

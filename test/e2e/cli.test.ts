@@ -57,7 +57,9 @@ test('new-app <repo>: builds, deploys, waits until ready, prints the webhook sec
   expect(run.stdout).toContain('release 1: current');
   expect(run.stdout).toMatch(/Webhook secret: [0-9a-f]{48}/);
   const deployment = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: name, name });
-  expect(deployment.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: 'GREETING', value: 'hi' });
+  // --env becomes the app's config vars: an immutable ConfigMap the container takes through envFrom.
+  const configMap = deployment.spec!.template.spec!.containers[0]!.envFrom!.find((r) => r.configMapRef)!.configMapRef!.name!;
+  expect((await kc.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace: name, name: configMap })).data).toEqual({ GREETING: 'hi' });
 
   const status = await slipway(['status', name], env);
   expect(status.stdout).toMatch(/Current: +release 1, .*@sha256:/);
@@ -79,6 +81,30 @@ test('new-app <repo>: builds, deploys, waits until ready, prints the webhook sec
   const rollback = await slipway(['rollback', name], env);
   expect(rollback.code).toBe(1);
   expect(rollback.stderr).toContain('has no earlier good release to roll back to (RELEASE_NOT_DEPLOYABLE)');
+
+  // The release lifecycle commands.
+  const envSet = await slipway(['env', 'set', name, 'GREETING=hello', 'MODE=cli'], env);
+  expect(envSet.stderr).toBe('');
+  expect(envSet.stdout).toMatch(/Config vars set: release 2\n.*release 2: current/s);
+  expect((await slipway(['env', 'list', name], env)).stdout).toBe('GREETING=hello\nMODE=cli\n');
+  const secretSet = await slipway(['secret', 'set', name, 'API_KEY=sk-live-0123456789'], env);
+  expect(secretSet.code).toBe(0);
+  const secretList = await slipway(['secret', 'list', name], env);
+  expect(secretList.stdout).toMatch(/^API_KEY=sk\*\*\*$/m);
+  expect(secretList.stdout + secretSet.stdout).not.toContain('0123456789');
+  const scaled = await slipway(['scale', name, '2'], env);
+  expect(scaled.stdout).toContain(`Scaled ${name} from 1 to 2 replicas`);
+  expect((await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: name, name })).spec!.replicas).toBe(2);
+  const restarted = await slipway(['restart', name], env);
+  expect(restarted.stdout).toMatch(/release 4: current/);
+  const probe = await slipway(['probe', 'set', name, '--readiness', 'http:/healthz', '--no-wait'], env);
+  expect(probe.stdout).toContain('Probes set: release 5');
+  const hook = await slipway(['hook', 'set', name, 'pre', '--command', 'python manage.py migrate', '--timeout', '120'], env);
+  expect(hook.stdout).toContain('pre hook set');
+  expect((await slipway(['settings', name], env)).stdout).toContain('"python manage.py migrate"');
+  expect((await slipway(['probe', 'set', name, '--readiness', 'ftp:/x'], env)).stderr).toMatch(/--readiness takes http:\/PATH/);
+  expect((await slipway(['volume', 'list', name], env)).stdout).toMatch(/^NAME +CLAIM/);
+
   const deleted = await slipway(['delete', name], env);
   expect(deleted.code).toBe(0);
   expect(deleted.stdout).toContain(`Deployment/${name}`);

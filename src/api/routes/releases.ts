@@ -104,13 +104,15 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
         : history.find((r) => r.number !== current?.number && ['superseded', 'rolled-back'].includes(r.status) && r.number < (current?.number ?? Infinity));
       if (!wanted) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${target.name}" has no earlier good release to roll back to`, { app: target.name });
       if (wanted.number === current?.number) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `release ${wanted.number} is already current`, { release: wanted.number });
-      // As on Heroku, a rollback restores the config too: the app's config becomes the target's.
-      await deps.apps.replace({ ...target, deploy: wanted.config });
+      // As on Heroku, a rollback restores the config too (env, secrets, probes, volumes, hooks):
+      // the app's config becomes the target's. Scale is the app's, not the release's: it stays.
+      const config = { ...wanted.config, replicas: target.deploy.replicas };
+      await deps.apps.replace({ ...target, deploy: config });
       const release = await createRelease({
         releases: deps.releases,
         app: target,
         image: wanted.image,
-        config: wanted.config,
+        config,
         port: wanted.port,
         trigger: { kind: 'rollback', rollbackOf: wanted.number },
       });

@@ -1,0 +1,21 @@
+import { createRelease } from '../deploy/create-release.js';
+import { enqueueDeploy, type DeployQueue } from '../queue/deploy-queue.js';
+import type { AppStore } from '../store/app-store.js';
+import type { ReleaseStore } from '../store/release-store.js';
+import type { App, DeployConfig, Release } from '../store/types.js';
+
+/**
+ * Saves a change to how an app runs. An app that is running gets it as a new release
+ * (trigger `config`), rolled out and gated like any other, so a rollback restores it;
+ * `rollout: false` saves it for the next release only (hooks, strategy).
+ */
+export async function changeApp(
+  deps: { apps: AppStore; releases: ReleaseStore; deployQueue: DeployQueue },
+  params: { app: App; deploy: DeployConfig; rollout?: boolean },
+): Promise<{ app: App; release?: Release }> {
+  const app = await deps.apps.replace({ ...params.app, deploy: params.deploy });
+  if (params.rollout === false || !(await deps.releases.current(app.name))) return { app };
+  const release = await createRelease({ releases: deps.releases, app, trigger: { kind: 'config' } });
+  await enqueueDeploy(deps.deployQueue, release);
+  return { app, release };
+}

@@ -1,0 +1,160 @@
+import type { App, Release } from '../../store/types.js';
+import { CliError, type ApiClient } from '../client.js';
+import { keyValues, parseProbe } from '../parse-args.js';
+import { describeFailure, waitForRelease } from '../wait.js';
+
+type Print = (line: string) => void;
+
+/** Waits for a release the command made (if any) and fails the command when it failed. */
+async function settle(params: { client: ApiClient; app: string; release: Release | null | undefined; wait: boolean; print: Print; what: string }): Promise<void> {
+  const { client, app, release, print } = params;
+  if (!release) {
+    print(`--> ${params.what}: nothing to roll out${params.what.startsWith('No change') ? '' : ' (the app has no current release; the next one gets it)'}`);
+    return;
+  }
+  print(`--> ${params.what}: release ${release.number}`);
+  if (!params.wait) return;
+  const settled = await waitForRelease({ client, app, pick: (r) => r.number === release.number, print, timeoutSeconds: 900 });
+  if (settled.status !== 'current') throw new CliError(describeFailure(settled));
+}
+
+export async function configVarsCommand(params: {
+  client: ApiClient;
+  kind: 'env' | 'secrets';
+  action: 'set' | 'unset' | 'list';
+  app: string;
+  args: string[];
+  wait: boolean;
+  print: Print;
+}): Promise<void> {
+  const { client, kind, action, app, args, print } = params;
+  if (action === 'list') {
+    if (kind === 'env') {
+      const { env } = await client.get<{ env: Record<string, string> }>(`/apps/${app}/env`);
+      for (const [k, v] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) print(`${k}=${v}`);
+    } else {
+      const { secrets, version } = await client.get<{ secrets: Array<{ key: string; value: string }>; version: string | null }>(`/apps/${app}/secrets`);
+      for (const s of secrets) print(`${s.key}=${s.value}`);
+      if (version) print(`(version ${version}; values are never shown in full)`);
+    }
+    return;
+  }
+  if (args.length === 0) throw new CliError(`${kind === 'env' ? 'env' : 'secret'} ${action} needs ${action === 'set' ? 'KEY=VALUE' : 'KEY'} arguments`);
+  const body = action === 'set' ? { set: keyValues(args, kind === 'env' ? 'env set' : 'secret set') } : { unset: args };
+  const result = await client.request<{ release: Release | null }>('PATCH', `/apps/${app}/${kind}`, body);
+  const what = result.release ? `${kind === 'env' ? 'Config vars' : 'Secrets'} ${action === 'set' ? 'set' : 'unset'}` : 'No change';
+  await settle({ client, app, release: result.release, wait: params.wait, print, what });
+}
+
+export async function scaleCommand(params: { client: ApiClient; app: string; replicas: string; print: Print }): Promise<void> {
+  const replicas = Number(params.replicas);
+  if (!Number.isInteger(replicas) || replicas < 0) throw new CliError(`scale takes a replica count (0 or more), got "${params.replicas}"`);
+  const result = await params.client.post<{ replicas: number; previous: number; applied: boolean }>(`/apps/${params.app}/scale`, { replicas });
+  params.print(`--> Scaled ${params.app} from ${result.previous} to ${result.replicas} replicas${result.applied ? '' : ' (not running yet: its next release starts with them)'}`);
+}
+
+export async function restartCommand(params: { client: ApiClient; app: string; wait: boolean; print: Print }): Promise<void> {
+  const release = await params.client.post<Release>(`/apps/${params.app}/restart`, {});
+  await settle({ ...params, release, what: `Restarting every pod of ${params.app}` });
+}
+
+export async function volumeAddCommand(params: {
+  client: ApiClient;
+  app: string;
+  options: { size: string; mount: string; name?: string; accessMode?: string; storageClass?: string; wait: boolean };
+  print: Print;
+}): Promise<void> {
+  const { client, app, options, print } = params;
+  const body = {
+    size: options.size,
+    mountPath: options.mount,
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.accessMode ? { accessMode: options.accessMode } : {}),
+    ...(options.storageClass ? { storageClass: options.storageClass } : {}),
+  };
+  const result = await client.post<{ volume: { name: string; claim: string; mountPath: string }; release: Release | null }>(`/apps/${app}/volumes`, body);
+  print(`--> Volume ${result.volume.name}: claim ${result.volume.claim} mounted at ${result.volume.mountPath}`);
+  await settle({ client, app, release: result.release, wait: options.wait, print, what: 'Mounting it' });
+}
+
+export async function volumeListCommand(params: { client: ApiClient; app: string; print: Print }): Promise<void> {
+  const { volumes } = await params.client.get<{ volumes: Array<{ name: string; claim: string; mountPath: string; size: string; accessMode: string; storageClass?: string }> }>(`/apps/${params.app}/volumes`);
+  params.print(['NAME'.padEnd(16), 'CLAIM'.padEnd(32), 'MOUNT'.padEnd(20), 'SIZE'.padEnd(6), 'ACCESS'.padEnd(16), 'CLASS'].join(' '));
+  for (const v of volumes) params.print([v.name.padEnd(16), v.claim.padEnd(32), v.mountPath.padEnd(20), v.size.padEnd(6), v.accessMode.padEnd(16), v.storageClass ?? '-'].join(' '));
+}
+
+export async function volumeRemoveCommand(params: { client: ApiClient; app: string; name: string; deleteClaim: boolean; wait: boolean; print: Print }): Promise<void> {
+  const { client, app, print } = params;
+  const result = await client.request<{ claim: string; claimDeleted: boolean; release: Release | null }>(
+    'DELETE',
+    `/apps/${app}/volumes/${params.name}${params.deleteClaim ? '?claim=delete' : ''}`,
+  );
+  print(`--> Volume ${params.name} unmounted; claim ${result.claim} ${result.claimDeleted ? 'deleted' : 'kept (use --delete-claim to delete it)'}`);
+  await settle({ client, app, release: result.release, wait: params.wait, print, what: 'Unmounting it' });
+}
+
+export async function probeSetCommand(params: {
+  client: ApiClient;
+  app: string;
+  options: { readiness?: string; liveness?: string; initialDelay?: string; period?: string; wait: boolean };
+  print: Print;
+}): Promise<void> {
+  const { client, app, options, print } = params;
+  if (!options.readiness && !options.liveness) throw new CliError('probe set needs --readiness and/or --liveness');
+  const timing = {
+    ...(options.initialDelay ? { initialDelaySeconds: Number(options.initialDelay) } : {}),
+    ...(options.period ? { periodSeconds: Number(options.period) } : {}),
+  };
+  const { probes: current } = await client.get<{ probes: Record<string, unknown> | null }>(`/apps/${app}/probes`);
+  const probes = {
+    ...(current ?? {}),
+    ...(options.readiness ? { readiness: { ...parseProbe(options.readiness, '--readiness'), ...timing } } : {}),
+    ...(options.liveness ? { liveness: { ...parseProbe(options.liveness, '--liveness'), ...timing } } : {}),
+  };
+  const result = await client.request<{ release: Release | null }>('PUT', `/apps/${app}/probes`, { probes });
+  await settle({ client, app, release: result.release, wait: options.wait, print, what: 'Probes set' });
+}
+
+export async function hookSetCommand(params: {
+  client: ApiClient;
+  app: string;
+  phase: string;
+  options: { command?: string; timeout: string; onFailure?: string; podAnnotation: string[]; unset?: boolean };
+  print: Print;
+}): Promise<void> {
+  const { client, app, phase, options, print } = params;
+  if (!['pre', 'post'].includes(phase)) throw new CliError(`hook phase is pre or post, got "${phase}"`);
+  const { hooks } = await client.get<{ hooks: Record<string, unknown> | null }>(`/apps/${app}/hooks`);
+  const next: Record<string, unknown> = { ...(hooks ?? {}) };
+  if (options.unset) delete next[phase];
+  else {
+    if (!options.command) throw new CliError('hook set needs --command "..." (run with sh -c in the release image)');
+    next[phase] = {
+      command: ['sh', '-c', options.command],
+      timeoutSeconds: Number(options.timeout),
+      ...(options.podAnnotation.length ? { podAnnotations: keyValues(options.podAnnotation, '--pod-annotation') } : {}),
+      ...(phase === 'post' && options.onFailure ? { onFailure: options.onFailure } : {}),
+    };
+  }
+  await client.request('PUT', `/apps/${app}/hooks`, { hooks: Object.keys(next).length ? next : null });
+  print(`--> ${phase} hook ${options.unset ? 'removed' : 'set'}; it applies from the next release`);
+}
+
+export async function strategySetCommand(params: { client: ApiClient; app: string; type: string; options: { maxSurge?: string; maxUnavailable?: string }; print: Print }): Promise<void> {
+  const { client, app, type, options, print } = params;
+  const names: Record<string, string> = { rolling: 'Rolling', recreate: 'Recreate' };
+  if (type !== 'auto' && !names[type]) throw new CliError(`strategy is rolling, recreate or auto, got "${type}"`);
+  const surge = (v?: string) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
+  const strategy =
+    type === 'auto'
+      ? null
+      : { type: names[type], ...(options.maxSurge ? { maxSurge: surge(options.maxSurge) } : {}), ...(options.maxUnavailable ? { maxUnavailable: surge(options.maxUnavailable) } : {}) };
+  await client.request('PUT', `/apps/${app}/strategy`, { strategy });
+  print(`--> Strategy ${type === 'auto' ? 'auto (Recreate with a ReadWriteOnce volume, else Rolling)' : names[type]}; it applies from the next release`);
+}
+
+export async function settingsCommand(params: { client: ApiClient; app: string; print: Print }): Promise<void> {
+  const app = await params.client.get<App>(`/apps/${params.app}`);
+  const { hooks, probes, strategy, volumes } = app.deploy;
+  params.print(JSON.stringify({ replicas: app.deploy.replicas, hooks: hooks ?? null, strategy: strategy ?? 'auto', probes: probes ?? 'default', volumes: volumes ?? [] }, null, 2));
+}
