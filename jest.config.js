@@ -8,11 +8,12 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': swc('es6'),
-    // light-my-request (fastify.inject) require()s cookie@2, which is ESM-only; jest's own
-    // require cannot load ESM on Node 20, so that one package is compiled to CommonJS.
-    '/node_modules/cookie/.+\\.js$': swc('commonjs'),
+    // CommonJS packages that require() ESM-only ones: light-my-request (fastify.inject) needs
+    // cookie@2, @fastify/static (swagger UI) needs content-disposition@2. Node 20 loads them
+    // natively, jest's own require cannot, so those packages are compiled to CommonJS.
+    '/node_modules/(cookie|content-disposition)/.+\\.js$': swc('commonjs'),
   },
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
   // Sources import './x.js' (NodeNext); jest resolves the .ts file behind it.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 120000,

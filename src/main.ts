@@ -1,6 +1,9 @@
 // The API process: read config, open connections, listen; close cleanly on SIGTERM/SIGINT.
 import { buildApp } from './api/app.js';
 import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { followQueues } from './metrics/follow-queues.js';
+import { Metrics } from './metrics/metrics.js';
 import { runProcess } from './process-entry.js';
 import { openServices } from './services.js';
 
@@ -9,12 +12,15 @@ runProcess({
   main: async () => {
     const config = loadConfig();
     const services = openServices(config);
-    const app = await buildApp(services);
+    const metrics = new Metrics({ builds: services.buildQueue, deploys: services.deployQueue });
+    const app = await buildApp({ ...services, metrics });
+    const following = followQueues({ services, metrics, logger: createLogger({ name: 'metrics', level: config.logLevel }) });
     const address = await app.listen({ host: config.host, port: config.port });
     app.log.info({ address, publicUrl: config.publicUrl }, 'slipway api listening');
     return {
       stop: async () => {
         await app.close();
+        await following.close();
         await services.close();
       },
     };

@@ -1,6 +1,9 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { requireBearer } from './auth.js';
-import type { ApiDeps } from './deps.js';
+import { Metrics } from '../metrics/metrics.js';
+import type { ApiDeps, ApiInput } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
 import appSettingRoutes from './routes/app-settings.js';
 import appRoutes from './routes/apps.js';
@@ -8,6 +11,7 @@ import buildConfigRoutes from './routes/build-config.js';
 import buildRoutes from './routes/builds.js';
 import configVarRoutes from './routes/config-vars.js';
 import healthRoutes from './routes/health.js';
+import metricsRoutes from './routes/metrics.js';
 import hookRoutes from './routes/hooks.js';
 import releaseRoutes from './routes/releases.js';
 import restartRoutes from './routes/restart.js';
@@ -25,7 +29,8 @@ export function redactHookSecret(url: string): string {
  * The configured API, not listening: src/main.ts listens, tests call `inject()`.
  * Health and webhooks are open (webhooks carry their own signatures); the REST API needs the token.
  */
-export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(input: ApiInput, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const deps: ApiDeps = { ...input, metrics: input.metrics ?? new Metrics({ builds: input.buildQueue, deploys: input.deployQueue }) };
   // Whatever logger a caller passes, the secret-redacting request serializer stays.
   const logger =
     options.logger === false
@@ -44,8 +49,20 @@ export async function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}
   });
   for (const schema of sharedSchemas) app.addSchema(schema);
   installErrorHandler(app);
+  // The OpenAPI document is generated from the route schemas; registered first so it sees every route.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Slipway API', version: '0.1.0', description: 'git push to a running, health-checked release on Kubernetes' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    // Shared schemas keep their $id as their component name (App, Build, Release, ...).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, deps);
+  await app.register(metricsRoutes, deps);
   await app.register(hookRoutes, deps);
   await app.register(async (rest) => {
     rest.addHook('onRequest', requireBearer(deps.config.apiToken));

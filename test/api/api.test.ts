@@ -179,3 +179,23 @@ describe('GitHub webhook', () => {
     expect(await queued()).toBe(before);
   });
 });
+
+describe('API documentation', () => {
+  test('/docs/json is an OpenAPI document generated from the route schemas', async () => {
+    const res = await t.api.inject('/docs/json');
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/apps', '/apps/{app}/releases', '/apps/{app}/rollback', '/builds/{id}/cancel', '/hooks/{provider}/{app}', '/templates/provision']),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['App', 'Build', 'Release', 'Error']));
+    expect(doc.paths['/apps'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'repo']);
+  });
+  test('/docs serves the UI', async () => {
+    const entry = await t.api.inject('/docs');
+    const page = await t.api.inject(entry.statusCode === 302 ? new URL(entry.headers.location as string, 'http://x').pathname : '/docs');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('swagger-ui');
+  });
+});

@@ -31,6 +31,12 @@ export default async function hookRoutes(app: FastifyInstance, deps: ApiDeps): P
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.config.webhookBodyLimit }, (_req, body, done) => done(null, body));
   const options = { bodyLimit: deps.config.webhookBodyLimit, schema: { response: { 202: { $ref: 'HookReply#' } } } };
+  // Accepted deliveries are counted where the verdict is made; refused ones here.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode < 400) return;
+    const provider = (request.params as { provider?: string }).provider ?? 'generic';
+    deps.metrics.webhookDelivery(provider, reply.statusCode < 500 ? 'rejected' : 'error');
+  });
 
   app.post<{ Params: { provider: string; app: string }; Body: Buffer }>(
     '/hooks/:provider/:app',
@@ -64,16 +70,19 @@ async function accept(params: { deps: ApiDeps; app: App; event: PushEvent; reply
   const first = await deps.redis.set(deliveryKey, '', 'EX', DELIVERY_TTL_SECONDS, 'NX');
   if (first !== 'OK') {
     const earlier = await deps.redis.get(deliveryKey);
+    deps.metrics.webhookDelivery(event.provider, 'duplicate');
     return reply.code(202).send({ ignored: true, reason: 'duplicate delivery', ...(earlier ? { buildId: earlier } : {}) });
   }
   const decision = decidePush(app, event);
   if (!decision.build) {
     log.info({ app: app.name, provider: event.provider, delivery: event.deliveryId, reason: decision.reason }, 'webhook ignored');
+    deps.metrics.webhookDelivery(event.provider, 'ignored');
     return reply.code(202).send({ ignored: true, reason: decision.reason });
   }
   const build = await deps.builds.create({ app, ref: event.ref, sha: event.sha, trigger: { kind: 'webhook', provider: event.provider, deliveryId: event.deliveryId } });
   await deps.redis.set(deliveryKey, build.id, 'EX', DELIVERY_TTL_SECONDS);
   await queueBuild(deps, { build, cancelRunning: deps.config.cancelRunningBuilds });
   log.info({ app: app.name, provider: event.provider, build: build.id, sha: event.sha }, 'build queued');
+  deps.metrics.webhookDelivery(event.provider, 'queued');
   return reply.code(202).send({ buildId: build.id });
 }
