@@ -15,6 +15,7 @@ import {
 } from './commands/inspect.js';
 import { newApp, type NewAppOptions } from './commands/new-app.js';
 import { processCommand } from './commands/templates.js';
+import { addBuildCommands } from './build-program.js';
 import { addLifecycleCommands } from './lifecycle-program.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     .option('--env <K=V>', 'runtime environment variable (repeatable)', repeat, [])
     .option('--build-env <K=V>', 'build argument (repeatable)', repeat, [])
     .addOption(new Option('--strategy <strategy>', 'docker (use the Dockerfile) or source (detect a builder)').choices(['docker', 'source']))
+    .option('--builder <name>', 'S2I builder to use instead of detecting one (see README: Builders)')
     .option('--link-db <secret>', "consume a database's Secret as env (repeatable)", repeat, [])
     .option('--namespace <ns>', 'namespace to deploy or provision into')
     .option('--template <name|file>', 'provision a built-in template or a template file instead')
@@ -95,6 +97,7 @@ export function buildProgram(): Command {
     .description('delete an app and its cluster objects')
     .action(run(async (app: string, options: { deleteVolumes?: boolean }) => deleteCommand({ client: client(), app, deleteVolumes: Boolean(options.deleteVolumes), print })));
   addLifecycleCommands({ program, run, client, print });
+  addBuildCommands({ program, run, client, print });
   return program;
 }
 

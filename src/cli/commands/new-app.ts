@@ -11,6 +11,7 @@ export interface NewAppOptions {
   env: string[];
   buildEnv: string[];
   strategy?: string;
+  builder?: string;
   linkDb: string[];
   namespace?: string;
   template?: string;
@@ -41,6 +42,7 @@ export async function newApp(params: { client: ApiClient; repo?: string; options
     ...(parsed.ref ? { branch: parsed.ref } : {}),
     ...(options.contextDir ? { contextDir: options.contextDir } : {}),
     ...(strategy === 'docker' ? { dockerfile: 'Dockerfile' } : {}),
+    ...(options.builder ? { builder: options.builder } : {}),
     buildArgs: keyValues(options.buildEnv, '--build-env'),
     deploy: {
       env: keyValues(options.env, '--env'),
