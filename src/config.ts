@@ -31,6 +31,12 @@ export interface Config {
   cancelRunningBuilds: boolean;
   /** Kubeconfig file; unset means KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   kubeconfig?: string;
+  /**
+   * Slipway creates an app's namespace on first deploy. Off (in a cluster, least privilege):
+   * namespaces are made by an admin, who grants Slipway a RoleBinding in each; a deploy into
+   * any other namespace fails with NAMESPACE_NOT_MANAGED.
+   */
+  manageNamespaces: boolean;
   webhookBodyLimit: number;
   allowedRepoSchemes: RepoScheme[];
   /** Loopback and private-range repo hosts are refused unless this is set (SSRF guard). */
@@ -129,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobLockMs: integer(env, 'SLIPWAY_JOB_LOCK_MS', 30_000, [1000, 3_600_000]),
     cancelRunningBuilds: boolean(env, 'SLIPWAY_CANCEL_RUNNING_BUILDS', false),
     kubeconfig: env.SLIPWAY_KUBECONFIG?.trim() || undefined,
+    manageNamespaces: boolean(env, 'SLIPWAY_MANAGE_NAMESPACES', true),
     webhookBodyLimit: integer(env, 'SLIPWAY_WEBHOOK_BODY_LIMIT', 5 * 1024 * 1024, [1024, 100 * 1024 * 1024]),
     allowedRepoSchemes: schemes as RepoScheme[],
     allowPrivateRepoHosts: boolean(env, 'SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS', false),

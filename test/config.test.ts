@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       buildConcurrency: 2,
       allowedRepoSchemes: ['https', 'ssh'],
       allowPrivateRepoHosts: false,
+      manageNamespaces: true,
     });
   });
 
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
       SLIPWAY_BUILD_CONCURRENCY: '4',
       SLIPWAY_ALLOWED_REPO_SCHEMES: 'https, git',
       SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS: 'yes',
+      SLIPWAY_MANAGE_NAMESPACES: 'false',
     });
     expect(config).toMatchObject({
       redisUrl: 'redis://10.0.0.1:6390/2',
@@ -47,6 +49,7 @@ describe('loadConfig', () => {
       buildConcurrency: 4,
       allowedRepoSchemes: ['https', 'git'],
       allowPrivateRepoHosts: true,
+      manageNamespaces: false,
     });
   });
 
@@ -63,6 +66,7 @@ describe('loadConfig', () => {
     ['unknown builder images', { SLIPWAY_BUILDER_IMAGES: 'remote' }, 'SLIPWAY_BUILDER_IMAGES', /public, local/],
     ['unknown scheme', { SLIPWAY_ALLOWED_REPO_SCHEMES: 'https,file' }, 'SLIPWAY_ALLOWED_REPO_SCHEMES', /file/],
     ['bad boolean', { SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS: 'maybe' }, 'SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS', /true or false/],
+    ['manage namespaces not a boolean', { SLIPWAY_MANAGE_NAMESPACES: 'sometimes' }, 'SLIPWAY_MANAGE_NAMESPACES', /true or false/],
     ['prefix with spaces', { SLIPWAY_PREFIX: 'my prefix' }, 'SLIPWAY_PREFIX', /lowercase/],
     ['registry user without password', { SLIPWAY_REGISTRY_USER: 'u' }, 'SLIPWAY_REGISTRY_PASSWORD', /together/],
     ['docker host scheme', { DOCKER_HOST: 'ftp://x' }, 'DOCKER_HOST', /unix:/],

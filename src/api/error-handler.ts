@@ -16,6 +16,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   RELEASE_NOT_FOUND: 404,
   RELEASE_NOT_DEPLOYABLE: 409,
   CLUSTER_UNREACHABLE: 502,
+  // The app's namespace is one Slipway may not deploy to (SLIPWAY_MANAGE_NAMESPACES=false).
+  NAMESPACE_NOT_MANAGED: 422,
   APP_EXISTS: 409,
   BUILD_NOT_CANCELLABLE: 409,
   TEMPLATE_INVALID: 400,

@@ -23,9 +23,30 @@ export async function applyManifests(kc: KubeConfig, manifests: Manifest[]): Pro
   }
 }
 
-/** Creates the app's namespace if it is absent (and labels it as Slipway's). */
-export async function ensureNamespace(params: { kc: KubeConfig; namespace: string; app: string }): Promise<void> {
-  await applyManifests(params.kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: params.namespace, labels: appLabels(params.app) } }]);
+/**
+ * Makes sure the app's namespace is there to deploy into. `manage`: creates it if absent (and
+ * labels it as Slipway's). Otherwise only reads it: a RoleBinding in namespace N grants `get` on
+ * the Namespace object N itself and on no other, so the read succeeds exactly in the namespaces
+ * an admin handed to Slipway, and Slipway needs no cluster-wide permission at all.
+ */
+export async function ensureNamespace(params: { kc: KubeConfig; namespace: string; app: string; manage: boolean }): Promise<void> {
+  const { kc, namespace, app } = params;
+  if (params.manage) {
+    await applyManifests(kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: appLabels(app) } }]);
+    return;
+  }
+  try {
+    await kc.makeApiClient(CoreV1Api).readNamespace({ name: namespace });
+  } catch (error) {
+    const code = (error as { code?: number }).code;
+    if (code !== 403 && code !== 404) throw error;
+    throw new SlipwayError(
+      'NAMESPACE_NOT_MANAGED',
+      `namespace "${namespace}" is not one Slipway manages (${code === 404 ? 'it does not exist' : 'Slipway has no RoleBinding there'}): ` +
+        'ask an admin to create it and bind the slipway-deployer ClusterRole in it, or deploy the app into a managed namespace',
+      { namespace, app },
+    );
+  }
 }
 
 /** Deletes the pods of one release of an app (selected by label). */

@@ -5,7 +5,7 @@ import type { AppStore } from '../store/app-store.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { HookRun, HookSpec, Release } from '../store/types.js';
-import { applyManifests, deleteReleasePods, kubeMessage } from './apply.js';
+import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './apply.js';
 import { prepareRelease } from './prepare-release.js';
 import type { Manifest } from './render.js';
 import type { HookPhase } from './render-hook.js';
@@ -20,6 +20,8 @@ export interface DeployDeps {
   apps: AppStore;
   secrets: SecretStore;
   logger: Logger;
+  /** Create app namespaces (true), or deploy only into existing ones Slipway is bound in (config.manageNamespaces). */
+  manageNamespaces: boolean;
 }
 
 /**
@@ -46,6 +48,18 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   const startedAt = resumed ? new Date(release.startedAt!) : new Date();
   release = await releases.update(release.app, release.number, { status: 'deploying', startedAt: startedAt.toISOString() });
   logger.info({ app: release.app, release: release.number, image: release.image, previous: previous?.number, resumed: Boolean(resumed) }, 'rolling out');
+
+  const unmanaged = await notManaged(deps, release);
+  if (unmanaged) {
+    // A setup problem, not a bad release: stop before any hook or apply, with a reason that says so.
+    const at = new Date().toISOString();
+    logger.warn({ app: release.app, release: release.number, namespace: release.config.namespace }, 'namespace not managed: nothing rolled out');
+    return releases.update(release.app, release.number, {
+      status: 'failed',
+      failure: { reason: 'NamespaceNotManaged', message: `${unmanaged.message}; nothing of release ${release.number} was rolled out`, pods: [], detectedAt: at },
+      finishedAt: at,
+    });
+  }
 
   // A restart replaces the pods of the release that runs; its code and config already passed its hooks.
   const hooks = release.trigger.kind === 'restart' ? {} : release.config.hooks ?? {};
@@ -115,11 +129,25 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   });
 }
 
+/**
+ * The NAMESPACE_NOT_MANAGED error when Slipway may not deploy into the release's namespace.
+ * Other errors (the cluster unreachable, say) are left to the rollout, which reports them.
+ */
+async function notManaged(deps: DeployDeps, release: Release): Promise<SlipwayError | undefined> {
+  if (deps.manageNamespaces) return undefined;
+  try {
+    await ensureNamespace({ kc: deps.kc, namespace: release.config.namespace, app: release.app, manage: false });
+    return undefined;
+  } catch (error) {
+    return error instanceof SlipwayError && error.code === 'NAMESPACE_NOT_MANAGED' ? error : undefined;
+  }
+}
+
 /** Runs a hook; a failure to prepare or reach the cluster is a failed hook, not a crashed worker. */
 async function hook(deps: DeployDeps, release: Release, phase: HookPhase, spec: HookSpec): Promise<HookRun> {
   const startedAt = new Date().toISOString();
   try {
-    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release });
+    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces });
     return await runHook({ kc: deps.kc, logger: deps.logger, release, phase, hook: spec });
   } catch (error) {
     const message = error instanceof SlipwayError ? error.message : kubeMessage(error);
@@ -144,7 +172,7 @@ async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, repl
     pods: [],
   });
   try {
-    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release });
+    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces });
     const replicas = (await deps.apps.find(release.app))?.deploy.replicas;
     await applyManifests(deps.kc, withReplicas(release.manifests as Manifest[], replicas));
     // A StatefulSet does not replace a pod that never became ready after its template is

@@ -30,7 +30,9 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
         throw new DelayedError();
       }
       try {
-        const release = await deployRelease({ kc, releases, apps: services.apps, secrets: services.secrets, logger }, { app: job.data.app, number: job.data.release });
+        const release = await deployRelease(
+          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces },
+          { app: job.data.app, number: job.data.release });
         return { status: release.status, reason: release.failure?.reason };
       } finally {
         await releaseLock(redis, lock, job.id!);

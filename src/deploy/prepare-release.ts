@@ -14,11 +14,11 @@ import { renderClaim } from './render-volumes.js';
  * manifests) and its env ConfigMap. Idempotent, so a rollback to an old release, or a resumed
  * one, recreates what has since gone.
  */
-export async function prepareRelease(params: { kc: KubeConfig; secrets: SecretStore; release: Release }): Promise<void> {
+export async function prepareRelease(params: { kc: KubeConfig; secrets: SecretStore; release: Release; manageNamespaces: boolean }): Promise<void> {
   const { kc, secrets, release } = params;
   const { config, app } = release;
   const namespace = config.namespace;
-  await ensureNamespace({ kc, namespace, app });
+  await ensureNamespace({ kc, namespace, app, manage: params.manageNamespaces });
   const core = kc.makeApiClient(CoreV1Api);
   for (const volume of config.volumes ?? []) {
     // Create, never apply: a bound claim's spec is the cluster's now (volumeName, a resize).

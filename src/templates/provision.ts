@@ -69,7 +69,7 @@ export async function provisionTemplate(
     message: processed.message,
   };
 
-  await ensureNamespace({ kc: deps.kc, namespace, app: template.metadata.name });
+  await ensureNamespace({ kc: deps.kc, namespace, app: template.metadata.name, manage: deps.config.manageNamespaces });
   for (const object of toApply as Obj[]) {
     const labelled = { ...object, metadata: { ...object.metadata, namespace, labels: { ...object.metadata.labels, 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/template': template.metadata.name } } };
     report.objects.push({ kind: object.kind, name: object.metadata.name, action: await applyTemplateObject(deps.kc, labelled) });

@@ -41,7 +41,7 @@ export default async function volumeRoutes(app: FastifyInstance, deps: ApiDeps):
       if (clash) throw new ValidationError(`volume "${clash.name}" is already mounted at ${volume.mountPath}`, { field: 'mountPath' });
       const kc = deps.kubeConfig();
       const namespace = target.deploy.namespace;
-      await ensureNamespace({ kc, namespace, app: target.name });
+      await ensureNamespace({ kc, namespace, app: target.name, manage: deps.config.manageNamespaces });
       try {
         await kc.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
           namespace,
