@@ -61,6 +61,9 @@ test('docker-compose up: a signed webhook through the stack builds and pushes an
     intervalMs: 500,
     check: async () => ((await fetch(`${api}/readyz`).then((r) => r.status, () => 0)) === 200 ? true : undefined),
     message: () => 'the compose API never became ready',
+  }).catch(async (error: Error) => {
+    const { stdout, stderr } = await compose('logs', '--tail', '40', 'api').catch((e: { stdout?: string; stderr?: string }) => e);
+    throw new Error(`${error.message}\n${stdout ?? ''}${stderr ?? ''}`);
   });
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const created = await fetch(`${api}/apps`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'composed', repo: repo.url, deploy: { autoDeploy: false } }) });

@@ -38,6 +38,14 @@ cp /usr/local/share/ca-certificates/*.crt "$certs/local/" 2>/dev/null || true
 docker build -q --network host --build-arg "ROOTFS_IMAGE=$ROOTFS_IMAGE" -t "$BASE_IMAGE" -f "$ENV_DIR/base.Dockerfile" "$certs" >/dev/null 2>>"$SLIPWAY_STATE/images.log" \
   || die "building $BASE_IMAGE failed"
 
+# Node.js for the node stand-in is this machine's own (Node 20, as node:20-bookworm-slim has;
+# Debian bookworm only packages 18), imported as an image keyed by its version.
+NODE_DIST_IMAGE=${SLIPWAY_LOCAL_IMAGE_PREFIX}node-dist:$(node -v)
+if ! docker image inspect "$NODE_DIST_IMAGE" >/dev/null 2>&1; then
+  log "importing $NODE_DIST_IMAGE from $(command -v node)"
+  tar -C / -c usr/bin/node usr/lib/node_modules/npm | docker import - "$NODE_DIST_IMAGE" >/dev/null || die "importing $NODE_DIST_IMAGE failed"
+fi
+
 # Every builder names its public images and, for this machine, a Dockerfile that builds a stand-in.
 node -e '
   const fs = require("fs"), path = require("path");
@@ -49,6 +57,6 @@ node -e '
     for (const [image, dockerfile] of Object.entries(local)) console.log(image, path.join(dir, name, dockerfile));
   }' "$REPO_ROOT/builders" | while read -r image dockerfile; do
   log "building ${SLIPWAY_LOCAL_IMAGE_PREFIX}$image from ${dockerfile#"$REPO_ROOT"/}"
-  docker build -q --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "${SLIPWAY_LOCAL_IMAGE_PREFIX}$image" \
+  docker build -q --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "NODE_DIST_IMAGE=$NODE_DIST_IMAGE" -t "${SLIPWAY_LOCAL_IMAGE_PREFIX}$image" \
     -f "$dockerfile" "$(dirname "$dockerfile")" >/dev/null 2>>"$SLIPWAY_STATE/images.log" || die "building local image $image failed"
 done
