@@ -105,7 +105,7 @@ test('Node repo without a Dockerfile: detected, multi-stage image, non-root, OCI
   const { repo, name, secret } = await newApp('node-server');
   const build = await finished(await push({ name, secret, repo }));
   expect(build.failure).toBeUndefined();
-  expect(build.strategy).toEqual({ name: 'nodejs', reasons: ['package.json found'] });
+  expect(build.strategy).toEqual({ name: 'nodejs', reasons: ['package.json found', 'install: npm ci (package-lock.json found)', 'start: node server.js (scripts.start)'] });
   const reference = await expectPushed(build);
 
   const info = await t.services.docker.getImage(reference).inspect();
