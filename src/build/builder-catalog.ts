@@ -8,7 +8,8 @@ import { packageRoot } from '../paths.js';
 export interface BuilderDefinition {
   name: string;
   description: string;
-  detect: { files: string[] };
+  /** Marker files at the context's top level; lower `order` is tried first. */
+  detect: { files: string[]; order?: number };
   images: { builder: string; runtime: string };
   /** Public image → Dockerfile (in the builder's folder) that builds its local stand-in. */
   localImages: Record<string, string>;

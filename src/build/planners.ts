@@ -1,6 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { planGo } from './builders/go.js';
+import { planJava } from './builders/java.js';
 import { planNodejs } from './builders/nodejs.js';
+import { planPhp } from './builders/php.js';
+import { planPython } from './builders/python.js';
+import { planRuby } from './builders/ruby.js';
+import { planStatic } from './builders/static.js';
 
 /** What a planner may look at: the context's top-level file names and any file's text. */
 export interface PlanInput {
@@ -8,6 +14,8 @@ export interface PlanInput {
   files: string[];
   /** A file's text relative to the context dir, or undefined when it does not exist. */
   read: (file: string) => Promise<string | undefined>;
+  /** Names in a directory relative to the context dir; empty when it does not exist. */
+  list: (dir: string) => Promise<string[]>;
 }
 
 /**
@@ -27,6 +35,7 @@ export function planInput(contextDir: string, files: string[]): PlanInput {
     contextDir,
     files,
     read: (file) => readFile(path.join(contextDir, file), 'utf8').catch(() => undefined),
+    list: (dir) => readdir(path.join(contextDir, dir)).then((names) => names.sort(), () => []),
   };
 }
 
@@ -39,4 +48,10 @@ export const PLANNERS: Record<string, Planner> = {
       reasons: plan.reasons,
     };
   },
+  python: planPython,
+  go: planGo,
+  java: planJava,
+  ruby: planRuby,
+  php: planPhp,
+  static: planStatic,
 };

@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
@@ -17,7 +17,7 @@ import { dockerBuild } from './docker-build.js';
 import { generateDockerfile } from './generate-dockerfile.js';
 import { createMasker } from './log-masker.js';
 import { pushTag } from './registry-push.js';
-import { detectStrategy } from './strategy.js';
+import { DETECT_READS, detectStrategy } from './strategy.js';
 import { runTestStep } from './test-step.js';
 
 export interface BuildDeps {
@@ -76,7 +76,7 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
       throw new BuildStepError({ code: 'BUILD_CLONE_FAILED', step: 'cloning', message: `context dir "${app.contextDir}" does not exist at ${build.sha}` });
     });
 
-    const strategy = detectStrategy({ files, dockerfile: app.dockerfile, builders: deps.builders });
+    const strategy = detectStrategy({ files, dockerfile: app.dockerfile, builder: app.builder, builders: deps.builders, texts: await detectTexts(contextDir, files) });
     await enter('building', { strategy: { name: strategy.name, reasons: strategy.reasons } });
     await log(`--> Strategy ${strategy.name}: ${strategy.reasons.join(', ')}`);
     const image = imageTags({ registry: config.registry.host, app: app.name, sha: build.sha, number: build.number });
@@ -119,6 +119,12 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The text of the files detection looks into, for those present at the top level. */
+async function detectTexts(contextDir: string, files: string[]): Promise<Record<string, string>> {
+  const present = DETECT_READS.filter((f) => files.includes(f));
+  return Object.fromEntries(await Promise.all(present.map(async (f) => [f, await readFile(path.join(contextDir, f), 'utf8').catch(() => '')] as const)));
 }
 
 function stopIfCancelled(signal?: AbortSignal): void {

@@ -1,6 +1,7 @@
 import { SlipwayError } from '../errors.js';
 import type { Strategy } from '../store/types.js';
 import type { BuilderDefinition } from './builder-catalog.js';
+import { staticSiteBuild } from './builders/static-site.js';
 
 export interface StrategyChoice extends Strategy {
   /** Docker strategy: the Dockerfile path relative to the context dir. */
@@ -10,21 +11,69 @@ export interface StrategyChoice extends Strategy {
 
 const DOCKERFILES = ['Dockerfile', 'Containerfile'];
 
+/** Top-level files whose text detection looks into; the caller reads those that exist. */
+export const DETECT_READS = ['package.json'] as const;
+
+interface DetectContext {
+  present: Set<string>;
+  texts: Partial<Record<(typeof DETECT_READS)[number], string>>;
+}
+
 /**
- * Picks how to build a context from the files at its top level: the app's own Dockerfile
- * path if set, else a Dockerfile/Containerfile, else the first S2I builder whose marker
- * files are present. The reasons say which files decided, so users can see why.
+ * Builders whose marker files are not enough on their own. A package.json is a static site
+ * only when its build produces one (else it is the nodejs builder's); index.html makes a
+ * static site only when there is no package.json (a Vite app has both).
  */
-export function detectStrategy(params: { files: string[]; dockerfile?: string; builders: BuilderDefinition[] }): StrategyChoice {
+const REFINE: Record<string, (ctx: DetectContext) => string[] | undefined> = {
+  static: ({ present, texts }) => {
+    if (present.has('package.json')) {
+      const site = staticSiteBuild(texts['package.json']);
+      return site ? [site.reason] : undefined;
+    }
+    return present.has('index.html') ? ['index.html found'] : undefined;
+  },
+};
+
+/**
+ * Picks how to build a context from the files at its top level, in this order: the app's
+ * own Dockerfile path; a builder pinned on the app; a Dockerfile/Containerfile; the first
+ * S2I builder, by `detect.order`, whose marker files are present. That order puts python,
+ * java, go, ruby and php before nodejs, so an app with a package.json for its front-end
+ * assets is still built for its server language. The reasons name the files that decided.
+ */
+export function detectStrategy(params: {
+  files: string[];
+  dockerfile?: string;
+  builder?: string;
+  builders: BuilderDefinition[];
+  /** The text of those DETECT_READS files that exist. */
+  texts?: DetectContext['texts'];
+}): StrategyChoice {
   const { files, dockerfile, builders } = params;
   const present = new Set(files);
   if (dockerfile) return { name: 'docker', dockerfile, reasons: [`dockerfile "${dockerfile}" set on the app`] };
+  if (params.builder) {
+    const pinned = builders.find((b) => b.name === params.builder);
+    if (!pinned) {
+      const known = builders.map((b) => b.name).sort();
+      throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', `builder "${params.builder}" pinned on the app does not exist; builders: ${known.join(', ')}`, { builder: params.builder, builders: known });
+    }
+    return { name: pinned.name, builder: pinned, reasons: [`builder "${pinned.name}" pinned on the app`] };
+  }
   const found = DOCKERFILES.find((f) => present.has(f));
   if (found) return { name: 'docker', dockerfile: found, reasons: [`${found} found`] };
-  for (const builder of builders) {
-    const markers = builder.detect.files.filter((f) => present.has(f));
-    if (markers.length > 0) return { name: builder.name, builder, reasons: markers.map((f) => `${f} found`) };
+  const ctx: DetectContext = { present, texts: params.texts ?? {} };
+  for (const builder of inDetectionOrder(builders)) {
+    const refine = REFINE[builder.name];
+    const reasons = refine ? refine(ctx) : builder.detect.files.filter((f) => present.has(f)).map((f) => `${f} found`);
+    if (reasons?.length) return { name: builder.name, builder, reasons };
   }
-  const looked = [...DOCKERFILES, ...builders.flatMap((b) => b.detect.files)];
+  const looked = [...DOCKERFILES, ...new Set(inDetectionOrder(builders).flatMap((b) => b.detect.files))];
   throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', `no Dockerfile and no builder matches: looked for ${looked.join(', ')}`, { looked });
+}
+
+/** Lower `detect.order` first; builders without one last; ties by name, so the order never depends on the folder listing. */
+function inDetectionOrder(builders: BuilderDefinition[]): BuilderDefinition[] {
+  const order = (b: BuilderDefinition) => b.detect.order ?? Number.MAX_SAFE_INTEGER;
+  return [...builders].sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
 }

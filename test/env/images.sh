@@ -47,16 +47,29 @@ if ! docker image inspect "$NODE_DIST_IMAGE" >/dev/null 2>&1; then
 fi
 
 # Every builder names its public images and, for this machine, a Dockerfile that builds a stand-in.
-node -e '
+# Builders may share a public image (static's build stage is nodejs's node image): each image is
+# built once, and two different Dockerfiles for the same image are an error, not a silent pick.
+images=$(node -e '
   const fs = require("fs"), path = require("path");
   const dir = process.argv[1];
-  for (const name of fs.readdirSync(dir)) {
+  const seen = new Map();
+  for (const name of fs.readdirSync(dir).sort()) {
     const file = path.join(dir, name, "builder.json");
     if (!fs.existsSync(file)) continue;
     const local = JSON.parse(fs.readFileSync(file, "utf8")).localImages ?? {};
-    for (const [image, dockerfile] of Object.entries(local)) console.log(image, path.join(dir, name, dockerfile));
-  }' "$REPO_ROOT/builders" | while read -r image dockerfile; do
+    for (const [image, dockerfile] of Object.entries(local)) {
+      const resolved = path.resolve(dir, name, dockerfile);
+      const earlier = seen.get(image);
+      if (earlier && earlier.file !== resolved && fs.readFileSync(earlier.file, "utf8") !== fs.readFileSync(resolved, "utf8")) {
+        console.error(`${image}: builders ${earlier.builder} and ${name} define different stand-ins (${earlier.file}, ${resolved})`);
+        process.exit(1);
+      }
+      if (!earlier) seen.set(image, { builder: name, file: resolved });
+    }
+  }
+  for (const [image, { file }] of seen) console.log(image, file);' "$REPO_ROOT/builders") || die "conflicting local image definitions"
+while read -r image dockerfile; do
   log "building ${SLIPWAY_LOCAL_IMAGE_PREFIX}$image from ${dockerfile#"$REPO_ROOT"/}"
   docker build -q --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "NODE_DIST_IMAGE=$NODE_DIST_IMAGE" -t "${SLIPWAY_LOCAL_IMAGE_PREFIX}$image" \
     -f "$dockerfile" "$(dirname "$dockerfile")" >/dev/null 2>>"$SLIPWAY_STATE/images.log" || die "building local image $image failed"
-done
+done <<<"$images"
