@@ -17,6 +17,7 @@ stop_stack() { $already_running || [ "${SLIPWAY_KEEP_STACK:-}" = 1 ] || bash tes
 trap stop_stack EXIT
 
 ensure_node_modules
+ensure_web_build
 results="$SLIPWAY_STATE/jest-results.json"
 rm -f "$results"
 status=0

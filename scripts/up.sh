@@ -11,6 +11,7 @@ source scripts/lib.sh
 bash test/env/start.sh
 source "$SLIPWAY_STATE/env.sh"
 ensure_node_modules
+ensure_web_build
 log "compiling TypeScript"
 rm -rf dist && npx tsc -p tsconfig.build.json
 

@@ -6,10 +6,13 @@ import { Metrics } from '../metrics/metrics.js';
 import type { ApiDeps, ApiInput } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
 import appSettingRoutes from './routes/app-settings.js';
+import appStatusRoutes from './routes/app-status.js';
 import appRoutes from './routes/apps.js';
 import buildConfigRoutes from './routes/build-config.js';
 import buildRoutes from './routes/builds.js';
 import configVarRoutes from './routes/config-vars.js';
+import dashboardRoutes from './routes/dashboard.js';
+import databaseRoutes from './routes/databases.js';
 import healthRoutes from './routes/health.js';
 import metricsRoutes from './routes/metrics.js';
 import hookRoutes from './routes/hooks.js';
@@ -27,7 +30,8 @@ export function redactHookSecret(url: string): string {
 
 /**
  * The configured API, not listening: src/main.ts listens, tests call `inject()`.
- * Health and webhooks are open (webhooks carry their own signatures); the REST API needs the token.
+ * Health, webhooks and the dashboard's static files are open (webhooks carry their own
+ * signatures; the dashboard holds no data and calls the API with the token); the REST API needs the token.
  */
 export async function buildApp(input: ApiInput, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const deps: ApiDeps = { ...input, metrics: input.metrics ?? new Metrics({ builds: input.buildQueue, deploys: input.deployQueue }) };
@@ -64,6 +68,7 @@ export async function buildApp(input: ApiInput, options: FastifyServerOptions = 
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
   await app.register(hookRoutes, deps);
+  await app.register(dashboardRoutes, {});
   await app.register(async (rest) => {
     rest.addHook('onRequest', requireBearer(deps.config.apiToken));
     await rest.register(appRoutes, deps);
@@ -76,6 +81,8 @@ export async function buildApp(input: ApiInput, options: FastifyServerOptions = 
     await rest.register(restartRoutes, deps);
     await rest.register(volumeRoutes, deps);
     await rest.register(appSettingRoutes, deps);
+    await rest.register(appStatusRoutes, deps);
+    await rest.register(databaseRoutes, deps);
   });
   return app;
 }

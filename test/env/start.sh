@@ -4,7 +4,8 @@
 # Idempotent: a running service is left alone; a stale pid file is replaced.
 source "$(dirname "$0")/lib.sh"
 
-ensure_packages redis-server docker.io docker-compose docker-registry apache2-utils debootstrap git ca-certificates openssl curl util-linux
+# chromium: the dashboard's end-to-end test drives it headless (playwright-core; no browser download).
+ensure_packages redis-server docker.io docker-compose docker-registry apache2-utils debootstrap git ca-certificates openssl curl util-linux chromium
 # The machine may ship a newer docker CLI in /usr/local/bin; the engine is Debian's dockerd.
 command -v dockerd >/dev/null || die "dockerd not found after installing docker.io"
 
