@@ -23,6 +23,8 @@ export interface Keys {
   buildCancel(id: string): string;
   /** Pub/sub channel: build ids whose running build must stop. */
   cancelChannel: string;
+  /** Set of namespaces templates were provisioned into (where /databases looks). */
+  provisionedNamespaces: string;
   /** HMAC key for the app's secret version names (a plain hash of values would let one guess them). */
   secretSalt(app: string): string;
   /** Hash of one version of the app's secret values; never part of an app or release record. */
@@ -54,6 +56,7 @@ export function keys(prefix: string): Keys {
     buildLock: (app, branch) => `${prefix}:app:${app}:branch:${branch}:lock`,
     buildCancel: (id) => `${prefix}:build:${id}:cancel`,
     cancelChannel: `${prefix}:build-cancel`,
+    provisionedNamespaces: `${prefix}:provisioned-namespaces`,
     secretSalt: (app) => `${prefix}:app:${app}:secret-salt`,
     secretVersion: (app, version) => `${prefix}:app:${app}:secret:${version}`,
     secretVersions: (app) => `${prefix}:app:${app}:secret-versions`,

@@ -70,6 +70,8 @@ export async function provisionTemplate(
   };
 
   await ensureNamespace({ kc: deps.kc, namespace, app: template.metadata.name, manage: deps.config.manageNamespaces });
+  // Remembered so listing databases asks only namespaces Slipway works in (namespace-scoped RBAC).
+  await deps.redis.sadd(deps.keys.provisionedNamespaces, namespace);
   for (const object of toApply as Obj[]) {
     const labelled = { ...object, metadata: { ...object.metadata, namespace, labels: { ...object.metadata.labels, 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/template': template.metadata.name } } };
     report.objects.push({ kind: object.kind, name: object.metadata.name, action: await applyTemplateObject(deps.kc, labelled) });

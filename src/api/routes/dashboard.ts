@@ -40,9 +40,10 @@ const wildcard = { type: 'object', properties: { '*': { type: 'string', maxLengt
 export default async function dashboardRoutes(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const root = path.resolve(options.root ?? path.join(packageRoot(), 'web', 'dist'));
 
-  app.get('/', async (_request, reply) => reply.redirect('/ui/'));
-  app.get('/ui', async (_request, reply) => reply.redirect('/ui/'));
-  app.get<{ Params: { '*': string } }>('/ui/*', { schema: { params: wildcard } }, async (request, reply) => {
+  // Pages, not API: kept out of the OpenAPI document.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/ui/'));
+  app.get('/ui', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/ui/'));
+  app.get<{ Params: { '*': string } }>('/ui/*', { schema: { params: wildcard, hide: true } }, async (request, reply) => {
     const relative = safeRelativePath(request.params['*']);
     if (relative === undefined) return reply.callNotFound();
     const file = relative === '' ? undefined : await regularFile(path.join(root, relative));
