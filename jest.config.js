@@ -19,4 +19,7 @@ export default {
   testTimeout: 120000,
   // The suites share one dockerd and one registry: run files one at a time.
   maxWorkers: 1,
+  // Results are written before this applies: a socket some library keeps open after the last
+  // suite (seen once with the builders suite) must not hold CI until its 90-minute kill.
+  forceExit: true,
 };
