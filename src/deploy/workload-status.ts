@@ -108,7 +108,11 @@ const handlers: Record<WorkloadKind, KindHandler> = {
       const deadline = conditions.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
       if (deadline) return failed('ProgressDeadlineExceeded', `${name}: ${deadline.message ?? 'progress deadline exceeded'}`);
       const replicaFailure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
-      if (replicaFailure) {
+      // The controller copies ReplicaFailure from ANY of the Deployment's ReplicaSets, and an old
+      // one keeps it until the ReplicaSet controller next syncs it: once every desired replica
+      // runs the current template, the failure is about pods nobody wants any more (seen right
+      // after a rollback away from a release whose pods a quota refused).
+      if (replicaFailure && !deploymentProgress(d).ready) {
         // The condition copies the ReplicaSet's FailedCreate message (quota, admission, PSA); the
         // event is a fallback when the condition carries none.
         const text = replicaFailure.message ?? latestWarning(o, (e) => e.reason === 'FailedCreate')?.message;
@@ -116,19 +120,7 @@ const handlers: Record<WorkloadKind, KindHandler> = {
       }
       return undefined;
     },
-    progress(o) {
-      const d = o.workload as V1Deployment;
-      const desired = d.spec?.replicas ?? 1;
-      const s = d.status ?? {};
-      const [replicas, updated, ready, available] = [s.replicas ?? 0, s.updatedReplicas ?? 0, s.readyReplicas ?? 0, s.availableReplicas ?? 0];
-      if (!generationObserved(d)) return { ready: false, detail: generationDetail(d) };
-      // status.replicas === desired: pods of the old ReplicaSet are gone, so no old version serves.
-      const done = updated === desired && replicas === desired && ready === desired && available === desired;
-      const old = replicas > updated ? `, ${replicas - updated} old pending termination` : '';
-      return done
-        ? { ready: true, detail: `all ${desired} replicas updated, ready and available` }
-        : { ready: false, detail: `${ready} of ${desired} replicas ready, ${updated} updated, ${available} available${old}` };
-    },
+    progress: (o) => deploymentProgress(o.workload as V1Deployment),
   },
   StatefulSet: {
     // StatefulSets have no standard failure conditions; pods (step 1) and the deadline cover them.
@@ -157,6 +149,20 @@ const handlers: Record<WorkloadKind, KindHandler> = {
     },
   },
 };
+
+/** Whether every desired replica runs the current template, ready and available, and no old one is left. */
+function deploymentProgress(d: V1Deployment): Progress {
+  const desired = d.spec?.replicas ?? 1;
+  const s = d.status ?? {};
+  const [replicas, updated, ready, available] = [s.replicas ?? 0, s.updatedReplicas ?? 0, s.readyReplicas ?? 0, s.availableReplicas ?? 0];
+  if (!generationObserved(d)) return { ready: false, detail: generationDetail(d) };
+  // status.replicas === desired: pods of the old ReplicaSet are gone, so no old version serves.
+  const done = updated === desired && replicas === desired && ready === desired && available === desired;
+  const old = replicas > updated ? `, ${replicas - updated} old pending termination` : '';
+  return done
+    ? { ready: true, detail: `all ${desired} replicas updated, ready and available` }
+    : { ready: false, detail: `${ready} of ${desired} replicas ready, ${updated} updated, ${available} available${old}` };
+}
 
 /** Lists from the API server omit `kind` on items, so fall back to fields only a StatefulSet has. */
 function workloadKind(w: V1Deployment | V1StatefulSet): WorkloadKind {

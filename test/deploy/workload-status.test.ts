@@ -400,6 +400,20 @@ const cases: Case[] = [
     expected: { state: 'failed', reason: 'ReplicaFailure', message: 'deployment web: FailedCreate: pods "web-7d9c5b8f4-" is forbidden: exceeded quota' },
   },
   {
+    name: 'ReplicaFailure left on an old ReplicaSet once every replica runs the current template (after a rollback)',
+    observation: observe(
+      deployment({
+        conditions: [
+          condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'),
+          progressing('NewReplicaSetAvailable'),
+          condition('ReplicaFailure', 'True', 'FailedCreate', 'pods "web-5c6d7e8f9-" is forbidden: exceeded quota: one-pod, requested: pods=1, used: pods=1, limited: pods=1'),
+        ],
+      }),
+      [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`)],
+    ),
+    expected: { state: 'ready', reason: 'Available' },
+  },
+  {
     name: 'Argo Rollouts #3765 trap: Progressing=True/ReplicaSetUpdated freshly updated while a pod crash-loops',
     observation: observe(
       deployment({
