@@ -1,46 +1,7 @@
-// The shapes the dashboard reads from the API (see src/store/types.ts and the route schemas).
+// The shapes the dashboard reads from the API.
 
-export interface App {
-  name: string;
-  repo: string;
-  branch: string;
-  contextDir: string;
-  port: number;
-  deploy: { namespace: string; kind: string; replicas: number; autoDeploy: boolean };
-  createdAt: string;
-}
-
-export interface Build {
-  id: string;
-  app: string;
-  number: number;
-  ref: string;
-  sha: string;
-  state: string;
-  trigger: { kind: string; provider?: string };
-  strategy?: { name: string; reasons: string[] };
-  image?: { repository: string; tags: string[]; digest: string };
-  failure?: { step: string; code: string; reason: string };
-  cancellation?: { reason: string; step: string };
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
-
-export interface Release {
-  app: string;
-  number: number;
-  image: string;
-  port: number;
-  config: Record<string, unknown>;
-  configHash: string;
-  status: string;
-  trigger: { kind: string; buildId?: string; rollbackOf?: number };
-  failure?: { reason: string; message: string };
-  rolledBackTo?: { number: number; ready: boolean; message: string };
-  createdAt: string;
-  finishedAt?: string;
-}
+// Records come from the server's own definitions (type-only: nothing of src/ is bundled).
+export type { App, Build, Release } from '../../src/store/types.js';
 
 export interface AppStatus {
   app: string;
@@ -70,5 +31,5 @@ export interface Database {
   createdAt?: string;
 }
 
-export const FINAL_BUILD_STATES = ['succeeded', 'failed', 'cancelled'];
+export { FINAL_BUILD_STATES } from '../../src/store/types.js';
 export const SETTLED_RELEASE_STATES = ['current', 'superseded', 'failed', 'rolled-back'];
