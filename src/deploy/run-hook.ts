@@ -5,10 +5,8 @@ import { kubeMessage } from './apply.js';
 import { checkHookStatus, type HookStatus } from './hook-status.js';
 import { FIELD_MANAGER } from './labels.js';
 import { renderHookJob, type HookPhase } from './render-hook.js';
-import { watchObjects } from './watch-objects.js';
+import { watchUntil } from './watch-until.js';
 
-// Deadlines pass without any event; re-decide at least this often.
-const TICK_MS = 500;
 const LOG_TAIL_LINES = 200;
 const LOG_TIMEOUT_MS = 5000;
 
@@ -62,47 +60,17 @@ function isFinished(job?: V1Job): boolean {
 }
 
 /** Watches the Job and its pods until checkHookStatus says it is over. */
-function watchHook(params: { kc: KubeConfig; namespace: string; name: string; startedAt: Date; timeoutSeconds: number }): Promise<{ status: HookStatus; job?: V1Job; pods: V1Pod[] }> {
+async function watchHook(params: { kc: KubeConfig; namespace: string; name: string; startedAt: Date; timeoutSeconds: number }): Promise<{ status: HookStatus; job?: V1Job; pods: V1Pod[] }> {
   const { kc, namespace, name } = params;
-  const abort = new AbortController();
-  let job: V1Job | undefined;
-  let pods: V1Pod[] = [];
-  return new Promise((resolve, reject) => {
-    const finish = (status: HookStatus) => {
-      clearInterval(tick);
-      abort.abort();
-      resolve({ status, job, pods });
-    };
-    const decide = () => {
-      if (abort.signal.aborted) return;
+  return watchUntil<V1Job, { status: HookStatus; job?: V1Job; pods: V1Pod[] }>({
+    kc,
+    object: { apiVersion: 'batch/v1', kind: 'Job', path: `/apis/batch/v1/namespaces/${namespace}/jobs`, namespace, fieldSelector: `metadata.name=${name}` },
+    // The Job controller labels its pods with the Job's name.
+    pods: { apiVersion: 'v1', kind: 'Pod', path: `/api/v1/namespaces/${namespace}/pods`, namespace, labelSelector: `batch.kubernetes.io/job-name=${name}` },
+    decide: ({ object: job, pods }) => {
       const status = checkHookStatus({ job: job ?? { metadata: { name } }, pods, now: new Date(), startedAt: params.startedAt, timeoutSeconds: params.timeoutSeconds });
-      if (status.state !== 'running') finish(status);
-    };
-    const tick = setInterval(decide, TICK_MS);
-    const fail = (error: unknown) => {
-      clearInterval(tick);
-      abort.abort();
-      reject(error);
-    };
-    watchObjects<V1Job>({
-      kc,
-      target: { apiVersion: 'batch/v1', kind: 'Job', path: `/apis/batch/v1/namespaces/${namespace}/jobs`, namespace, fieldSelector: `metadata.name=${name}` },
-      onChange: (objects) => {
-        job = objects[0];
-        decide();
-      },
-      signal: abort.signal,
-    }).catch(fail);
-    watchObjects<V1Pod>({
-      kc,
-      // The Job controller labels its pods with the Job's name.
-      target: { apiVersion: 'v1', kind: 'Pod', path: `/api/v1/namespaces/${namespace}/pods`, namespace, labelSelector: `batch.kubernetes.io/job-name=${name}` },
-      onChange: (objects) => {
-        pods = objects;
-        decide();
-      },
-      signal: abort.signal,
-    }).catch(fail);
+      return status.state === 'running' ? undefined : { status, job, pods };
+    },
   });
 }
 
