@@ -1,28 +1,5 @@
 import type { V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-
-export type HealthState = 'healthy' | 'degraded' | 'down' | 'stopped' | 'not-deployed';
-
-export interface PodHealth {
-  name: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  /** The release label of the pod (which release it runs). */
-  release?: string;
-  /** Why a container is not running (CrashLoopBackOff, ImagePullBackOff, ...). */
-  reason?: string;
-}
-
-export interface AppHealth {
-  state: HealthState;
-  kind?: string;
-  namespace: string;
-  desired: number;
-  ready: number;
-  updated: number;
-  available: number;
-  pods: PodHealth[];
-}
+import type { AppHealth, HealthState, PodHealth } from '../api/views.js';
 
 /**
  * What the dashboard shows as an app's health: a pure function of the live workload and its

@@ -1,24 +1,10 @@
+import type { ProvisionedDatabase } from '../api/views.js';
 import type { V1Deployment, V1PersistentVolumeClaim, V1PodSpec, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 
 /** provisionTemplate (provision.ts) puts these on every object it applies. */
 export const TEMPLATE_LABEL = 'slipway.dev/template';
 export const PROVISIONED_SELECTOR = `app.kubernetes.io/managed-by=slipway,${TEMPLATE_LABEL}`;
 
-export interface ProvisionedDatabase {
-  namespace: string;
-  name: string;
-  kind: string;
-  template: string;
-  image?: string;
-  desired: number;
-  ready: number;
-  state: 'healthy' | 'degraded' | 'down' | 'stopped';
-  /** Secrets the pods read (what an app links to with --link-db): names and keys, never values. */
-  secrets: Array<{ name: string; keys: string[] }>;
-  services: Array<{ name: string; ports: number[] }>;
-  volumes: Array<{ name: string; phase?: string; capacity?: string }>;
-  createdAt?: string;
-}
 
 type Workload = V1Deployment | V1StatefulSet;
 

@@ -4,6 +4,7 @@ import { appHealth } from '../../apps/app-health.js';
 import { appSelector, LABELS } from '../../deploy/labels.js';
 import { SlipwayError } from '../../errors.js';
 import type { ApiDeps } from '../deps.js';
+import type { AppStatus } from '../views.js';
 
 const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } };
 const count = { type: 'integer' };
@@ -50,7 +51,8 @@ export default async function appStatusRoutes(app: FastifyInstance, deps: ApiDep
         deps.releases.current(name),
       ]);
       const health = appHealth({ namespace, workload: workload ?? undefined, pods: pods.items, releaseLabel: LABELS.release });
-      return { app: name, ...health, kind: workload ? kind : undefined, currentRelease: current?.number ?? null };
+      const status: AppStatus = { app: name, ...health, kind: workload ? kind : undefined, currentRelease: current?.number ?? null };
+      return status;
     } catch (error) {
       if (error instanceof SlipwayError) throw error;
       throw new SlipwayError('CLUSTER_UNREACHABLE', `cannot read ${kind} ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}`, { app: name });
