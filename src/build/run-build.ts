@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
@@ -15,6 +15,7 @@ import { depsCacheReference, pullCacheSources, tagDepsStage } from './build-cach
 import { GENERATED_DOCKERFILE, packContext } from './build-context.js';
 import { dockerBuild } from './docker-build.js';
 import { generateDockerfile } from './generate-dockerfile.js';
+import { planInput } from './planners.js';
 import { createMasker } from './log-masker.js';
 import { pushTag } from './registry-push.js';
 import { DETECT_READS, detectStrategy } from './strategy.js';
@@ -123,8 +124,9 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
 
 /** The text of the files detection looks into, for those present at the top level. */
 async function detectTexts(contextDir: string, files: string[]): Promise<Record<string, string>> {
+  const { read } = planInput(contextDir, files);
   const present = DETECT_READS.filter((f) => files.includes(f));
-  return Object.fromEntries(await Promise.all(present.map(async (f) => [f, await readFile(path.join(contextDir, f), 'utf8').catch(() => '')] as const)));
+  return Object.fromEntries(await Promise.all(present.map(async (f) => [f, (await read(f)) ?? ''] as const)));
 }
 
 function stopIfCancelled(signal?: AbortSignal): void {
