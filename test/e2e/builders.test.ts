@@ -3,7 +3,7 @@ import { createBuildWorker } from '../../src/build/build-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { serveCheck } from '../helpers/serve-check.js';
+import { serveCheck } from '../helpers/containers.js';
 
 // Every S2I builder on its fixture app, through Slipway's real build path: git daemon →
 // signed push → build worker (detect, generate the Dockerfile, build FROM the local
