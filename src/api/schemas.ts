@@ -106,3 +106,12 @@ export const buildSettingsProperties = {
     properties: { script: { type: 'string', maxLength: 10_000 }, command: { type: 'array', items: { type: 'string' } }, args: { type: 'array', items: { type: 'string' } } },
   },
 } as const;
+
+/** An app name: a DNS-1123 label, since it becomes a Kubernetes object name and an image repository. */
+export const APP_NAME = '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$';
+
+/** `:app` checked as a name (a malformed one is 400). */
+export const appNameParams = { type: 'object', properties: { app: { type: 'string', pattern: APP_NAME } } } as const;
+
+/** `:app` looked up as given (a malformed one is simply not found, 404). */
+export const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } } as const;

@@ -4,8 +4,8 @@ import { checkDeployConfig } from '../../deploy/deploy-config.js';
 import { hooksSchema, probesSchema, strategySchema } from '../../deploy/lifecycle-schemas.js';
 import type { DeployConfig } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
+import { appParams } from '../schemas.js';
 
-const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } };
 const releaseOrNull = { anyOf: [{ $ref: 'Release#' }, { type: 'null' }] };
 const anyObject = { type: 'object', additionalProperties: true };
 

@@ -4,9 +4,9 @@ import { appHealth } from '../../apps/app-health.js';
 import { appSelector, LABELS } from '../../deploy/labels.js';
 import { SlipwayError } from '../../errors.js';
 import type { ApiDeps } from '../deps.js';
+import { appParams } from '../schemas.js';
 import type { AppStatus } from '../views.js';
 
-const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } };
 const count = { type: 'integer' };
 const statusSchema = {
   type: 'object',

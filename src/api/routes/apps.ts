@@ -4,12 +4,10 @@ import { deleteApp } from '../../apps/delete-app.js';
 import { startBuild } from '../../build/start-build.js';
 import { deployConfigSchema } from '../../deploy/deploy-config.js';
 import type { ApiDeps } from '../deps.js';
-import { buildSettingsProperties } from '../schemas.js';
+import { APP_NAME, appNameParams, buildSettingsProperties } from '../schemas.js';
 
 type CreateAppBody = Omit<AppInput, 'webhookSecret'>;
 
-// An app name becomes a Kubernetes object name and an image repository: a DNS-1123 label.
-const NAME = '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$';
 const BRANCH = '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/-]+$';
 
 const createAppSchema = {
@@ -18,7 +16,7 @@ const createAppSchema = {
     required: ['name', 'repo'],
     additionalProperties: false,
     properties: {
-      name: { type: 'string', pattern: NAME },
+      name: { type: 'string', pattern: APP_NAME },
       repo: { type: 'string', minLength: 1, maxLength: 2048 },
       branch: { type: 'string', pattern: BRANCH, maxLength: 255 },
       branches: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/*-]+$', maxLength: 255 } },
@@ -37,7 +35,6 @@ const createAppSchema = {
   },
 };
 
-const appParams = { type: 'object', properties: { app: { type: 'string', pattern: NAME } } };
 
 export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.post<{ Body: CreateAppBody }>('/apps', { schema: createAppSchema }, async (request, reply) => {
@@ -52,13 +49,13 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     apps: await deps.apps.list(),
   }));
 
-  app.get<{ Params: { app: string } }>('/apps/:app', { schema: { params: appParams, response: { 200: { $ref: 'App#' } } } }, async (request) =>
+  app.get<{ Params: { app: string } }>('/apps/:app', { schema: { params: appNameParams, response: { 200: { $ref: 'App#' } } } }, async (request) =>
     deps.apps.get(request.params.app),
   );
 
   app.get<{ Params: { app: string } }>(
     '/apps/:app/builds',
-    { schema: { params: appParams, response: { 200: { type: 'object', properties: { builds: { type: 'array', items: { $ref: 'Build#' } } } } } } },
+    { schema: { params: appNameParams, response: { 200: { type: 'object', properties: { builds: { type: 'array', items: { $ref: 'Build#' } } } } } } },
     async (request) => {
       await deps.apps.get(request.params.app);
       return { builds: await deps.builds.listForApp(request.params.app) };
@@ -70,7 +67,7 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     '/apps/:app/builds',
     {
       schema: {
-        params: appParams,
+        params: appNameParams,
         body: { type: ['object', 'null'], additionalProperties: false, properties: { sha: { type: 'string', pattern: '^[0-9a-f]{40}$' } } },
         response: { 202: { $ref: 'Build#' } },
       },
@@ -85,13 +82,13 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
   /** Deletes the app, its workloads, Services, Ingresses and records; PVCs only with `?volumes=delete`. */
   app.delete<{ Params: { app: string }; Querystring: { volumes?: 'keep' | 'delete' } }>(
     '/apps/:app',
-    { schema: { params: appParams, querystring: { type: 'object', properties: { volumes: { type: 'string', enum: ['keep', 'delete'] } } } } },
+    { schema: { params: appNameParams, querystring: { type: 'object', properties: { volumes: { type: 'string', enum: ['keep', 'delete'] } } } } },
     async (request) =>
       deleteApp({ kc: deps.kubeConfig(), redis: deps.redis, keys: deps.keys, apps: deps.apps, name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
   );
 
   /** Rotates the webhook secret: the new one is shown here, once; the old one fails from now on. */
-  app.post<{ Params: { app: string } }>('/apps/:app/webhook-secret', { schema: { params: appParams } }, async (request) => {
+  app.post<{ Params: { app: string } }>('/apps/:app/webhook-secret', { schema: { params: appNameParams } }, async (request) => {
     const secret = newWebhookSecret();
     await deps.apps.setWebhookSecret(request.params.app, secret);
     return { webhook: { url: webhookUrl(deps.config, request.params.app), secret, contentType: 'application/json' } };

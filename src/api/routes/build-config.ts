@@ -4,9 +4,8 @@ import { knownBuilder } from '../../build/builder-catalog.js';
 import { NotFoundError } from '../../errors.js';
 import type { App } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
-import { buildSettingsProperties } from '../schemas.js';
+import { appNameParams, buildSettingsProperties } from '../schemas.js';
 
-const appParams = { type: 'object', properties: { app: { type: 'string', pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' } } };
 const SECRET_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 /**
@@ -39,7 +38,7 @@ export default async function buildConfigRoutes(app: FastifyInstance, deps: ApiD
     '/apps/:app/build-config',
     {
       schema: {
-        params: appParams,
+        params: appNameParams,
         body: {
           type: 'object',
           additionalProperties: false,
@@ -58,7 +57,7 @@ export default async function buildConfigRoutes(app: FastifyInstance, deps: ApiD
     async (request) => deps.apps.replace(applyPatch(await deps.apps.get(request.params.app), request.body)),
   );
 
-  app.get<{ Params: { app: string } }>('/apps/:app/build-secrets', { schema: { params: appParams, response: { 200: secretsResponse } } }, async (request) => {
+  app.get<{ Params: { app: string } }>('/apps/:app/build-secrets', { schema: { params: appNameParams, response: { 200: secretsResponse } } }, async (request) => {
     await deps.apps.get(request.params.app);
     return { secrets: await deps.buildSecrets.list(request.params.app) };
   });
@@ -68,7 +67,7 @@ export default async function buildConfigRoutes(app: FastifyInstance, deps: ApiD
     '/apps/:app/build-secrets',
     {
       schema: {
-        params: appParams,
+        params: appNameParams,
         body: {
           type: 'object',
           required: ['secrets'],
@@ -87,7 +86,7 @@ export default async function buildConfigRoutes(app: FastifyInstance, deps: ApiD
 
   app.delete<{ Params: { app: string; name: string } }>(
     '/apps/:app/build-secrets/:name',
-    { schema: { params: { ...appParams, properties: { ...appParams.properties, name: { type: 'string', pattern: SECRET_NAME } } }, response: { 200: secretsResponse } } },
+    { schema: { params: { ...appNameParams, properties: { ...appNameParams.properties, name: { type: 'string', pattern: SECRET_NAME } } }, response: { 200: secretsResponse } } },
     async (request) => {
       const { app: name, name: secret } = request.params;
       await deps.apps.get(name);

@@ -3,8 +3,8 @@ import { changeApp } from '../../apps/change-app.js';
 import { maskSecret } from '../../store/secret-store.js';
 import type { App } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
+import { appParams } from '../schemas.js';
 
-const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } };
 const KEY = '^[A-Za-z_][A-Za-z0-9_]*$';
 const changeBody = {
   type: 'object',

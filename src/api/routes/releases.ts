@@ -5,8 +5,8 @@ import { SlipwayError } from '../../errors.js';
 import { enqueueDeploy } from '../../queue/deploy-queue.js';
 import type { DeployConfig, Release } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
+import { appParams } from '../schemas.js';
 
-const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } };
 const releaseParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 }, number: { type: 'integer', minimum: 1 } } };
 
 /** Releases: history, deploying an image or build, config changes, and rollback. */

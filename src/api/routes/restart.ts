@@ -3,8 +3,8 @@ import { createRelease } from '../../deploy/create-release.js';
 import { SlipwayError } from '../../errors.js';
 import { enqueueDeploy } from '../../queue/deploy-queue.js';
 import type { ApiDeps } from '../deps.js';
+import { appParams } from '../schemas.js';
 
-const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } };
 
 /**
  * Replaces every pod of the running release, as `kubectl rollout restart` does (a timestamp

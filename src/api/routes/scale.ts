@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { scaleWorkload } from '../../deploy/scale-workload.js';
 import type { ApiDeps } from '../deps.js';
+import { appParams } from '../schemas.js';
 
-const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } };
 const event = { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, at: { type: 'string' } } };
 
 /**

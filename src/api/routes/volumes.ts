@@ -8,8 +8,8 @@ import { claimName, renderClaim } from '../../deploy/render-volumes.js';
 import { SlipwayError, ValidationError } from '../../errors.js';
 import type { VolumeSpec } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
+import { appParams } from '../schemas.js';
 
-const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } };
 const volumeParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 }, name: { type: 'string', maxLength: 63 } } };
 const volumeView = { type: 'object', additionalProperties: true };
 const releaseOrNull = { anyOf: [{ $ref: 'Release#' }, { type: 'null' }] };
