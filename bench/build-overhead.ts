@@ -19,12 +19,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildApp } from '../src/api/app.js';
-import { loadBuilders } from '../src/build/builder-catalog.js';
-import { generateDockerfile } from '../src/build/generate-dockerfile.js';
-import { runBuild } from '../src/build/run-build.js';
+import { loadBuilders } from '../src/builds/builder-catalog.js';
+import { generateDockerfile } from '../src/builds/generate-dockerfile.js';
+import { runBuild } from '../src/builds/run-build.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { openServices } from '../src/services.js';
+import { openServices } from '../src/services/services.js';
 import { publishFixture, type PublishedRepo } from '../test/helpers/git-fixture.js';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@
 // distinct commit, sent in commit order) go to a real Slipway API on 127.0.0.1 with a real
 // in-process build worker (concurrency 2), which builds the dockerfile-server fixture on the
 // local dockerd and pushes it to the local registry. Slipway queues builds serial-latest-only
-// (src/build/build-queueing.ts): per app + branch only the newest queued build survives.
+// (src/queue/build-queueing.ts): per app + branch only the newest queued build survives.
 // The baseline, measured in the same run on the same worker, records and enqueues one build
 // per push with BuildStore.create + enqueueBuild, bypassing queueBuild: no coalescing.
 //
@@ -23,12 +23,12 @@ import path from 'node:path';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/api/app.js';
-import { createBuildWorker } from '../src/build/build-worker.js';
-import { imageTags } from '../src/build/run-build.js';
+import { createBuildWorker } from '../src/builds/build-worker.js';
+import { imageTags } from '../src/builds/run-build.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { enqueueBuild } from '../src/queue/build-queue.js';
-import { openServices, type Services } from '../src/services.js';
+import { openServices, type Services } from '../src/services/services.js';
 import { FINAL_BUILD_STATES, type Build } from '../src/store/types.js';
 import { publishFixture, type PublishedRepo } from '../test/helpers/git-fixture.js';
 import { pushPayload, signedDelivery } from '../test/helpers/github.js';

@@ -21,12 +21,12 @@ import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/api/app.js';
 import { loadConfig } from '../src/config.js';
-import { createDeployWorker } from '../src/deploy/deploy-worker.js';
-import { loadKubeConfig } from '../src/deploy/kube.js';
-import { LABELS } from '../src/deploy/labels.js';
-import type { Manifest } from '../src/deploy/render.js';
+import { createDeployWorker } from '../src/releases/deploy-worker.js';
+import { loadKubeConfig } from '../src/services/kube-config.js';
+import { LABELS } from '../src/releases/render/labels.js';
+import type { Manifest } from '../src/releases/render/render.js';
 import { createLogger } from '../src/logger.js';
-import { openServices, type Services } from '../src/services.js';
+import { openServices, type Services } from '../src/services/services.js';
 import type { Release } from '../src/store/types.js';
 import { waitFor } from '../test/helpers/wait.js';
 

@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { buildApp } from '../src/api/app.js';
 import { loadConfig } from '../src/config.js';
-import { openServices } from '../src/services.js';
+import { openServices } from '../src/services/services.js';
 import { signHmac } from '../src/webhooks/signature.js';
 
 type Target = 'slipway' | 'bare';

@@ -15,8 +15,8 @@ ensure_node_modules() {
 # since web/dist was built; the hash is kept inside web/dist, so deleting it rebuilds too.
 ensure_web_build() {
   local src_hash
-  # The dashboard also takes the API's record types and constants from src/store/types.ts.
-  src_hash=$( (find web -path web/dist -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json src/store/types.ts) | sha256sum | cut -d' ' -f1)
+  # The dashboard also takes the API's record types and constants from src/store/types.ts and views.ts.
+  src_hash=$( (find web -path web/dist -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json src/store/types.ts src/store/views.ts) | sha256sum | cut -d' ' -f1)
   if [ "$(cat web/dist/.slipway-src-hash 2>/dev/null)" != "$src_hash" ]; then
     log "building the web dashboard"
     npm run --silent build:web >/dev/null

@@ -5,7 +5,7 @@ import { createLogger } from './logger.js';
 import { followQueues } from './metrics/follow-queues.js';
 import { Metrics } from './metrics/metrics.js';
 import { runProcess } from './process-entry.js';
-import { openServices } from './services.js';
+import { openServices } from './services/services.js';
 
 runProcess({
   name: 'slipway api',

@@ -1,10 +1,10 @@
 // The build worker process: takes builds off the queue until SIGTERM/SIGINT, then lets the
 // builds it holds finish (BullMQ's close waits for them) and exits.
-import { createBuildWorker } from '../src/build/build-worker.js';
+import { createBuildWorker } from '../src/builds/build-worker.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { runProcess } from '../src/process-entry.js';
-import { openServices } from '../src/services.js';
+import { openServices } from '../src/services/services.js';
 
 runProcess({
   name: 'build worker',

@@ -1,10 +1,10 @@
 // The deploy worker process: rolls out releases from the queue until SIGTERM/SIGINT, then
 // lets the rollouts it holds settle (BullMQ's close waits for them) and exits.
 import { loadConfig } from '../src/config.js';
-import { createDeployWorker } from '../src/deploy/deploy-worker.js';
+import { createDeployWorker } from '../src/releases/deploy-worker.js';
 import { createLogger } from '../src/logger.js';
 import { runProcess } from '../src/process-entry.js';
-import { openServices } from '../src/services.js';
+import { openServices } from '../src/services/services.js';
 
 runProcess({
   name: 'deploy worker',

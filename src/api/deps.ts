@@ -1,5 +1,5 @@
 import type { Metrics } from '../metrics/metrics.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 
 /** What the API needs, handed in by main.ts (or a test) so buildApp never opens connections. */
 export type ApiDeps = Omit<Services, 'close'> & { metrics: Metrics };

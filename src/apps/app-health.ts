@@ -1,9 +1,9 @@
 import type { V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import type { AppHealth, HealthState, PodHealth } from '../api/views.js';
+import type { AppHealth, HealthState, PodHealth } from '../store/views.js';
 
 /**
  * What the dashboard shows as an app's health: a pure function of the live workload and its
- * pods. Unlike the rollout check (src/deploy/workload-status.ts) it judges the app as it runs
+ * pods. Unlike the rollout check (src/releases/rollout/workload-status.ts) it judges the app as it runs
  * now, not a rollout: it never fails anything, it only counts.
  */
 export function appHealth(params: { namespace: string; workload?: V1Deployment | V1StatefulSet; pods: V1Pod[]; releaseLabel: string }): AppHealth {

@@ -1,4 +1,4 @@
-import { createRelease } from '../deploy/create-release.js';
+import { createRelease } from '../releases/make-release.js';
 import { enqueueDeploy, type DeployQueue } from '../queue/deploy-queue.js';
 import type { AppStore } from '../store/app-store.js';
 import type { ReleaseStore } from '../store/release-store.js';

@@ -1,6 +1,6 @@
 import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Redis } from 'ioredis';
-import { appSelector as selector, LABELS } from '../deploy/labels.js';
+import { appSelector as selector, LABELS } from '../releases/render/labels.js';
 import type { AppStore } from '../store/app-store.js';
 import type { Keys } from '../store/keys.js';
 import { SecretStore } from '../store/secret-store.js';

@@ -2,7 +2,7 @@ import { QueueEvents } from 'bullmq';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../queue/create-queue.js';
 import { QUEUES } from '../queue/names.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/services.js';
 import { createRedis } from '../store/redis.js';
 import { FINAL_BUILD_STATES } from '../store/types.js';
 import type { Metrics } from './metrics.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { NotFoundError, SlipwayError } from '../errors.js';
 import type { Keys } from './keys.js';
-import { defaultDeployConfig } from '../deploy/deploy-config.js';
+import { defaultDeployConfig } from '../apps/deploy-config.js';
 import type { App } from './types.js';
 
 /** Apps and their webhook secrets. Creating never overwrites: an existing app is an error. */

@@ -1,5 +1,5 @@
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { kubeMessage } from '../deploy/apply.js';
+import { kubeMessage } from '../releases/cluster/apply.js';
 import { SlipwayError } from '../errors.js';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged' | 'kept';

@@ -1,9 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createApp, webhookUrl } from '../apps/create-app.js';
-import type { QueueingDeps } from '../build/build-queueing.js';
-import { startBuild } from '../build/start-build.js';
+import type { QueueingDeps } from '../queue/build-queueing.js';
+import { startBuild } from '../builds/start-build.js';
 import type { Config } from '../config.js';
-import { ensureNamespace } from '../deploy/apply.js';
+import { ensureNamespace } from '../releases/cluster/apply.js';
 import type { BuildQueue } from '../queue/build-queue.js';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildStore } from '../store/build-store.js';

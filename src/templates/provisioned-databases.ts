@@ -1,4 +1,4 @@
-import type { ProvisionedDatabase } from '../api/views.js';
+import type { ProvisionedDatabase } from '../store/views.js';
 import type { V1Deployment, V1PersistentVolumeClaim, V1PodSpec, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 
 /** provisionTemplate (provision.ts) puts these on every object it applies. */

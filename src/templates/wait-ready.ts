@@ -1,5 +1,5 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment, type V1StatefulSet } from '@kubernetes/client-node';
-import { checkWorkloadStatus, type WorkloadStatus } from '../deploy/workload-status.js';
+import { checkWorkloadStatus, type WorkloadStatus } from '../releases/rollout/workload-status.js';
 
 const POLL_MS = 500;
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
-import { loadBuilders } from '../../src/build/builder-catalog.js';
-import { runBuild, type BuildDeps } from '../../src/build/run-build.js';
+import { loadBuilders } from '../../src/builds/builder-catalog.js';
+import { runBuild, type BuildDeps } from '../../src/builds/run-build.js';
 import { createLogger } from '../../src/logger.js';
 import type { Build } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
-import { createBuildWorker } from '../../src/build/build-worker.js';
-import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
+import { createBuildWorker } from '../../src/builds/build-worker.js';
+import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { slipway } from '../helpers/cli.js';

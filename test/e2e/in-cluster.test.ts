@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
 import { loadConfig } from '../../src/config.js';
-import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
+import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { createLogger } from '../../src/logger.js';
 import type { Release } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';

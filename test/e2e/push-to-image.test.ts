@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { createBuildWorker } from '../../src/build/build-worker.js';
+import { createBuildWorker } from '../../src/builds/build-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { FINAL_BUILD_STATES, type Build } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
-import { createBuildWorker } from '../../src/build/build-worker.js';
-import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
+import { createBuildWorker } from '../../src/builds/build-worker.js';
+import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { createLogger } from '../../src/logger.js';
 import type { Build } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';

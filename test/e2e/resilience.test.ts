@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
-import { createBuildWorker } from '../../src/build/build-worker.js';
+import { createBuildWorker } from '../../src/builds/build-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { auth } from '../helpers/config.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
-import { createBuildWorker } from '../../src/build/build-worker.js';
-import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
+import { createBuildWorker } from '../../src/builds/build-worker.js';
+import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { builtInTemplate } from '../../src/templates/catalog.js';
 import { provisionTemplate } from '../../src/templates/provision.js';

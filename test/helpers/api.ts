@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import type { Config } from '../../src/config.js';
 import { Metrics } from '../../src/metrics/metrics.js';
-import { openServices, type Services } from '../../src/services.js';
+import { openServices, type Services } from '../../src/services/services.js';
 import { auth, testConfig } from './config.js';
 
 export interface TestApi {

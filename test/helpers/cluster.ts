@@ -1,5 +1,5 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1PodTemplateSpec } from '@kubernetes/client-node';
-import { loadKubeConfig } from '../../src/deploy/kube.js';
+import { loadKubeConfig } from '../../src/services/kube-config.js';
 
 /** The test control plane from test/env/k8s, through the kubeconfig the env exports. */
 export function testKubeConfig(): KubeConfig {

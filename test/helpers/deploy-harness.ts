@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
-import { createDeployWorker } from '../../src/deploy/deploy-worker.js';
+import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { createLogger } from '../../src/logger.js';
 import type { Release } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from './api.js';

@@ -1,11 +1,11 @@
 import { AppsV1Api, CoreV1Api, type V1Deployment, type V1StatefulSet } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import { appHealth } from '../../apps/app-health.js';
-import { appSelector, LABELS } from '../../deploy/labels.js';
+import { appSelector, LABELS } from '../../releases/render/labels.js';
 import { SlipwayError } from '../../errors.js';
 import type { ApiDeps } from '../deps.js';
 import { appParams } from '../schemas.js';
-import type { AppStatus } from '../views.js';
+import type { AppStatus } from '../../store/views.js';
 
 const count = { type: 'integer' };
 const statusSchema = {
@@ -46,7 +46,7 @@ export default async function appStatusRoutes(app: FastifyInstance, deps: ApiDep
           if (error.code === 404) return undefined;
           throw error;
         }),
-        // Hook pods lack app.kubernetes.io/name (src/deploy/labels.ts), so these are the app's servers.
+        // Hook pods lack app.kubernetes.io/name (src/releases/render/labels.ts), so these are the app's servers.
         kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: appSelector(name) }),
         deps.releases.current(name),
       ]);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp, newWebhookSecret, webhookUrl, type AppInput } from '../../apps/create-app.js';
 import { deleteApp } from '../../apps/delete-app.js';
-import { startBuild } from '../../build/start-build.js';
-import { deployConfigSchema } from '../../deploy/deploy-config.js';
+import { startBuild } from '../../builds/start-build.js';
+import { deployConfigSchema } from '../../apps/deploy-config.js';
 import type { ApiDeps } from '../deps.js';
 import { APP_NAME, appNameParams, buildSettingsProperties } from '../schemas.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { insideRepo } from '../../apps/create-app.js';
-import { knownBuilder } from '../../build/builder-catalog.js';
+import { knownBuilder } from '../../builds/builder-catalog.js';
 import { NotFoundError } from '../../errors.js';
 import type { App } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requestCancel } from '../../build/build-queueing.js';
+import { requestCancel } from '../../queue/build-queueing.js';
 import type { ApiDeps } from '../deps.js';
 import { FINAL_BUILD_STATES } from '../../store/types.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { queueBuild } from '../../build/build-queueing.js';
+import { queueBuild } from '../../queue/build-queueing.js';
 import type { App } from '../../store/types.js';
 import { parseBitbucketDelivery } from '../../webhooks/bitbucket.js';
 import type { Headers } from '../../webhooks/delivery.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { createRelease } from '../../deploy/create-release.js';
-import { deployConfigSchema, mergeDeployConfig } from '../../deploy/deploy-config.js';
+import { createRelease } from '../../releases/make-release.js';
+import { deployConfigSchema, mergeDeployConfig } from '../../apps/deploy-config.js';
 import { SlipwayError } from '../../errors.js';
 import { enqueueDeploy } from '../../queue/deploy-queue.js';
 import type { DeployConfig, Release } from '../../store/types.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createRelease } from '../../deploy/create-release.js';
+import { createRelease } from '../../releases/make-release.js';
 import { SlipwayError } from '../../errors.js';
 import { enqueueDeploy } from '../../queue/deploy-queue.js';
 import type { ApiDeps } from '../deps.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { scaleWorkload } from '../../deploy/scale-workload.js';
+import { scaleWorkload } from '../../releases/cluster/scale-workload.js';
 import type { ApiDeps } from '../deps.js';
 import { appParams } from '../schemas.js';
 

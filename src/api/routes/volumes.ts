@@ -1,10 +1,10 @@
 import { CoreV1Api, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import { changeApp } from '../../apps/change-app.js';
-import { ensureNamespace } from '../../deploy/apply.js';
-import { volumeSchema } from '../../deploy/lifecycle-schemas.js';
-import { FIELD_MANAGER } from '../../deploy/labels.js';
-import { claimName, renderClaim } from '../../deploy/render-volumes.js';
+import { ensureNamespace } from '../../releases/cluster/apply.js';
+import { volumeSchema } from '../../apps/lifecycle-schemas.js';
+import { FIELD_MANAGER } from '../../releases/render/labels.js';
+import { claimName, renderClaim } from '../../releases/render/render-volumes.js';
 import { SlipwayError, ValidationError } from '../../errors.js';
 import type { VolumeSpec } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';

@@ -1,0 +1,111 @@
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { createRelease } from '../releases/make-release.js';
+import { bullPrefix } from '../queue/create-queue.js';
+import { enqueueDeploy } from '../queue/deploy-queue.js';
+import { deleteIfEquals, releaseLock, takeLock } from '../queue/job-lock.js';
+import { QUEUES, type BuildJob } from '../queue/names.js';
+import type { Services } from '../services/services.js';
+import { createRedis } from '../store/redis.js';
+import { FINAL_BUILD_STATES, type Build, type Release } from '../store/types.js';
+import { loadBuilders } from './builder-catalog.js';
+import { runBuild } from './run-build.js';
+
+// A build waiting for its branch's running build polls this often (builds can take ~1 s).
+const RETRY_LOCKED_MS = 250;
+
+/**
+ * The BullMQ worker for the builds queue, created stopped (`autorun: false`).
+ * - Builds of one app + branch run one at a time (a lock; a job that finds it taken waits in
+ *   the delayed set, where a newer push can still replace it).
+ * - A cancel request (pub/sub) aborts the running build's processor.
+ * - A worker that dies mid-build loses its job lock; after `jobLockMs` another worker takes
+ *   the job over and builds again from the clone. A build whose workers die twice is failed.
+ * - A failing build is a finished job with a `failed` record, not a retried job: retrying a
+ *   broken Dockerfile would only fail again.
+ */
+export function createBuildWorker(params: { services: Services; logger: Logger }): Worker<BuildJob> {
+  const { services, logger } = params;
+  const { redis, keys, builds, config } = services;
+  const deps = { ...services, builders: loadBuilders(), logger };
+  // Blocking commands and subscriptions need connections of their own.
+  const connection = createRedis(config.redisUrl);
+  const subscriber = createRedis(config.redisUrl);
+
+  const worker = new Worker<BuildJob>(
+    QUEUES.builds,
+    async (job, token, signal) => {
+      const build = await builds.find(job.data.buildId);
+      if (!build) throw new UnrecoverableError(`build ${job.data.buildId} has no record`);
+      if (build.state === 'cancelled') return { state: build.state };
+      const branch = build.ref.replace(/^refs\/heads\//, '');
+      const lock = keys.buildLock(build.app, branch);
+      if (!(await takeLock(redis, lock, build.id))) {
+        await job.moveToDelayed(Date.now() + RETRY_LOCKED_MS, token);
+        throw new DelayedError();
+      }
+      try {
+        // No longer the queued one: a newer push now queues beside it instead of replacing it.
+        await deleteIfEquals(redis, keys.queuedBuild(build.app, branch), build.id);
+        await redis.set(keys.runningBuild(build.app, branch), build.id);
+        const requested = await redis.get(keys.buildCancel(build.id));
+        if (requested) worker.cancelJob(job.id!, requested);
+        if (job.attemptsStarted > 1 || build.state !== 'queued') await services.logs.append(build.id, ['--> The worker building this was lost; building again']);
+        const result = await runBuild(deps, build.id, signal);
+        const release = result.state === 'succeeded' ? await deployBuild({ services, build: result }) : undefined;
+        return { state: result.state, digest: result.image?.digest, release: release?.number };
+      } finally {
+        await deleteIfEquals(redis, keys.runningBuild(build.app, branch), build.id);
+        await releaseLock(redis, lock, build.id);
+      }
+    },
+    {
+      connection,
+      prefix: bullPrefix(config.prefix),
+      concurrency: config.buildConcurrency,
+      autorun: false,
+      lockDuration: config.jobLockMs,
+      stalledInterval: config.jobLockMs,
+      maxStalledCount: 1,
+    },
+  );
+
+  void subscriber.subscribe(keys.cancelChannel);
+  subscriber.on('message', (_channel: string, buildId: string) => {
+    void redis.get(keys.buildCancel(buildId)).then((reason) => worker.cancelJob(buildId, reason ?? 'cancelled'));
+  });
+  // Stalled too often (its workers keep dying): the record must not stay "building".
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    void builds.find(job.data.buildId).then(async (build) => {
+      if (!build || FINAL_BUILD_STATES.includes(build.state)) return;
+      logger.error({ build: build.id, err: error }, 'build job lost');
+      await builds.update(build.id, {
+        state: 'failed',
+        failure: { step: build.state, code: 'BUILD_WORKER_LOST', reason: `the worker running this build was lost (${error.message})`, logTail: await services.logs.tail(build.id, 40) },
+        finishedAt: new Date().toISOString(),
+      });
+    });
+  });
+  worker.on('closed', () => {
+    connection.disconnect();
+    subscriber.disconnect();
+  });
+  return worker;
+}
+
+/** A successful build of an app with auto-deploy (the default) becomes its next release. */
+async function deployBuild(params: { services: Services; build: Build }): Promise<Release | undefined> {
+  const { services, build } = params;
+  const app = await services.apps.get(build.app);
+  // Builds of other filtered branches are images only; the tracked branch is what runs.
+  if (!app.deploy.autoDeploy || !build.image || build.ref !== `refs/heads/${app.branch}`) return undefined;
+  const release = await createRelease({
+    releases: services.releases,
+    app,
+    image: `${build.image.repository}@${build.image.digest}`,
+    trigger: { kind: build.trigger.kind === 'webhook' ? 'webhook' : 'api', buildId: build.id },
+  });
+  await enqueueDeploy(services.deployQueue, release);
+  return release;
+}

@@ -1,0 +1,200 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { SlipwayError } from '../errors.js';
+import type { AppStore } from '../store/app-store.js';
+import type { ReleaseStore } from '../store/release-store.js';
+import type { SecretStore } from '../store/secret-store.js';
+import type { HookRun, HookSpec, Release } from '../store/types.js';
+import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './cluster/apply.js';
+import { prepareRelease } from './prepare-release.js';
+import type { Manifest } from './render/render.js';
+import type { HookPhase } from './hooks/render-hook.js';
+import { watchRollout } from './rollout/watch-rollout.js';
+import { runHook } from './hooks/run-hook.js';
+import { withReplicas } from './render/with-replicas.js';
+import type { WorkloadStatus } from './rollout/workload-status.js';
+
+export interface DeployDeps {
+  kc: KubeConfig;
+  releases: ReleaseStore;
+  apps: AppStore;
+  secrets: SecretStore;
+  logger: Logger;
+  /** Create app namespaces (true), or deploy only into existing ones Slipway is bound in (config.manageNamespaces). */
+  manageNamespaces: boolean;
+}
+
+/**
+ * Rolls out one release and settles it:
+ * - its `pre` hook fails → it is `failed` and nothing of its workload was applied: the
+ *   current release never stopped serving;
+ * - ready (and its `post` hook passed, or failed with `onFailure: report`) → it becomes `current`; the one before becomes `superseded` (or `rolled-back`
+ *   when this release is a rollback away from it);
+ * - failed → it is `failed` with the reason, and the current release's *entire* stored
+ *   spec (image, env, probes, resources) is applied again and watched until it is ready,
+ *   so a bad push is undone in seconds rather than after a 600 s progress deadline.
+ */
+export async function deployRelease(deps: DeployDeps, params: { app: string; number: number }): Promise<Release> {
+  const { releases, logger } = deps;
+  let release = await releases.get(params.app, params.number);
+  if (!['pending', 'deploying'].includes(release.status)) {
+    // A redelivered job for a release that already settled must not apply it again.
+    logger.warn({ app: release.app, release: release.number, status: release.status }, 'release already settled');
+    return release;
+  }
+  const previous = await releases.current(release.app);
+  // `deploying` means a worker died mid-rollout: resume it, deadlines still counted from the first apply.
+  const resumed = release.status === 'deploying' && release.startedAt;
+  const startedAt = resumed ? new Date(release.startedAt!) : new Date();
+  release = await releases.update(release.app, release.number, { status: 'deploying', startedAt: startedAt.toISOString() });
+  logger.info({ app: release.app, release: release.number, image: release.image, previous: previous?.number, resumed: Boolean(resumed) }, 'rolling out');
+
+  const unmanaged = await notManaged(deps, release);
+  if (unmanaged) {
+    // A setup problem, not a bad release: stop before any hook or apply, with a reason that says so.
+    const at = new Date().toISOString();
+    logger.warn({ app: release.app, release: release.number, namespace: release.config.namespace }, 'namespace not managed: nothing rolled out');
+    return releases.update(release.app, release.number, {
+      status: 'failed',
+      failure: { reason: 'NamespaceNotManaged', message: `${unmanaged.message}; nothing of release ${release.number} was rolled out`, pods: [], detectedAt: at },
+      finishedAt: at,
+    });
+  }
+
+  // A restart replaces the pods of the release that runs; its code and config already passed its hooks.
+  const hooks = release.trigger.kind === 'restart' ? {} : release.config.hooks ?? {};
+  let rolloutStartedAt = startedAt;
+  if (hooks.pre && release.hooks?.pre?.state !== 'succeeded') {
+    const pre = await hook(deps, release, 'pre', hooks.pre);
+    release = await releases.update(release.app, release.number, { hooks: { ...release.hooks, pre } });
+    if (pre.state !== 'succeeded') {
+      const at = new Date().toISOString();
+      logger.warn({ app: release.app, release: release.number, hook: pre }, 'pre hook failed: nothing rolled out');
+      return releases.update(release.app, release.number, {
+        status: 'failed',
+        failure: {
+          reason: pre.reason === 'DeadlineExceeded' ? 'PreHookDeadlineExceeded' : 'PreHookFailed',
+          message: `pre hook ${pre.message}; nothing of release ${release.number} was rolled out${previous ? `, release ${previous.number} keeps serving` : ''}`,
+          pods: hookPods(pre),
+          detectedAt: at,
+        },
+        finishedAt: at,
+      });
+    }
+    rolloutStartedAt = new Date();
+  } else if (release.hooks?.pre?.finishedAt) {
+    rolloutStartedAt = new Date(release.hooks.pre.finishedAt);
+  }
+
+  let status: Outcome = await rollOut(deps, release, rolloutStartedAt);
+  if (status.state === 'ready' && hooks.post) {
+    const post = await hook(deps, release, 'post', hooks.post);
+    release = await releases.update(release.app, release.number, { hooks: { ...release.hooks, post } });
+    if (post.state !== 'succeeded') {
+      logger.warn({ app: release.app, release: release.number, hook: post, onFailure: hooks.post.onFailure }, 'post hook failed');
+      if (hooks.post.onFailure === 'rollback') {
+        const reason = post.reason === 'DeadlineExceeded' ? 'PostHookDeadlineExceeded' : 'PostHookFailed';
+        status = { state: 'failed', reason, message: `post hook ${post.message}`, pods: hookPods(post) };
+      }
+    }
+  }
+  const finishedAt = new Date().toISOString();
+  if (status.state === 'ready') {
+    if (previous && previous.number !== release.number) {
+      await releases.setStatus(previous.app, previous.number, release.trigger.kind === 'rollback' ? 'rolled-back' : 'superseded');
+    }
+    await releases.setCurrent(release.app, release.number);
+    logger.info({ app: release.app, release: release.number }, 'release is current');
+    return releases.update(release.app, release.number, { status: 'current', finishedAt });
+  }
+
+  const failure = { reason: status.reason ?? 'Failed', message: status.message, pods: status.pods, detectedAt: finishedAt };
+  logger.warn({ app: release.app, release: release.number, failure }, 'rollout failed');
+  if (!previous) {
+    return releases.update(release.app, release.number, {
+      status: 'failed',
+      failure: { ...failure, message: `${failure.message}; no earlier release to roll back to` },
+      finishedAt,
+    });
+  }
+  const restoreStartedAt = new Date();
+  const restored = await rollOut(deps, previous, restoreStartedAt, release);
+  const ready = restored.state === 'ready';
+  logger.info({ app: release.app, release: release.number, rolledBackTo: previous.number, ready }, 'rolled back');
+  return releases.update(release.app, release.number, {
+    status: 'failed',
+    failure,
+    rolledBackTo: { number: previous.number, ready, message: ready ? `release ${previous.number} is serving again` : restored.message, settledAt: new Date().toISOString() },
+    finishedAt: new Date().toISOString(),
+  });
+}
+
+/**
+ * The NAMESPACE_NOT_MANAGED error when Slipway may not deploy into the release's namespace.
+ * Other errors (the cluster unreachable, say) are left to the rollout, which reports them.
+ */
+async function notManaged(deps: DeployDeps, release: Release): Promise<SlipwayError | undefined> {
+  if (deps.manageNamespaces) return undefined;
+  try {
+    await ensureNamespace({ kc: deps.kc, namespace: release.config.namespace, app: release.app, manage: false });
+    return undefined;
+  } catch (error) {
+    return error instanceof SlipwayError && error.code === 'NAMESPACE_NOT_MANAGED' ? error : undefined;
+  }
+}
+
+/** Runs a hook; a failure to prepare or reach the cluster is a failed hook, not a crashed worker. */
+async function hook(deps: DeployDeps, release: Release, phase: HookPhase, spec: HookSpec): Promise<HookRun> {
+  const startedAt = new Date().toISOString();
+  try {
+    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces });
+    return await runHook({ kc: deps.kc, logger: deps.logger, release, phase, hook: spec });
+  } catch (error) {
+    const message = error instanceof SlipwayError ? error.message : kubeMessage(error);
+    return { phase, job: '-', state: 'failed', reason: 'ClusterError', message, startedAt, finishedAt: new Date().toISOString() };
+  }
+}
+
+function hookPods(run: HookRun): Array<{ pod: string; container: string; reason: string; message?: string }> {
+  return run.pod ? [{ pod: run.pod, container: 'hook', reason: run.reason ?? 'Failed', ...(run.exitCode !== undefined ? { message: `exit code ${run.exitCode}` } : {}) }] : [];
+}
+
+/** What a rollout came to: the workload's status, or a failure to reach or apply to the cluster. */
+type Outcome = Omit<WorkloadStatus, 'reason'> & { reason?: string };
+
+/** Applies a release's stored manifests and watches them; an apply or watch error is a failed rollout. */
+async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, replacing?: Release): Promise<Outcome> {
+  const { config } = release;
+  const failed = (reason: string, error: unknown): Outcome => ({
+    state: 'failed',
+    reason,
+    message: error instanceof SlipwayError ? error.message : kubeMessage(error),
+    pods: [],
+  });
+  try {
+    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces });
+    const replicas = (await deps.apps.find(release.app))?.deploy.replicas;
+    await applyManifests(deps.kc, withReplicas(release.manifests as Manifest[], replicas));
+    // A StatefulSet does not replace a pod that never became ready after its template is
+    // reverted: "you must also delete any Pods that StatefulSet had already attempted to run
+    // with the bad configuration" (Kubernetes docs, StatefulSet "Forced rollback").
+    if (replacing && config.kind === 'StatefulSet') {
+      await deleteReleasePods({ kc: deps.kc, namespace: config.namespace, app: release.app, release: replacing.number });
+    }
+  } catch (error) {
+    return failed('ApplyFailed', error);
+  }
+  return watchRollout({
+    kc: deps.kc,
+    logger: deps.logger,
+    target: {
+      app: release.app,
+      release: release.number,
+      namespace: config.namespace,
+      kind: config.kind,
+      startedAt,
+      readinessDeadlineSeconds: config.readinessDeadlineSeconds,
+      maxRestarts: config.maxRestarts,
+    },
+  }).catch((error: unknown) => failed('ClusterUnreachable', error));
+}

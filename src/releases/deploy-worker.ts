@@ -1,0 +1,54 @@
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { bullPrefix } from '../queue/create-queue.js';
+import { releaseLock, takeLock } from '../queue/job-lock.js';
+import { QUEUES, type DeployJob } from '../queue/names.js';
+import type { Services } from '../services/services.js';
+import { createRedis } from '../store/redis.js';
+import { deployRelease } from './deploy-release.js';
+
+const RETRY_LOCKED_MS = 1000;
+
+/**
+ * The BullMQ worker for the deploys queue, created stopped. Deploys of one app run one at
+ * a time (a Redis lock per app; a job that finds it taken waits in the delayed set); deploys
+ * of different apps run in parallel up to the configured concurrency. A rollout whose worker
+ * died is taken over after `jobLockMs` and resumed (see deployRelease).
+ */
+export function createDeployWorker(params: { services: Services; kc: KubeConfig; logger: Logger }): Worker<DeployJob> {
+  const { services, kc, logger } = params;
+  const { redis, keys, releases } = services;
+  const connection = createRedis(services.config.redisUrl);
+  const worker = new Worker<DeployJob>(
+    QUEUES.deploys,
+    async (job, token) => {
+      if (!(await releases.find(job.data.app, job.data.release))) throw new UnrecoverableError(`release ${job.data.app}#${job.data.release} has no record`);
+      const lock = keys.deployLock(job.data.app);
+      if (!(await takeLock(redis, lock, job.id!))) {
+        await job.moveToDelayed(Date.now() + RETRY_LOCKED_MS, token);
+        throw new DelayedError();
+      }
+      try {
+        const release = await deployRelease(
+          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces },
+          { app: job.data.app, number: job.data.release });
+        return { status: release.status, reason: release.failure?.reason };
+      } finally {
+        await releaseLock(redis, lock, job.id!);
+      }
+    },
+    {
+      connection,
+      prefix: bullPrefix(services.config.prefix),
+      concurrency: services.config.deployConcurrency,
+      autorun: false,
+      // A worker that dies mid-rollout loses the job after this long; another resumes it.
+      lockDuration: services.config.jobLockMs,
+      stalledInterval: services.config.jobLockMs,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('closed', () => connection.disconnect());
+  return worker;
+}

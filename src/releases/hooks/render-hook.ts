@@ -1,0 +1,57 @@
+import type { DeployConfig, HookSpec } from '../../store/types.js';
+import { appLabels, LABELS } from '../render/labels.js';
+import type { Manifest } from '../render/render.js';
+import { envFromRefs } from '../render/render-config.js';
+
+export type HookPhase = 'pre' | 'post';
+
+/** Keep Jobs (and their pods' status and logs) a day for inspection, then let the TTL controller go. */
+const KEEP_FINISHED_SECONDS = 86_400;
+
+/** `<app>-<phase>-<release>`, the app part shortened so the whole stays a 63-character label value. */
+export function hookJobName(params: { app: string; phase: HookPhase; release: number }): string {
+  const suffix = `-${params.phase}-${params.release}`;
+  return `${params.app.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
+}
+
+/**
+ * A hook as a Job: the release's image (by digest), its env, secrets and links, one attempt
+ * (`backoffLimit: 0`: a migration that failed is not blindly retried) and an
+ * `activeDeadlineSeconds` so Kubernetes itself stops a hook that hangs.
+ */
+export function renderHookJob(params: { app: string; release: number; image: string; port: number; config: DeployConfig; phase: HookPhase; hook: HookSpec }): Manifest {
+  const { app, release, image, port, config, phase, hook } = params;
+  const refs = envFromRefs({ app, namespace: config.namespace, config });
+  const resources = config.resources ? { requests: { ...config.resources } } : undefined;
+  const podLabels = { [LABELS.managedBy]: 'slipway', [LABELS.hookOf]: app, [LABELS.hook]: phase, [LABELS.release]: String(release) };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: hookJobName({ app, phase, release }),
+      namespace: config.namespace,
+      labels: { ...appLabels(app), [LABELS.hook]: phase, [LABELS.release]: String(release) },
+    },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: hook.timeoutSeconds,
+      ttlSecondsAfterFinished: KEEP_FINISHED_SECONDS,
+      template: {
+        metadata: { labels: podLabels, ...(hook.podAnnotations && Object.keys(hook.podAnnotations).length ? { annotations: { ...hook.podAnnotations } } : {}) },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'hook',
+              image,
+              command: hook.command,
+              env: [{ name: 'PORT', value: String(port) }, { name: 'SLIPWAY_HOOK', value: phase }],
+              ...(refs.length ? { envFrom: refs } : {}),
+              ...(resources ? { resources } : {}),
+            },
+          ],
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { CoreV1Api, type KubeConfig, type V1PersistentVolumeClaim, type V1Secret } from '@kubernetes/client-node';
+import { SlipwayError } from '../errors.js';
+import type { SecretStore } from '../store/secret-store.js';
+import type { Release } from '../store/types.js';
+import { applyManifests, ensureNamespace } from './cluster/apply.js';
+import { appLabels, FIELD_MANAGER, LABELS } from './render/labels.js';
+import type { Manifest } from './render/render.js';
+import { secretName } from './render/render-config.js';
+import { renderClaim } from './render/render-volumes.js';
+
+/**
+ * What a release's pods and hooks need before any of them exists: the namespace, the app's
+ * volume claims, its Secret (made from Redis: secret values are never part of a release's
+ * manifests) and its env ConfigMap. Idempotent, so a rollback to an old release, or a resumed
+ * one, recreates what has since gone.
+ */
+export async function prepareRelease(params: { kc: KubeConfig; secrets: SecretStore; release: Release; manageNamespaces: boolean }): Promise<void> {
+  const { kc, secrets, release } = params;
+  const { config, app } = release;
+  const namespace = config.namespace;
+  await ensureNamespace({ kc, namespace, app, manage: params.manageNamespaces });
+  const core = kc.makeApiClient(CoreV1Api);
+  for (const volume of config.volumes ?? []) {
+    // Create, never apply: a bound claim's spec is the cluster's now (volumeName, a resize).
+    await createIfAbsent(() => core.createNamespacedPersistentVolumeClaim({ namespace, body: renderClaim({ app, namespace, volume }) as V1PersistentVolumeClaim, fieldManager: FIELD_MANAGER }));
+  }
+  if (config.secret) {
+    const values = await secrets.get(app, config.secret.version);
+    if (!values) throw new SlipwayError('DEPLOY_APPLY_FAILED', `secret version ${config.secret.version} of app "${app}" is not stored any more`, { app });
+    const body: V1Secret = {
+      metadata: { name: secretName(app, config.secret.version), namespace, labels: { ...appLabels(app), [LABELS.config]: 'secret' } },
+      immutable: true,
+      type: 'Opaque',
+      stringData: values,
+    };
+    await createIfAbsent(() => core.createNamespacedSecret({ namespace, body, fieldManager: FIELD_MANAGER }));
+  }
+  const configObjects = (release.manifests as Manifest[]).filter((m) => m.kind === 'ConfigMap');
+  if (configObjects.length) await applyManifests(kc, configObjects);
+}
+
+async function createIfAbsent(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+  }
+}

@@ -1,0 +1,48 @@
+import type { KubeConfig, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { releaseSelector } from '../render/labels.js';
+import { watchUntil } from '../cluster/watch-until.js';
+import { checkWorkloadStatus, type WorkloadStatus } from './workload-status.js';
+
+export interface RolloutTarget {
+  app: string;
+  release: number;
+  namespace: string;
+  kind: 'Deployment' | 'StatefulSet';
+  startedAt: Date;
+  readinessDeadlineSeconds: number;
+  maxRestarts: number;
+}
+
+/**
+ * Watches a rollout until it is ready or failed. The watches feed the latest workload and
+ * the release's pods (selected by its label) to the pure checkWorkloadStatus, which decides.
+ */
+export async function watchRollout(params: { kc: KubeConfig; target: RolloutTarget; logger: Logger; onStatus?: (s: WorkloadStatus) => void }): Promise<WorkloadStatus> {
+  const { kc, target, logger } = params;
+  const plural = target.kind === 'StatefulSet' ? 'statefulsets' : 'deployments';
+  let last = '';
+  return watchUntil<V1Deployment | V1StatefulSet, WorkloadStatus>({
+    kc,
+    object: { apiVersion: 'apps/v1', kind: target.kind, path: `/apis/apps/v1/namespaces/${target.namespace}/${plural}`, namespace: target.namespace, fieldSelector: `metadata.name=${target.app}` },
+    pods: { apiVersion: 'v1', kind: 'Pod', path: `/api/v1/namespaces/${target.namespace}/pods`, namespace: target.namespace, labelSelector: releaseSelector(target.app, target.release) },
+    decide: ({ object: workload, pods }) => {
+      if (!workload) return undefined;
+      const status = checkWorkloadStatus({
+        workload,
+        pods,
+        now: new Date(),
+        startedAt: target.startedAt,
+        readinessDeadlineSeconds: target.readinessDeadlineSeconds,
+        maxRestarts: target.maxRestarts,
+      });
+      const summary = `${status.state} ${status.reason ?? ''} ${status.message}`;
+      if (summary !== last) {
+        last = summary;
+        logger.debug({ app: target.app, release: target.release, status }, 'rollout status');
+        params.onStatus?.(status);
+      }
+      return status.state === 'deploying' ? undefined : status;
+    },
+  });
+}

@@ -1,0 +1,134 @@
+import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadBuilders, resolveImage } from '../../src/builds/builder-catalog.js';
+import { renderTemplate } from '../../src/builds/dockerfile-template.js';
+import { generateDockerfile } from '../../src/builds/generate-dockerfile.js';
+
+describe('renderTemplate', () => {
+  test.each([
+    ['fills placeholders', 'FROM {{a}}\nRUN {{b}}', { a: 'x', b: 'y' }, 'FROM x\nRUN y'],
+    ['collapses an empty optional step', 'A\n{{step}}\n\nB', { step: '' }, 'A\n\nB'],
+  ])('%s', (_name, template, values, expected) => {
+    expect(renderTemplate(template, values)).toBe(expected);
+  });
+  test('a placeholder without a value is an error', () => expect(() => renderTemplate('{{a}} {{b}}', { a: '1' })).toThrow(/\{\{b\}\}/));
+  test('a value without a placeholder is an error', () => expect(() => renderTemplate('{{a}}', { a: '1', c: '2' })).toThrow(/c/));
+});
+
+describe('resolveImage', () => {
+  test.each([
+    ['node:20-bookworm-slim', 'public', 'node:20-bookworm-slim'],
+    ['node:20-bookworm-slim', 'local', 'slipway-local/node:20-bookworm-slim'],
+  ] as const)('%s in %s mode', (image, mode, expected) => expect(resolveImage(image, mode)).toBe(expected));
+});
+
+describe('generateDockerfile (nodejs)', () => {
+  test('multi-stage: manifests before sources, pruned non-root runtime, port exposed', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gen-'));
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'node server.js', build: 'node build.js' } }));
+    const builder = loadBuilders().find((b) => b.name === 'nodejs')!;
+    const { text } = await generateDockerfile({ builder, contextDir: dir, files: ['package.json', 'package-lock.json', 'server.js'], images: 'public', port: 3000 });
+    const lines = text.split('\n');
+    const index = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
+    expect(lines.filter((l) => l.startsWith('FROM '))).toEqual(['FROM node:20-bookworm-slim AS deps', 'FROM deps AS build', 'FROM node:20-bookworm-slim']);
+    expect(index('COPY package.json package-lock.json ./')).toBeGreaterThan(0);
+    expect(index('RUN npm ci')).toBeGreaterThan(index('COPY package.json'));
+    expect(index('COPY . .')).toBeGreaterThan(index('RUN npm ci'));
+    expect(index('RUN npm run build')).toBeGreaterThan(index('COPY . .'));
+    expect(lines).toContain('USER 1001');
+    expect(lines).toContain('EXPOSE 3000');
+    expect(lines).toContain('ENV NODE_ENV=production PORT=3000');
+    expect(lines[lines.length - 2]).toBe('CMD ["node","server.js"]');
+  });
+});
+
+const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/apps');
+const builders = loadBuilders();
+
+/** The generated Dockerfile of a fixture app (plus extra files), split into its stages. */
+async function generate(params: { fixture: string; builder: string; extra?: Record<string, string>; secrets?: string[] }) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gen-'));
+  await cp(path.join(FIXTURES, params.fixture), dir, { recursive: true });
+  for (const [file, text] of Object.entries(params.extra ?? {})) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+  const builder = builders.find((b) => b.name === params.builder)!;
+  const generated = await generateDockerfile({ builder, contextDir: dir, files: await readdir(dir), images: 'public', port: 3000, secrets: params.secrets });
+  const lines = generated.text.split('\n');
+  const starts = lines.flatMap((l, i) => (l.startsWith('FROM ') ? [i] : []));
+  const stages = starts.map((start, n) => lines.slice(start, starts[n + 1]));
+  return { ...generated, lines, stages };
+}
+
+// For each builder, on its fixture app: what the deps stage copies and runs before the sources arrive.
+const BUILDERS = [
+  { builder: 'python', fixture: 'python-django', images: ['python:3.12-slim', 'python:3.12-slim'], manifests: 'COPY requirements.txt ./', install: 'RUN pip install -r requirements.txt', cmd: 'CMD ["/bin/sh","-c","exec gunicorn --bind \\"0.0.0.0:$PORT\\" mysite.wsgi"]' },
+  { builder: 'go', fixture: 'go-server', images: ['golang:1.22-bookworm', 'debian:bookworm-slim'], manifests: 'COPY go.mod ./', install: 'RUN go mod download', cmd: 'CMD ["/usr/local/bin/app"]' },
+  { builder: 'java', fixture: 'java-maven', images: ['maven:3.9-eclipse-temurin-17', 'eclipse-temurin:17-jre'], manifests: 'COPY pom.xml ./', install: 'RUN mvn -B -ntp -Dmaven.repo.local=/opt/m2 dependency:go-offline', cmd: 'CMD ["java","-jar","/app/app.jar"]' },
+  { builder: 'ruby', fixture: 'ruby-sinatra', images: ['ruby:3.2-slim', 'ruby:3.2-slim'], manifests: 'COPY Gemfile ./', install: 'RUN bundle install', cmd: 'CMD ["/bin/sh","-c","exec bundle exec rackup --host 0.0.0.0 --port \\"$PORT\\" config.ru"]' },
+  { builder: 'php', fixture: 'php-app', images: ['composer:2', 'php:8.2-apache'], manifests: 'COPY composer.json ./', install: 'RUN composer install --no-dev', cmd: 'CMD ["apache2","-DFOREGROUND"]' },
+  { builder: 'static', fixture: 'static-node', images: ['node:20-bookworm-slim', 'nginxinc/nginx-unprivileged:1.27-bookworm'], manifests: 'COPY package.json ./', install: 'RUN npm install', cmd: expect.stringMatching(/^CMD \["\/bin\/sh","-c","sed .*exec nginx -e stderr -c \/tmp\/nginx.conf"\]$/) },
+];
+
+describe.each(BUILDERS)('generateDockerfile ($builder)', ({ builder, fixture, images, manifests, install, cmd }) => {
+  test('deps, build and a non-root runtime stage; manifests and install before the sources', async () => {
+    const { stages } = await generate({ fixture, builder });
+    expect(stages.map((s) => s[0])).toEqual([`FROM ${images[0]} AS deps`, 'FROM deps AS build', `FROM ${images[1]}`]);
+    const [deps, build, runtime] = stages as [string[], string[], string[]];
+    const at = (stage: string[], prefix: string) => stage.findIndex((l) => l.startsWith(prefix));
+    expect(at(deps, manifests)).toBeGreaterThan(0);
+    expect(at(deps, install)).toBeGreaterThan(at(deps, manifests));
+    expect(deps).not.toContain('COPY . .');
+    expect(build[at(build, 'COPY')]).toBe('COPY . .');
+    expect(runtime).toContain('USER 1001');
+    expect(runtime.filter((l) => l.startsWith('USER ')).pop()).toBe('USER 1001');
+    expect(runtime).toContain('EXPOSE 3000');
+    expect(runtime.some((l) => /^ENV .*\bPORT=3000\b/.test(l))).toBe(true);
+    expect(runtime.filter((l) => l.startsWith('CMD ')).pop()).toEqual(cmd);
+    expect(runtime.findIndex((l) => l.startsWith('CMD '))).toBeGreaterThan(runtime.indexOf('USER 1001'));
+  });
+
+  test('.s2i overrides: build env and secrets stay in the builder stages, runtime env and run reach the runtime', async () => {
+    const { stages, reasons } = await generate({
+      fixture,
+      builder,
+      secrets: ['NPM_TOKEN'],
+      extra: {
+        '.s2i/environment': 'BUILD_ONLY=from-s2i\n',
+        '.s2i/runtime-environment': 'GREETING="hi there"\n',
+        '.s2i/bin/assemble': '#!/bin/sh\necho custom assemble\n',
+        '.s2i/bin/run': '#!/bin/sh\nexec echo custom run\n',
+      },
+    });
+    const [deps, build, runtime] = stages as [string[], string[], string[]];
+    for (const stage of [deps, build]) {
+      expect(stage).toContain('ARG NPM_TOKEN');
+      expect(stage).toContain('ENV BUILD_ONLY="from-s2i"');
+      expect(stage).toContain('ENV GREETING="hi there"');
+    }
+    expect(runtime.join('\n')).not.toMatch(/NPM_TOKEN|BUILD_ONLY/);
+    expect(runtime).toContain('ENV GREETING="hi there"');
+    expect(build).toContain('RUN chmod +x .s2i/bin/assemble && ./.s2i/bin/assemble');
+    expect(build.filter((l) => l.startsWith('RUN ') && !l.includes('.s2i/bin/'))).toEqual([]);
+    expect(runtime).toContain('COPY --from=build --chown=1001:0 /app/.s2i/bin/run /usr/local/bin/s2i-run');
+    expect(runtime[runtime.length - 2]).toBe('CMD ["/usr/local/bin/s2i-run"]');
+    expect(reasons).toEqual(expect.arrayContaining(['build: .s2i/bin/assemble', 'start: .s2i/bin/run']));
+  });
+});
+
+test('every public image a builder uses has exactly one local stand-in definition', () => {
+  const defined = new Map<string, string>();
+  for (const b of builders) {
+    for (const [image, file] of Object.entries(b.localImages)) {
+      const resolved = path.resolve(b.dir, file);
+      expect([undefined, resolved]).toContain(defined.get(image));
+      defined.set(image, resolved);
+    }
+  }
+  for (const b of builders) {
+    expect(defined.has(b.images.builder)).toBe(true);
+    expect(defined.has(b.images.runtime)).toBe(true);
+  }
+});

@@ -1,0 +1,97 @@
+import { defaultDeployConfig } from '../../src/apps/deploy-config.js';
+import { configHash, renderManifests, type Manifest } from '../../src/releases/render/render.js';
+
+const image = '127.0.0.1:5000/shop@sha256:' + 'a'.repeat(64);
+const base = { app: 'shop', release: 3, image, port: 8080, config: defaultDeployConfig('shop') };
+type Obj = Manifest & { spec: Record<string, any> };
+const kinds = (ms: Manifest[]) => ms.map((m) => `${m.kind}/${m.metadata.name}`);
+const find = (ms: Manifest[], kind: string) => ms.find((m) => m.kind === kind) as Obj;
+
+describe('renderManifests', () => {
+  test.each([
+    ['Deployment', {}, ['Service/shop', 'Deployment/shop']],
+    ['with a host: Ingress', { host: 'shop.example.com' }, ['Service/shop', 'Deployment/shop', 'Ingress/shop']],
+    ['StatefulSet with its headless Service', { kind: 'StatefulSet' as const }, ['Service/shop', 'Service/shop-pods', 'StatefulSet/shop']],
+  ])('%s', (_name, config, expected) => {
+    expect(kinds(renderManifests({ ...base, config: { ...base.config, ...config } }))).toEqual(expected);
+  });
+
+  test('labels everything, selects pods without the release, runs the image by digest', () => {
+    const manifests = renderManifests(base);
+    for (const m of manifests) {
+      expect(m.metadata.namespace).toBe('shop');
+      expect(m.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/release': '3' });
+    }
+    const deployment = find(manifests, 'Deployment');
+    // The selector is immutable: it must not change from release to release.
+    expect(deployment.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/managed-by': 'slipway' } });
+    expect(deployment.spec.template.metadata.labels['slipway.dev/release']).toBe('3');
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.image).toBe(image);
+    expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(find(manifests, 'Service').spec.selector).toEqual(deployment.spec.selector.matchLabels);
+  });
+
+  test.each([
+    ['default: TCP readiness on the port', {}, { tcpSocket: { port: 'http' }, periodSeconds: 5, failureThreshold: 3 }],
+    ['HTTP readiness path', { readinessPath: '/healthz' }, { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, failureThreshold: 3 }],
+  ])('probe: %s', (_name, config, probe) => {
+    const deployment = find(renderManifests({ ...base, config: { ...base.config, ...config } }), 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].readinessProbe).toEqual(probe);
+  });
+
+  test('env is PORT inline, the app env an immutable ConfigMap named by content; annotations carry the config hash', () => {
+    const config = { ...base.config, env: { ZED: '1', ALPHA: '2' }, podAnnotations: { 'prometheus.io/scrape': 'true' }, resources: { cpu: '100m', memory: '128Mi' } };
+    const manifests = renderManifests({ ...base, config });
+    const template = find(manifests, 'Deployment').spec.template;
+    const configMap = manifests[0] as Obj & { data: Record<string, string>; immutable: boolean };
+    expect(configMap.kind).toBe('ConfigMap');
+    expect(configMap.metadata.name).toMatch(/^shop-env-[0-9a-f]{10}$/);
+    expect(configMap).toMatchObject({ immutable: true, data: { ALPHA: '2', ZED: '1' } });
+    expect(template.spec.containers[0].env).toEqual([{ name: 'PORT', value: '8080' }]);
+    expect(template.spec.containers[0].envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
+    expect(template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' } });
+    expect(template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'slipway.dev/config-hash': configHash({ port: 8080, config }) });
+  });
+
+  test('links become envFrom Secret refs', () => {
+    const container = find(renderManifests({ ...base, config: { ...base.config, links: ['postgresql'] } }), 'Deployment').spec.template.spec.containers[0];
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'postgresql' } }]);
+  });
+
+  test('a pod template brought by a template is kept, with the release image in its container', () => {
+    const spec = {
+      containers: [
+        { name: 'web', image: ' ', env: [{ name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] },
+        { name: 'sidecar', image: 'busybox' },
+      ],
+      volumes: [{ name: 'data', emptyDir: {} }],
+    };
+    const config = { ...base.config, service: false, links: ['db'], podTemplate: { container: 'web', labels: { name: 'web' }, spec } };
+    const manifests = renderManifests({ ...base, config });
+    expect(kinds(manifests)).toEqual(['Deployment/shop']);
+    const template = find(manifests, 'Deployment').spec.template;
+    expect(template.metadata.labels).toMatchObject({ name: 'web', 'slipway.dev/release': '3' });
+    expect(template.spec.volumes).toEqual(spec.volumes);
+    expect(template.spec.containers[0]).toEqual({ ...spec.containers[0], image, envFrom: [{ secretRef: { name: 'db' } }] });
+    expect(template.spec.containers[1]).toEqual(spec.containers[1]);
+    expect(spec.containers[0]!.image).toBe(' ');
+  });
+
+  test('rendering is deterministic', () => {
+    expect(renderManifests(base)).toEqual(renderManifests(structuredClone(base)));
+  });
+});
+
+describe('configHash', () => {
+  const config = defaultDeployConfig('shop');
+  test.each([
+    ['env order does not matter', { env: { A: '1', B: '2' } }, { env: { B: '2', A: '1' } }, true],
+    ['an env value does', { env: { A: '1' } }, { env: { A: '2' } }, false],
+    ['replicas do', { replicas: 1 }, { replicas: 2 }, false],
+    ['auto-deploy does not (it does not shape pods)', { autoDeploy: true }, { autoDeploy: false }, true],
+  ])('%s', (_name, a, b, same) => {
+    expect(configHash({ port: 8080, config: { ...config, ...a } }) === configHash({ port: 8080, config: { ...config, ...b } })).toBe(same);
+  });
+});

@@ -1,0 +1,464 @@
+import type {
+  CoreV1Event,
+  V1ContainerStatus,
+  V1Deployment,
+  V1DeploymentCondition,
+  V1DeploymentStatus,
+  V1Pod,
+  V1PodCondition,
+  V1StatefulSet,
+  V1StatefulSetStatus,
+  V1StatefulSetUpdateStrategy,
+} from '@kubernetes/client-node';
+import {
+  checkWorkloadStatus,
+  type PodProblem,
+  type WorkloadObservation,
+  type WorkloadStatus,
+} from '../../src/releases/rollout/workload-status.js';
+
+// Builders produce objects shaped like the API server returns them (apps/v1, client-node v2
+// deserialisation: timestamps as Date, zero counts omitted from status).
+
+const T0 = new Date('2025-06-02T09:00:00Z');
+const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+const NAMESPACE = 'shop';
+const RELEASE = '7';
+const RS = 'web-7d9c5b8f4';
+const IMAGE = '127.0.0.1:5000/web@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+
+const labels = (app: string): Record<string, string> => ({
+  'app.kubernetes.io/name': app,
+  'app.kubernetes.io/managed-by': 'slipway',
+  'slipway.dev/release': RELEASE,
+});
+
+/** Kubernetes omits zero-valued counts (omitempty), so a fresh or scaled-to-zero status has no numbers. */
+function omitZero<T extends object>(status: T): T {
+  return Object.fromEntries(Object.entries(status).filter(([, v]) => v !== 0 && v !== undefined)) as T;
+}
+
+function condition(type: string, status: 'True' | 'False', reason: string, message: string, updatedAt = at(30)): V1DeploymentCondition {
+  return { type, status, reason, message, lastUpdateTime: updatedAt, lastTransitionTime: at(5) };
+}
+
+const progressing = (reason: string, updatedAt?: Date): V1DeploymentCondition =>
+  reason === 'ProgressDeadlineExceeded'
+    ? condition('Progressing', 'False', reason, `ReplicaSet "${RS}" has timed out progressing.`, updatedAt)
+    : condition('Progressing', 'True', reason, `ReplicaSet "${RS}" ${reason === 'NewReplicaSetAvailable' ? 'has successfully progressed' : 'is progressing'}.`, updatedAt);
+
+interface DeploymentOpts {
+  replicas?: number;
+  generation?: number;
+  observedGeneration?: number;
+  status?: Partial<V1DeploymentStatus>;
+  conditions?: V1DeploymentCondition[];
+  withoutKind?: boolean;
+}
+
+function deployment(o: DeploymentOpts = {}): V1Deployment {
+  const replicas = o.replicas ?? 2;
+  const generation = o.generation ?? 3;
+  const counts = { replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, ...o.status };
+  const complete = (counts.availableReplicas ?? 0) >= replicas;
+  const conditions = o.conditions ?? (complete
+    ? [condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'), progressing('NewReplicaSetAvailable')]
+    : [condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'), progressing('ReplicaSetUpdated')]);
+  return {
+    ...(o.withoutKind ? {} : { apiVersion: 'apps/v1', kind: 'Deployment' }),
+    metadata: {
+      name: 'web', namespace: NAMESPACE, uid: '1f0c5a9e-2b1d-4c8e-9a53-0d6f1e7b2c44', resourceVersion: '48213',
+      generation, creationTimestamp: at(-86400), labels: labels('web'),
+      annotations: { 'deployment.kubernetes.io/revision': '7' },
+    },
+    spec: {
+      replicas, progressDeadlineSeconds: 600, revisionHistoryLimit: 10,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      template: { metadata: { labels: labels('web') }, spec: { containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 8080 }] }] } },
+    },
+    status: { observedGeneration: o.observedGeneration ?? generation, ...omitZero(counts), conditions },
+  };
+}
+
+interface StatefulSetOpts {
+  replicas?: number;
+  status?: Partial<V1StatefulSetStatus>;
+  updateStrategy?: V1StatefulSetUpdateStrategy;
+  withoutKind?: boolean;
+}
+
+function statefulSet(o: StatefulSetOpts = {}): V1StatefulSet {
+  const replicas = o.replicas ?? 2;
+  const revision = 'db-5f7c9d8b6c';
+  const status: V1StatefulSetStatus = {
+    observedGeneration: 2, replicas, readyReplicas: replicas, currentReplicas: replicas, updatedReplicas: replicas,
+    availableReplicas: replicas, currentRevision: revision, updateRevision: revision, collisionCount: 0, ...o.status,
+  };
+  return {
+    ...(o.withoutKind ? {} : { apiVersion: 'apps/v1', kind: 'StatefulSet' }),
+    metadata: { name: 'db', namespace: NAMESPACE, uid: '6a2e9d4b-0c1f-4f7a-8e35-b9d0c2a41f17', generation: 2, labels: labels('db') },
+    spec: {
+      replicas, serviceName: 'db', podManagementPolicy: 'OrderedReady',
+      updateStrategy: o.updateStrategy ?? { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } },
+      template: { metadata: { labels: labels('db') }, spec: { containers: [{ name: 'postgresql', image: '127.0.0.1:5000/postgresql:16' }] } },
+    },
+    status: omitZero(status),
+  };
+}
+
+interface ContainerOpts { restartCount?: number; ready?: boolean; lastExit?: { exitCode: number; reason: string } }
+
+function lastState(o: ContainerOpts): Pick<V1ContainerStatus, 'lastState'> {
+  return o.lastExit
+    ? { lastState: { terminated: { ...o.lastExit, startedAt: at(40), finishedAt: at(45), containerID: 'containerd://0b1c2d3e' } } }
+    : {};
+}
+
+function running(name: string, o: ContainerOpts = {}): V1ContainerStatus {
+  return {
+    name, image: IMAGE, imageID: IMAGE, containerID: 'containerd://4e5f6a7b8c9d', ready: o.ready ?? true, started: true,
+    restartCount: o.restartCount ?? 0, state: { running: { startedAt: at(50) } }, ...lastState(o),
+  };
+}
+
+function waiting(name: string, reason: string, message?: string, o: ContainerOpts = {}): V1ContainerStatus {
+  return {
+    name, image: IMAGE, imageID: o.lastExit ? IMAGE : '', ready: false, started: false,
+    restartCount: o.restartCount ?? 0, state: { waiting: { reason, ...(message ? { message } : {}) } }, ...lastState(o),
+  };
+}
+
+interface PodOpts {
+  containers?: V1ContainerStatus[];
+  init?: V1ContainerStatus[];
+  phase?: string;
+  terminating?: boolean;
+  unschedulable?: string;
+  statusReason?: { reason: string; message: string };
+}
+
+function pod(name: string, o: PodOpts = {}): V1Pod {
+  const containers = o.containers ?? [running(name.startsWith('db') ? 'postgresql' : 'web')];
+  const phase = o.phase ?? (o.unschedulable ? 'Pending' : containers.some((c) => c.state?.running) ? 'Running' : 'Pending');
+  const ready = phase === 'Running' && containers.every((c) => c.ready);
+  const unready = containers.filter((c) => !c.ready).map((c) => c.name);
+  const cond = (type: string, ok: boolean, reason?: string, message?: string): V1PodCondition =>
+    ({ type, status: ok ? 'True' : 'False', lastTransitionTime: at(20), ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
+  const conditions: V1PodCondition[] = o.unschedulable
+    ? [cond('PodScheduled', false, 'Unschedulable', o.unschedulable)]
+    : [
+        cond('PodReadyToStartContainers', true),
+        cond('Initialized', !(o.init ?? []).some((c) => !c.state?.terminated), ...(o.init?.some((c) => !c.state?.terminated) ? ['ContainersNotInitialized', `containers with incomplete status: [${o.init.map((c) => c.name).join(' ')}]`] : [])),
+        cond('Ready', ready, ...(ready ? [] : ['ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`])),
+        cond('ContainersReady', ready, ...(ready ? [] : ['ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`])),
+        cond('PodScheduled', true),
+      ];
+  const isDb = name.startsWith('db');
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: {
+      name, namespace: NAMESPACE, uid: `uid-${name}`, creationTimestamp: at(10),
+      labels: { ...labels(isDb ? 'db' : 'web'), ...(isDb ? { 'controller-revision-hash': 'db-5f7c9d8b6c' } : { 'pod-template-hash': '7d9c5b8f4' }) },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: isDb ? 'StatefulSet' : 'ReplicaSet', name: isDb ? 'db' : RS, uid: 'owner-uid', controller: true }],
+      ...(o.terminating ? { deletionTimestamp: at(80), deletionGracePeriodSeconds: 30 } : {}),
+    },
+    spec: { nodeName: o.unschedulable ? undefined : 'kwok-node-0', containers: [{ name: containers[0]?.name ?? 'web', image: IMAGE }] },
+    status: {
+      phase, conditions, qosClass: 'Burstable', startTime: at(10),
+      ...(o.unschedulable ? {} : { hostIP: '10.0.0.5', podIP: '10.244.0.17' }),
+      ...(o.init ? { initContainerStatuses: o.init } : {}),
+      ...(o.unschedulable ? {} : { containerStatuses: containers }),
+      ...(o.statusReason ?? {}),
+    },
+  };
+}
+
+function event(kind: string, name: string, reason: string, message: string, seconds: number): CoreV1Event {
+  return {
+    apiVersion: 'v1', kind: 'Event', type: 'Warning', reason, message, count: 4,
+    metadata: { name: `${name}.18a2b3c4d5e6f708`, namespace: NAMESPACE, creationTimestamp: at(seconds) },
+    involvedObject: { apiVersion: 'v1', kind, name, namespace: NAMESPACE },
+    firstTimestamp: at(seconds - 30), lastTimestamp: at(seconds),
+    source: { component: kind === 'Pod' ? 'kubelet' : 'replicaset-controller' },
+  };
+}
+
+function observe(workload: V1Deployment | V1StatefulSet, pods: V1Pod[], extra: Partial<WorkloadObservation> = {}): WorkloadObservation {
+  return { workload, pods, now: at(90), startedAt: T0, readinessDeadlineSeconds: 300, maxRestarts: 5, ...extra };
+}
+
+const BACKOFF = 'back-off 10s restarting failed container=web pod=web-7d9c5b8f4-x2x9k_shop(uid-web-7d9c5b8f4-x2x9k)';
+const crashLoop = (name = 'web', restartCount = 3): V1ContainerStatus =>
+  waiting(name, 'CrashLoopBackOff', BACKOFF, { restartCount, lastExit: { exitCode: 1, reason: 'Error' } });
+const readyPods = [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`)];
+const oneReady = [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`, { containers: [running('web', { ready: false })] })];
+const inProgress = { readyReplicas: 1, availableReplicas: 1 };
+
+interface Case {
+  name: string;
+  observation: WorkloadObservation;
+  expected: Pick<WorkloadStatus, 'state' | 'reason'> & { pods?: Partial<PodProblem>[]; message?: string };
+}
+
+const cases: Case[] = [
+  {
+    name: 'ready deployment: generation observed, all replicas updated, ready and available',
+    observation: observe(deployment(), readyPods),
+    expected: { state: 'ready', reason: 'Available', pods: [] },
+  },
+  {
+    name: 'ready statefulset',
+    observation: observe(statefulSet(), [pod('db-0'), pod('db-1')]),
+    expected: { state: 'ready', reason: 'Available', pods: [] },
+  },
+  {
+    name: 'list item without kind is recognised as a StatefulSet by its fields',
+    observation: observe(statefulSet({ withoutKind: true, status: { currentRevision: 'db-5f7c9d8b6c', updateRevision: 'db-6d8e0f9c7d' } }), [pod('db-0'), pod('db-1')]),
+    expected: { state: 'deploying', reason: 'Progressing', message: 'db-5f7c9d8b6c -> db-6d8e0f9c7d' },
+  },
+  {
+    name: 'replicas 0: ready once the generation is observed',
+    observation: observe(deployment({ replicas: 0, conditions: [condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')] }), []),
+    expected: { state: 'ready', reason: 'Available', pods: [] },
+  },
+  {
+    name: 'observedGeneration stale: counts still describe the previous spec',
+    observation: observe(deployment({ generation: 4, observedGeneration: 3 }), readyPods),
+    expected: { state: 'deploying', reason: 'Progressing', message: 'generation 4' },
+  },
+  {
+    // New ReplicaSet complete (2/2 ready), one unready pod of the old ReplicaSet not yet scaled away.
+    name: 'all updated and ready but an old replica still present',
+    observation: observe(
+      deployment({
+        status: { replicas: 3 },
+        conditions: [condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'), progressing('ReplicaSetUpdated')],
+      }),
+      readyPods,
+    ),
+    expected: { state: 'deploying', reason: 'Progressing', message: '1 old pending termination' },
+  },
+  {
+    name: '1 of 2 ready',
+    observation: observe(deployment({ status: inProgress }), oneReady),
+    expected: { state: 'deploying', reason: 'Progressing', message: 'waiting: 1 of 2 replicas ready, 2 updated', pods: [{ pod: `${RS}-q8m4z`, reason: 'NotReady' }] },
+  },
+  {
+    name: 'before the readiness deadline: still deploying',
+    observation: observe(deployment({ status: inProgress }), oneReady, { now: at(299) }),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'readiness deadline exceeded: never-ready pods listed with the probe failure',
+    observation: observe(
+      deployment({ status: { readyReplicas: 0, availableReplicas: 0 } }),
+      [pod(`${RS}-x2x9k`, { containers: [running('web', { ready: false })] }), pod(`${RS}-q8m4z`, { containers: [running('web', { ready: false })] })],
+      { now: at(301), events: [event('Pod', `${RS}-x2x9k`, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', 290)] },
+    ),
+    expected: {
+      state: 'failed', reason: 'ReadinessDeadlineExceeded', message: 'Readiness probe failed',
+      pods: [
+        { pod: `${RS}-x2x9k`, reason: 'NotReady', message: 'Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503' },
+        { pod: `${RS}-q8m4z`, reason: 'NotReady', message: 'containers with unready status: [web]' },
+      ],
+    },
+  },
+  {
+    name: 'readiness deadline exceeded with an unschedulable pod',
+    observation: observe(
+      deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }),
+      [pod(`${RS}-x2x9k`, { unschedulable: '0/1 nodes are available: 1 Insufficient memory.' })],
+      { now: at(400) },
+    ),
+    expected: { state: 'failed', reason: 'ReadinessDeadlineExceeded', pods: [{ pod: `${RS}-x2x9k`, reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient memory.' }] },
+  },
+  {
+    name: 'CrashLoopBackOff',
+    observation: observe(deployment({ status: inProgress }), [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`, { containers: [crashLoop()] })]),
+    expected: {
+      state: 'failed', reason: 'CrashLoopBackOff',
+      message: `pod ${RS}-q8m4z container web: CrashLoopBackOff (restarted 3 times): back-off 10s restarting failed container`,
+      pods: [{ pod: `${RS}-q8m4z`, container: 'web', reason: 'CrashLoopBackOff', restartCount: 3 }],
+    },
+  },
+  {
+    name: 'CrashLoopBackOff after OOM: the last exit is in the message',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'CrashLoopBackOff', BACKOFF, { restartCount: 2, lastExit: { exitCode: 137, reason: 'OOMKilled' } })] }),
+    ]),
+    expected: { state: 'failed', reason: 'CrashLoopBackOff', message: 'last exit code 137 (OOMKilled)' },
+  },
+  {
+    name: 'every crashing pod is collected; the message names the first',
+    observation: observe(deployment({ status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [crashLoop('web', 4)] }),
+      pod(`${RS}-q8m4z`, { containers: [crashLoop('web', 2)] }),
+    ]),
+    expected: {
+      state: 'failed', reason: 'CrashLoopBackOff', message: `pod ${RS}-x2x9k container web: CrashLoopBackOff (restarted 4 times)`,
+      pods: [{ pod: `${RS}-x2x9k`, restartCount: 4 }, { pod: `${RS}-q8m4z`, restartCount: 2 }],
+    },
+  },
+  {
+    name: 'restarts >= maxRestarts while currently Running and ready',
+    observation: observe(deployment(), [
+      pod(`${RS}-x2x9k`, { containers: [running('web', { restartCount: 5, lastExit: { exitCode: 1, reason: 'Error' } })] }),
+      pod(`${RS}-q8m4z`),
+    ]),
+    expected: {
+      state: 'failed', reason: 'RestartsExceeded', message: 'restarted 5 times): limit 5; last exit code 1 (Error)',
+      pods: [{ pod: `${RS}-x2x9k`, container: 'web', reason: 'RestartsExceeded', restartCount: 5 }],
+    },
+  },
+  {
+    name: 'restarts below maxRestarts do not fail a ready rollout',
+    observation: observe(deployment(), [pod(`${RS}-x2x9k`, { containers: [running('web', { restartCount: 4 })] }), pod(`${RS}-q8m4z`)]),
+    expected: { state: 'ready', reason: 'Available', pods: [] },
+  },
+  {
+    name: 'maxRestarts 0 disables the restart check',
+    observation: observe(deployment(), [pod(`${RS}-x2x9k`, { containers: [running('web', { restartCount: 9 })] }), pod(`${RS}-q8m4z`)], { maxRestarts: 0 }),
+    expected: { state: 'ready', reason: 'Available' },
+  },
+  {
+    name: 'ImagePullBackOff',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'ImagePullBackOff', `Back-off pulling image "${IMAGE}"`)] }),
+    ]),
+    expected: { state: 'failed', reason: 'ImagePullBackOff', message: 'Back-off pulling image', pods: [{ pod: `${RS}-x2x9k`, container: 'web', reason: 'ImagePullBackOff' }] },
+  },
+  {
+    name: 'ErrImagePull',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'ErrImagePull', `failed to pull and unpack image "${IMAGE}": not found`)] }),
+    ]),
+    expected: { state: 'failed', reason: 'ErrImagePull', pods: [{ pod: `${RS}-x2x9k`, container: 'web', reason: 'ErrImagePull' }] },
+  },
+  {
+    name: 'CreateContainerConfigError (missing secret)',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'CreateContainerConfigError', 'secret "web-env" not found')] }),
+    ]),
+    expected: { state: 'failed', reason: 'CreateContainerConfigError', message: 'secret "web-env" not found', pods: [{ pod: `${RS}-x2x9k`, reason: 'CreateContainerConfigError' }] },
+  },
+  {
+    name: 'init container CrashLoopBackOff while the app container waits in PodInitializing',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { phase: 'Pending', init: [crashLoop('migrate', 3)], containers: [waiting('web', 'PodInitializing')] }),
+    ]),
+    expected: { state: 'failed', reason: 'CrashLoopBackOff', message: 'container migrate', pods: [{ pod: `${RS}-x2x9k`, container: 'migrate', reason: 'CrashLoopBackOff' }] },
+  },
+  {
+    name: 'evicted pod: PodFailed',
+    observation: observe(deployment({ status: inProgress }), [
+      pod(`${RS}-x2x9k`),
+      pod(`${RS}-q8m4z`, { phase: 'Failed', containers: [], statusReason: { reason: 'Evicted', message: 'The node was low on resource: memory.' } }),
+    ]),
+    expected: { state: 'failed', reason: 'PodFailed', message: 'Evicted: The node was low on resource: memory.', pods: [{ pod: `${RS}-q8m4z`, reason: 'PodFailed' }] },
+  },
+  {
+    name: 'ContainerCreating is a wait, not a failure',
+    observation: observe(deployment({ status: inProgress }), [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`, { containers: [waiting('web', 'ContainerCreating')] })]),
+    expected: { state: 'deploying', reason: 'Progressing', pods: [{ pod: `${RS}-q8m4z`, reason: 'NotReady' }] },
+  },
+  {
+    name: 'terminating crash-looping pod is ignored',
+    observation: observe(deployment(), [...readyPods, pod(`${RS}-zz7lp`, { terminating: true, containers: [crashLoop('web', 6)] })]),
+    expected: { state: 'ready', reason: 'Available', pods: [] },
+  },
+  {
+    name: 'ProgressDeadlineExceeded',
+    observation: observe(
+      deployment({ status: inProgress, conditions: [condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'), progressing('ProgressDeadlineExceeded')] }),
+      oneReady,
+    ),
+    expected: { state: 'failed', reason: 'ProgressDeadlineExceeded', message: 'has timed out progressing' },
+  },
+  {
+    name: 'ProgressDeadlineExceeded left over from the previous generation is not judged',
+    observation: observe(
+      deployment({ generation: 4, observedGeneration: 3, status: inProgress, conditions: [progressing('ProgressDeadlineExceeded')] }),
+      oneReady,
+    ),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'ReplicaFailure (quota) with the condition message',
+    observation: observe(
+      deployment({
+        status: { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 },
+        conditions: [
+          condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
+          progressing('ReplicaSetUpdated'),
+          condition('ReplicaFailure', 'True', 'FailedCreate', `pods "${RS}-" is forbidden: exceeded quota: shop-quota, requested: limits.memory=512Mi, used: limits.memory=1Gi, limited: limits.memory=1Gi`),
+        ],
+      }),
+      [pod(`${RS}-x2x9k`)],
+    ),
+    expected: { state: 'failed', reason: 'ReplicaFailure', message: 'deployment web: FailedCreate: pods "web-7d9c5b8f4-" is forbidden: exceeded quota' },
+  },
+  {
+    name: 'ReplicaFailure left on an old ReplicaSet once every replica runs the current template (after a rollback)',
+    observation: observe(
+      deployment({
+        conditions: [
+          condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'),
+          progressing('NewReplicaSetAvailable'),
+          condition('ReplicaFailure', 'True', 'FailedCreate', 'pods "web-5c6d7e8f9-" is forbidden: exceeded quota: one-pod, requested: pods=1, used: pods=1, limited: pods=1'),
+        ],
+      }),
+      [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`)],
+    ),
+    expected: { state: 'ready', reason: 'Available' },
+  },
+  {
+    name: 'Argo Rollouts #3765 trap: Progressing=True/ReplicaSetUpdated freshly updated while a pod crash-loops',
+    observation: observe(
+      deployment({
+        status: inProgress,
+        conditions: [condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'), progressing('ReplicaSetUpdated', at(89))],
+      }),
+      [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`, { containers: [crashLoop('web', 7)] })],
+    ),
+    expected: { state: 'failed', reason: 'CrashLoopBackOff', pods: [{ pod: `${RS}-q8m4z`, container: 'web', reason: 'CrashLoopBackOff', restartCount: 7 }] },
+  },
+  {
+    name: 'StatefulSet with currentRevision != updateRevision',
+    observation: observe(statefulSet({ status: { updatedReplicas: 1, currentRevision: 'db-5f7c9d8b6c', updateRevision: 'db-6d8e0f9c7d' } }), [pod('db-0'), pod('db-1')]),
+    expected: { state: 'deploying', reason: 'Progressing', message: 'waiting: 2 of 2 replicas ready, 1 updated' },
+  },
+  {
+    name: 'StatefulSet with all pods updated but the revision not yet promoted',
+    observation: observe(statefulSet({ status: { currentRevision: 'db-5f7c9d8b6c', updateRevision: 'db-6d8e0f9c7d' } }), [pod('db-0'), pod('db-1')]),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'StatefulSet pod crash loop',
+    observation: observe(statefulSet({ status: { readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 } }), [
+      pod('db-0'),
+      pod('db-1', { containers: [crashLoop('postgresql', 3)] }),
+    ]),
+    expected: { state: 'failed', reason: 'CrashLoopBackOff', pods: [{ pod: 'db-1', container: 'postgresql', reason: 'CrashLoopBackOff' }] },
+  },
+  {
+    name: 'StatefulSet that cannot create its pods: deadline message carries the FailedCreate event',
+    observation: observe(
+      statefulSet({ replicas: 1, status: { replicas: 0, readyReplicas: 0, availableReplicas: 0, currentReplicas: 0, updatedReplicas: 0 } }),
+      [],
+      { now: at(301), events: [event('StatefulSet', 'db', 'FailedCreate', 'create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: exceeded quota: shop-quota', 200)] },
+    ),
+    expected: { state: 'failed', reason: 'ReadinessDeadlineExceeded', message: 'StatefulSet db: FailedCreate: create Pod db-0', pods: [] },
+  },
+];
+
+describe('checkWorkloadStatus', () => {
+  test.each(cases)('$name', ({ observation, expected }) => {
+    const status = checkWorkloadStatus(observation);
+    expect(status.state).toBe(expected.state);
+    expect(status.reason).toBe(expected.reason);
+    if (expected.pods) expect(status.pods).toMatchObject(expected.pods);
+    if (expected.message) expect(status.message).toContain(expected.message);
+  });
+});
