@@ -1,7 +1,5 @@
-import { createRelease } from '../releases/make-release.js';
-import { enqueueDeploy, type DeployQueue } from '../queue/deploy-queue.js';
+import { makeRelease, type ReleaseDeps } from '../releases/make-release.js';
 import type { AppStore } from '../store/app-store.js';
-import type { ReleaseStore } from '../store/release-store.js';
 import type { App, DeployConfig, Release } from '../store/types.js';
 
 /**
@@ -10,12 +8,10 @@ import type { App, DeployConfig, Release } from '../store/types.js';
  * `rollout: false` saves it for the next release only (hooks, strategy).
  */
 export async function changeApp(
-  deps: { apps: AppStore; releases: ReleaseStore; deployQueue: DeployQueue },
+  deps: ReleaseDeps & { apps: AppStore },
   params: { app: App; deploy: DeployConfig; rollout?: boolean },
 ): Promise<{ app: App; release?: Release }> {
   const app = await deps.apps.replace({ ...params.app, deploy: params.deploy });
   if (params.rollout === false || !(await deps.releases.current(app.name))) return { app };
-  const release = await createRelease({ releases: deps.releases, app, trigger: { kind: 'config' } });
-  await enqueueDeploy(deps.deployQueue, release);
-  return { app, release };
+  return { app, release: await makeRelease(deps, { app, trigger: { kind: 'config' } }) };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { knownBuilder } from '../builds/builder-catalog.js';
-import { defaultDeployConfig, mergeDeployConfig } from './deploy-config.js';
+import { defaultDeployConfig, mergeDeployConfig } from '../store/deploy-config.js';
 import { ValidationError } from '../errors.js';
 import { validateRepoUrl } from '../git/repo-url.js';
 import type { AppStore } from '../store/app-store.js';

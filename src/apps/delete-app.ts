@@ -1,17 +1,19 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { Redis } from 'ioredis';
+import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import { appSelector as selector, LABELS } from '../releases/render/labels.js';
-import type { AppStore } from '../store/app-store.js';
-import type { Keys } from '../store/keys.js';
-import { SecretStore } from '../store/secret-store.js';
+import type { Services } from '../services/services.js';
 
 /**
  * Deletes an app: its workloads, Services, Ingresses, hook Jobs and config objects (selected by
  * Slipway's labels) and its records, secret values included. PersistentVolumeClaims stay unless `deleteVolumes`: data outlives the app,
  * as with `oc delete all` (which leaves PVCs alone).
  */
-export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Keys; apps: AppStore; name: string; deleteVolumes: boolean }): Promise<{ deleted: string[]; kept: string[] }> {
-  const { kc, redis, keys, apps, name } = params;
+export async function deleteApp(
+  deps: Pick<Services, 'kubeConfig' | 'redis' | 'keys' | 'apps' | 'secrets'>,
+  params: { name: string; deleteVolumes: boolean },
+): Promise<{ deleted: string[]; kept: string[] }> {
+  const { redis, keys, apps } = deps;
+  const { name } = params;
+  const kc = deps.kubeConfig();
   const app = await apps.get(name);
   const namespace = app.deploy.namespace;
   const labelSelector = selector(name);
@@ -43,7 +45,7 @@ export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Ke
 
   const buildIds = await redis.zrange(keys.appBuilds(name), '0', '-1');
   const releaseNumbers = await redis.zrange(keys.appReleases(name), '0', '-1');
-  const secretKeys = await new SecretStore(redis, keys).allKeys(name);
+  const secretKeys = await deps.secrets.allKeys(name);
   await redis
     .multi()
     .del(
@@ -57,7 +59,7 @@ export async function deleteApp(params: { kc: KubeConfig; redis: Redis; keys: Ke
       keys.currentRelease(name),
       keys.scaleEvents(name),
       ...secretKeys,
-      ...buildIds.flatMap((id) => [keys.build(id), keys.buildLog(id)]),
+      ...buildIds.flatMap((id) => [keys.build(id), keys.buildLog(id), keys.buildRelease(id)]),
       ...releaseNumbers.map((n) => keys.release(name, Number(n))),
     )
     .zrem(keys.apps, name)

@@ -1,13 +1,12 @@
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { createRelease } from '../releases/make-release.js';
 import { bullPrefix } from '../queue/create-queue.js';
-import { enqueueDeploy } from '../queue/deploy-queue.js';
+import { enqueueBuildSucceeded } from '../queue/deploy-queue.js';
 import { deleteIfEquals, releaseLock, takeLock } from '../queue/job-lock.js';
 import { QUEUES, type BuildJob } from '../queue/names.js';
 import type { Services } from '../services/services.js';
 import { createRedis } from '../store/redis.js';
-import { FINAL_BUILD_STATES, type Build, type Release } from '../store/types.js';
+import { FINAL_BUILD_STATES } from '../store/types.js';
 import { loadBuilders } from './builder-catalog.js';
 import { runBuild } from './run-build.js';
 
@@ -52,8 +51,9 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
         if (requested) worker.cancelJob(job.id!, requested);
         if (job.attemptsStarted > 1 || build.state !== 'queued') await services.logs.append(build.id, ['--> The worker building this was lost; building again']);
         const result = await runBuild(deps, build.id, signal);
-        const release = result.state === 'succeeded' ? await deployBuild({ services, build: result }) : undefined;
-        return { state: result.state, digest: result.image?.digest, release: release?.number };
+        // Whether and how it becomes a release is the deploy side's to decide.
+        if (result.state === 'succeeded') await enqueueBuildSucceeded(services.deployQueue, result);
+        return { state: result.state, digest: result.image?.digest };
       } finally {
         await deleteIfEquals(redis, keys.runningBuild(build.app, branch), build.id);
         await releaseLock(redis, lock, build.id);
@@ -92,20 +92,4 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
     subscriber.disconnect();
   });
   return worker;
-}
-
-/** A successful build of an app with auto-deploy (the default) becomes its next release. */
-async function deployBuild(params: { services: Services; build: Build }): Promise<Release | undefined> {
-  const { services, build } = params;
-  const app = await services.apps.get(build.app);
-  // Builds of other filtered branches are images only; the tracked branch is what runs.
-  if (!app.deploy.autoDeploy || !build.image || build.ref !== `refs/heads/${app.branch}`) return undefined;
-  const release = await createRelease({
-    releases: services.releases,
-    app,
-    image: `${build.image.repository}@${build.image.digest}`,
-    trigger: { kind: build.trigger.kind === 'webhook' ? 'webhook' : 'api', buildId: build.id },
-  });
-  await enqueueDeploy(services.deployQueue, release);
-  return release;
 }

@@ -1,16 +1,23 @@
 import { QueueEvents } from 'bullmq';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../queue/create-queue.js';
+import type { DeployResult } from '../queue/deploy-queue.js';
 import { QUEUES } from '../queue/names.js';
 import type { Services } from '../services/services.js';
 import { createRedis } from '../store/redis.js';
 import { FINAL_BUILD_STATES } from '../store/types.js';
 import type { Metrics } from './metrics.js';
 
-/** `<app>-r<n>`, the deploy job id (see queue/deploy-queue.ts). */
-function parseDeployJobId(jobId: string): { app: string; number: number } | undefined {
-  const match = /^(.+)-r(\d+)$/.exec(jobId);
-  return match ? { app: match[1]!, number: Number(match[2]) } : undefined;
+/**
+ * The release a finished deploy job settled: its return value says (a build's job makes its
+ * release first); a failed job has none, but a release's job id is `<app>-r<n>` (queue/deploy-queue.ts).
+ */
+function settledRelease(jobId: string, returnvalue: unknown): { app: string; number: number } | undefined {
+  const byId = /^(.+)-r(\d+)$/.exec(jobId);
+  const byBuild = /^(.+)-b\d+$/.exec(jobId);
+  const number = (returnvalue as DeployResult | undefined)?.release;
+  if (byId) return { app: byId[1]!, number: Number(byId[2]) };
+  return byBuild && typeof number === 'number' ? { app: byBuild[1]!, number } : undefined;
 }
 
 /**
@@ -30,8 +37,8 @@ export function followQueues(params: { services: Pick<Services, 'config' | 'buil
       .find(jobId)
       .then((build) => build && FINAL_BUILD_STATES.includes(build.state) && metrics.buildFinished(build))
       .catch((error: unknown) => logger.warn({ err: error, build: jobId }, 'build metrics not recorded'));
-  const onDeploy = ({ jobId }: { jobId: string }) => {
-    const id = parseDeployJobId(jobId);
+  const onDeploy = ({ jobId, returnvalue }: { jobId: string; returnvalue?: unknown }) => {
+    const id = settledRelease(jobId, typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue);
     if (!id) return;
     void services.releases
       .find(id.app, id.number)
@@ -48,4 +55,12 @@ export function followQueues(params: { services: Pick<Services, 'config' | 'buil
       for (const connection of connections) connection.disconnect();
     },
   };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

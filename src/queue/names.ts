@@ -9,7 +9,9 @@ export interface BuildJob {
   app: string;
 }
 
-export interface DeployJob {
-  app: string;
-  release: number;
-}
+/**
+ * A deploy job rolls out a release that exists (`release`), or first makes the release of a
+ * build that succeeded (`build`): the build side only reports "build N succeeded with digest D"
+ * and the release side decides whether and how it becomes a release.
+ */
+export type DeployJob = { app: string; release: number } | { app: string; build: string };

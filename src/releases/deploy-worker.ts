@@ -2,16 +2,19 @@ import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../queue/create-queue.js';
+import type { DeployResult } from '../queue/deploy-queue.js';
 import { releaseLock, takeLock } from '../queue/job-lock.js';
 import { QUEUES, type DeployJob } from '../queue/names.js';
 import type { Services } from '../services/services.js';
 import { createRedis } from '../store/redis.js';
 import { deployRelease } from './deploy-release.js';
+import { releaseFromBuild } from './release-from-build.js';
 
 const RETRY_LOCKED_MS = 1000;
 
 /**
- * The BullMQ worker for the deploys queue, created stopped. Deploys of one app run one at
+ * The BullMQ worker for the deploys queue, created stopped. A job names a release to roll out,
+ * or a build that succeeded, whose release it makes first (releaseFromBuild). Deploys of one app run one at
  * a time (a Redis lock per app; a job that finds it taken waits in the delayed set); deploys
  * of different apps run in parallel up to the configured concurrency. A rollout whose worker
  * died is taken over after `jobLockMs` and resumed (see deployRelease).
@@ -22,18 +25,21 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
   const connection = createRedis(services.config.redisUrl);
   const worker = new Worker<DeployJob>(
     QUEUES.deploys,
-    async (job, token) => {
-      if (!(await releases.find(job.data.app, job.data.release))) throw new UnrecoverableError(`release ${job.data.app}#${job.data.release} has no record`);
-      const lock = keys.deployLock(job.data.app);
+    async (job, token): Promise<DeployResult> => {
+      const { app } = job.data;
+      if ('release' in job.data && !(await releases.find(app, job.data.release))) throw new UnrecoverableError(`release ${app}#${job.data.release} has no record`);
+      const lock = keys.deployLock(app);
       if (!(await takeLock(redis, lock, job.id!))) {
         await job.moveToDelayed(Date.now() + RETRY_LOCKED_MS, token);
         throw new DelayedError();
       }
       try {
+        const number = 'release' in job.data ? job.data.release : (await releaseFromBuild(services, { buildId: job.data.build }))?.number;
+        if (number === undefined) return {};
         const release = await deployRelease(
           { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces },
-          { app: job.data.app, number: job.data.release });
-        return { status: release.status, reason: release.failure?.reason };
+          { app, number });
+        return { release: release.number, status: release.status, reason: release.failure?.reason };
       } finally {
         await releaseLock(redis, lock, job.id!);
       }

@@ -1,17 +1,18 @@
 import { SlipwayError } from '../errors.js';
+import { enqueueDeploy, type DeployQueue } from '../queue/deploy-queue.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import type { App, DeployConfig, Release, ReleaseTrigger } from '../store/types.js';
 import { configHash, renderManifests } from './render/render.js';
 
 const DIGEST_REFERENCE = /^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$/;
 
-/**
- * Creates release N (pending) with its manifests rendered now, so what gets applied, and
- * later re-applied by a rollback, is exactly what was recorded. Without an image it reuses
- * the current release's (a config-only change); without config, the app's.
- */
-export async function createRelease(params: {
+/** What making a release needs: where releases are kept and where their rollouts are queued. */
+export interface ReleaseDeps {
   releases: ReleaseStore;
+  deployQueue: DeployQueue;
+}
+
+export interface ReleaseSpec {
   app: App;
   trigger: ReleaseTrigger;
   image?: string;
@@ -19,14 +20,24 @@ export async function createRelease(params: {
   port?: number;
   /** A restart: stamped on the pod template so every pod is replaced. */
   restartedAt?: string;
-}): Promise<Release> {
-  const { releases, app, trigger } = params;
-  const image = params.image ?? (await releases.current(app.name))?.image;
+  /** A number reserved earlier (see releaseFromBuild); a new one otherwise. */
+  number?: number;
+}
+
+/**
+ * Records release N (pending) with its manifests rendered now, so what gets applied, and
+ * later re-applied by a rollback, is exactly what was recorded. Without an image it reuses
+ * the current release's (a config-only change); without config, the app's. The deploy worker
+ * calls this for a build; everything else goes through makeRelease.
+ */
+export async function recordRelease(releases: ReleaseStore, spec: ReleaseSpec): Promise<Release> {
+  const { app, trigger } = spec;
+  const image = spec.image ?? (await releases.current(app.name))?.image;
   if (!image) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${app.name}" has no image yet: build it first, or give an image`, { app: app.name });
   if (!DIGEST_REFERENCE.test(image)) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `image "${image}" must be referenced by digest (repo@sha256:...)`, { image });
-  const config = params.config ?? app.deploy;
-  const port = params.port ?? app.port;
-  const number = await releases.nextNumber(app.name);
+  const config = spec.config ?? app.deploy;
+  const port = spec.port ?? app.port;
+  const number = spec.number ?? (await releases.nextNumber(app.name));
   return releases.save({
     app: app.name,
     number,
@@ -34,10 +45,20 @@ export async function createRelease(params: {
     config,
     port,
     configHash: configHash({ port, config }),
-    manifests: renderManifests({ app: app.name, release: number, image, port, config, ...(params.restartedAt ? { restartedAt: params.restartedAt } : {}) }),
+    manifests: renderManifests({ app: app.name, release: number, image, port, config, ...(spec.restartedAt ? { restartedAt: spec.restartedAt } : {}) }),
     status: 'pending',
     trigger,
-    ...(params.restartedAt ? { restartedAt: params.restartedAt } : {}),
+    ...(spec.restartedAt ? { restartedAt: spec.restartedAt } : {}),
     createdAt: new Date().toISOString(),
   });
+}
+
+/**
+ * The one way a release happens outside the deploy worker: record it, then queue its rollout.
+ * Config changes, image deploys, rollbacks and restarts all come through here.
+ */
+export async function makeRelease(deps: ReleaseDeps, spec: ReleaseSpec): Promise<Release> {
+  const release = await recordRelease(deps.releases, spec);
+  await enqueueDeploy(deps.deployQueue, release);
+  return release;
 }

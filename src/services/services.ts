@@ -10,7 +10,9 @@ import { AppStore } from '../store/app-store.js';
 import { BuildLog } from '../store/build-log.js';
 import { BuildSecretStore } from '../store/build-secret-store.js';
 import { BuildStore } from '../store/build-store.js';
+import { DeliveryStore } from '../store/delivery-store.js';
 import { keys, type Keys } from '../store/keys.js';
+import { ProvisionStore } from '../store/provision-store.js';
 import { ReleaseStore } from '../store/release-store.js';
 import { SecretStore } from '../store/secret-store.js';
 import { createRedis } from '../store/redis.js';
@@ -23,7 +25,9 @@ export interface Services {
   apps: AppStore;
   buildSecrets: BuildSecretStore;
   builds: BuildStore;
+  deliveries: DeliveryStore;
   logs: BuildLog;
+  provisions: ProvisionStore;
   releases: ReleaseStore;
   secrets: SecretStore;
   buildQueue: BuildQueue;
@@ -48,7 +52,9 @@ export function openServices(config: Config): Services {
     apps: new AppStore(redis, k),
     buildSecrets: new BuildSecretStore(redis, k),
     builds: new BuildStore(redis, k),
+    deliveries: new DeliveryStore(redis, k),
     logs: new BuildLog(redis, k),
+    provisions: new ProvisionStore(redis, k),
     releases: new ReleaseStore(redis, k),
     secrets: new SecretStore(redis, k),
     buildQueue,

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { NotFoundError, SlipwayError } from '../errors.js';
 import type { Keys } from './keys.js';
-import { defaultDeployConfig } from '../apps/deploy-config.js';
+import { defaultDeployConfig } from './deploy-config.js';
 import type { App } from './types.js';
 
 /** Apps and their webhook secrets. Creating never overwrites: an existing app is an error. */
@@ -52,6 +52,23 @@ export class AppStore {
   async webhookSecret(name: string): Promise<string | undefined> {
     return (await this.redis.get(this.keys.webhookSecret(name))) ?? undefined;
   }
+
+  /** Keeps the newest 100 scale changes of an app. */
+  async recordScale(name: string, change: ScaleEvent): Promise<void> {
+    const key = this.keys.scaleEvents(name);
+    await this.redis.multi().lpush(key, JSON.stringify(change)).ltrim(key, 0, 99).exec();
+  }
+
+  /** Newest first. */
+  async scaleEvents(name: string): Promise<ScaleEvent[]> {
+    return (await this.redis.lrange(this.keys.scaleEvents(name), 0, 99)).map((e) => JSON.parse(e) as ScaleEvent);
+  }
+}
+
+export interface ScaleEvent {
+  from: number;
+  to: number;
+  at: string;
 }
 
 /** Records written before a field existed read with that field's default: nothing stored is lost. */

@@ -35,13 +35,18 @@ export class BuildLog {
   }
 
   /**
-   * Waits up to `blockMs` for lines after `after`. Needs a connection of its own: a
-   * blocking read holds it. Returns [] on timeout.
+   * A follower of one reader: `follow` waits up to `blockMs` for lines after `after` ([] on
+   * timeout). It holds a connection of its own (a blocking read holds it) until `close`.
    */
-  async follow(params: { connection: Redis; buildId: string; after: string; blockMs: number }): Promise<LogEntry[]> {
-    const { connection, buildId, after, blockMs } = params;
-    const res = await connection.xread('BLOCK', blockMs, 'STREAMS', this.keys.buildLog(buildId), after);
-    if (!res) return [];
-    return res[0][1].map(([id, fields]) => ({ id, line: fields[1] ?? '' }));
+  follower(): { follow(params: { buildId: string; after: string; blockMs: number }): Promise<LogEntry[]>; close(): void } {
+    const connection = this.redis.duplicate();
+    return {
+      follow: async ({ buildId, after, blockMs }) => {
+        const res = await connection.xread('BLOCK', blockMs, 'STREAMS', this.keys.buildLog(buildId), after);
+        if (!res) return [];
+        return res[0][1].map(([id, fields]) => ({ id, line: fields[1] ?? '' }));
+      },
+      close: () => connection.disconnect(),
+    };
   }
 }

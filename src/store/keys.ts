@@ -9,6 +9,8 @@ export interface Keys {
   appBuilds(app: string): string;
   build(id: string): string;
   buildLog(id: string): string;
+  /** The number of the release made from a build (so a retried deploy job makes no second one). */
+  buildRelease(id: string): string;
   delivery(provider: string, id: string): string;
   releaseSeq(app: string): string;
   appReleases(app: string): string;
@@ -45,6 +47,7 @@ export function keys(prefix: string): Keys {
     appBuilds: (app) => `${prefix}:app:${app}:builds`,
     build: (id) => `${prefix}:build:${id}`,
     buildLog: (id) => `${prefix}:build:${id}:log`,
+    buildRelease: (id) => `${prefix}:build:${id}:release`,
     delivery: (provider, id) => `${prefix}:delivery:${provider}:${id}`,
     releaseSeq: (app) => `${prefix}:app:${app}:release-seq`,
     appReleases: (app) => `${prefix}:app:${app}:releases`,

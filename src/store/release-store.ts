@@ -11,6 +11,19 @@ export class ReleaseStore {
     return this.redis.incr(this.keys.releaseSeq(app));
   }
 
+  /**
+   * The release number reserved for a build's release: the same number every time it is asked
+   * for that build, so a deploy job retried after its worker died makes no second release.
+   */
+  async numberForBuild(app: string, buildId: string): Promise<number> {
+    const key = this.keys.buildRelease(buildId);
+    const reserved = await this.redis.get(key);
+    if (reserved) return Number(reserved);
+    const number = await this.nextNumber(app);
+    if ((await this.redis.set(key, String(number), 'NX')) === 'OK') return number;
+    return Number(await this.redis.get(key));
+  }
+
   async save(release: Release): Promise<Release> {
     await this.redis
       .multi()

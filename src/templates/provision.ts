@@ -1,12 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createApp, webhookUrl } from '../apps/create-app.js';
 import type { QueueingDeps } from '../queue/build-queueing.js';
-import { startBuild } from '../builds/start-build.js';
+import { startBuild } from '../builds/build-requests.js';
 import type { Config } from '../config.js';
 import { ensureNamespace } from '../releases/cluster/apply.js';
 import type { BuildQueue } from '../queue/build-queue.js';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildStore } from '../store/build-store.js';
+import type { ProvisionStore } from '../store/provision-store.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import type { DeployConfig } from '../store/types.js';
 import { applyTemplateObject, type ApplyAction } from './apply-object.js';
@@ -17,11 +18,12 @@ import type { Template } from './types.js';
 import { waitForWorkload } from './wait-ready.js';
 
 export interface ProvisionDeps extends QueueingDeps {
-  kc: KubeConfig;
+  kubeConfig(): KubeConfig;
   config: Config;
   apps: AppStore;
   builds: BuildStore;
   releases: ReleaseStore;
+  provisions: ProvisionStore;
   buildQueue: BuildQueue;
   logger: { warn: (details: object, message: string) => void };
 }
@@ -52,7 +54,7 @@ export async function provisionTemplate(
   const { template, namespace } = params;
   const firstPass = processTemplate({ template, values: params.values, ignoreUnknownParameters: params.ignoreUnknownParameters });
   // Re-running must not rotate credentials: values already stored in a Secret win over new ones.
-  const stored = await existingSecretValues({ kc: deps.kc, namespace, template, processed: firstPass });
+  const stored = await existingSecretValues({ kc: deps.kubeConfig(), namespace, template, processed: firstPass });
   const processed = Object.keys(stored).length
     ? processTemplate({ template, values: { ...params.values, ...stored }, ignoreUnknownParameters: true })
     : firstPass;
@@ -69,12 +71,12 @@ export async function provisionTemplate(
     message: processed.message,
   };
 
-  await ensureNamespace({ kc: deps.kc, namespace, app: template.metadata.name, manage: deps.config.manageNamespaces });
+  await ensureNamespace({ kc: deps.kubeConfig(), namespace, app: template.metadata.name, manage: deps.config.manageNamespaces });
   // Remembered so listing databases asks only namespaces Slipway works in (namespace-scoped RBAC).
-  await deps.redis.sadd(deps.keys.provisionedNamespaces, namespace);
+  await deps.provisions.rememberNamespace(namespace);
   for (const object of toApply as Obj[]) {
     const labelled = { ...object, metadata: { ...object.metadata, namespace, labels: { ...object.metadata.labels, 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/template': template.metadata.name } } };
-    report.objects.push({ kind: object.kind, name: object.metadata.name, action: await applyTemplateObject(deps.kc, labelled) });
+    report.objects.push({ kind: object.kind, name: object.metadata.name, action: await applyTemplateObject(deps.kubeConfig(), labelled) });
   }
   for (const app of translation.apps) report.apps.push(await provisionApp(deps, { app, namespace, podTemplate: podTemplates.get(app.name), report }));
 
@@ -89,7 +91,7 @@ export async function provisionTemplate(
       continue;
     }
     if (!['Deployment', 'StatefulSet'].includes(target.kind)) continue;
-    const status = await waitForWorkload({ kc: deps.kc, namespace, kind: target.kind, name: target.name, deadlineSeconds });
+    const status = await waitForWorkload({ kc: deps.kubeConfig(), namespace, kind: target.kind, name: target.name, deadlineSeconds });
     report.waited.push({ ...target, state: status.state, reason: status.reason, message: status.message });
   }
   return report;

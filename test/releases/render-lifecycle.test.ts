@@ -1,4 +1,4 @@
-import { defaultDeployConfig } from '../../src/apps/deploy-config.js';
+import { defaultDeployConfig } from '../../src/store/deploy-config.js';
 import { contentHash, envFromRefs } from '../../src/releases/render/render-config.js';
 import { hookJobName, renderHookJob } from '../../src/releases/hooks/render-hook.js';
 import { livenessProbe, readinessProbe } from '../../src/releases/render/render-probes.js';

@@ -1,4 +1,4 @@
-import { defaultDeployConfig } from '../../src/apps/deploy-config.js';
+import { defaultDeployConfig } from '../../src/store/deploy-config.js';
 import { configHash, renderManifests, type Manifest } from '../../src/releases/render/render.js';
 
 const image = '127.0.0.1:5000/shop@sha256:' + 'a'.repeat(64);

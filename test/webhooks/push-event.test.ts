@@ -1,4 +1,4 @@
-import { defaultDeployConfig } from '../../src/apps/deploy-config.js';
+import { defaultDeployConfig } from '../../src/store/deploy-config.js';
 import type { App } from '../../src/store/types.js';
 import { branchPattern, decidePush, type PushEvent } from '../../src/webhooks/push-event.js';
 

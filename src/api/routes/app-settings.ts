@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { changeApp } from '../../apps/change-app.js';
-import { checkDeployConfig } from '../../apps/deploy-config.js';
-import { hooksSchema, probesSchema, strategySchema } from '../../apps/lifecycle-schemas.js';
+import { checkDeployConfig } from '../../store/deploy-config.js';
+import { hooksSchema, probesSchema, strategySchema } from '../../store/lifecycle-schemas.js';
 import type { DeployConfig } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
 import { appParams } from '../schemas.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp, newWebhookSecret, webhookUrl, type AppInput } from '../../apps/create-app.js';
 import { deleteApp } from '../../apps/delete-app.js';
-import { startBuild } from '../../builds/start-build.js';
-import { deployConfigSchema } from '../../apps/deploy-config.js';
+import { startBuild } from '../../builds/build-requests.js';
+import { deployConfigSchema } from '../../store/deploy-config.js';
 import type { ApiDeps } from '../deps.js';
 import { APP_NAME, appNameParams, buildSettingsProperties } from '../schemas.js';
 
@@ -84,7 +84,7 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     '/apps/:app',
     { schema: { params: appNameParams, querystring: { type: 'object', properties: { volumes: { type: 'string', enum: ['keep', 'delete'] } } } } },
     async (request) =>
-      deleteApp({ kc: deps.kubeConfig(), redis: deps.redis, keys: deps.keys, apps: deps.apps, name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
+      deleteApp(deps, { name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
   );
 
   /** Rotates the webhook secret: the new one is shown here, once; the old one fails from now on. */

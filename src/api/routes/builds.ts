@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requestCancel } from '../../queue/build-queueing.js';
+import { cancelBuild } from '../../builds/build-requests.js';
 import type { ApiDeps } from '../deps.js';
 import { FINAL_BUILD_STATES } from '../../store/types.js';
 
@@ -13,7 +13,7 @@ export default async function buildRoutes(app: FastifyInstance, deps: ApiDeps): 
 
   /** Cancels a build: a queued one at once; a running one stops its docker build and ends `cancelled`. */
   app.post<{ Params: { id: string } }>('/builds/:id/cancel', { schema: { params: buildParams, response: { 202: { $ref: 'Build#' } } } }, async (request, reply) =>
-    reply.code(202).send(await requestCancel(deps, request.params.id, 'cancelled through the API')),
+    reply.code(202).send(await cancelBuild(deps, { buildId: request.params.id, reason: 'cancelled through the API' })),
   );
 
   /**
@@ -39,8 +39,7 @@ async function streamLog(deps: ApiDeps, request: FastifyRequest, reply: FastifyR
   request.raw.on('close', () => {
     closed = true;
   });
-  // A blocking XREAD holds its connection: each follower gets its own.
-  const connection = deps.redis.duplicate();
+  const follower = deps.logs.follower();
   try {
     let after = String(request.headers['last-event-id'] ?? '0');
     const send = (entries: { id: string; line: string }[]) => {
@@ -52,7 +51,7 @@ async function streamLog(deps: ApiDeps, request: FastifyRequest, reply: FastifyR
     send(await deps.logs.read(buildId, after));
     while (!closed) {
       const state = (await deps.builds.get(buildId)).state;
-      const entries = await deps.logs.follow({ connection, buildId, after: after === '0' ? '0-0' : after, blockMs: FOLLOW_BLOCK_MS });
+      const entries = await follower.follow({ buildId, after: after === '0' ? '0-0' : after, blockMs: FOLLOW_BLOCK_MS });
       send(entries);
       if (entries.length === 0 && FINAL_BUILD_STATES.includes(state)) {
         out.write(`event: end\ndata: ${JSON.stringify({ state })}\n\n`);
@@ -60,7 +59,7 @@ async function streamLog(deps: ApiDeps, request: FastifyRequest, reply: FastifyR
       }
     }
   } finally {
-    connection.disconnect();
+    follower.close();
     out.end();
   }
 }

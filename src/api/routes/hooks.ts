@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { queueBuild } from '../../queue/build-queueing.js';
 import type { App } from '../../store/types.js';
 import { parseBitbucketDelivery } from '../../webhooks/bitbucket.js';
 import type { Headers } from '../../webhooks/delivery.js';
@@ -7,10 +6,9 @@ import { parseGenericDelivery } from '../../webhooks/generic.js';
 import { parseGiteaDelivery } from '../../webhooks/gitea.js';
 import { parseGithubDelivery } from '../../webhooks/github.js';
 import { parseGitlabDelivery } from '../../webhooks/gitlab.js';
-import { decidePush, type PushEvent } from '../../webhooks/push-event.js';
+import type { PushEvent } from '../../webhooks/push-event.js';
+import { receivePush } from '../../webhooks/receive-push.js';
 import type { ApiDeps } from '../deps.js';
-
-const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
 
 type Parse = (params: { headers: Headers; body: Buffer; secret: string; app: App }) => PushEvent;
 
@@ -62,27 +60,13 @@ export default async function hookRoutes(app: FastifyInstance, deps: ApiDeps): P
   );
 }
 
-/** Dedupe by delivery id, decide, record and queue the build; every answer is a 202 with a build id or a reason. */
+/** Hands the push to receivePush, logs and counts its verdict, and answers 202. */
 async function accept(params: { deps: ApiDeps; app: App; event: PushEvent; reply: FastifyReply; log: FastifyInstance['log'] }) {
   const { deps, app, event, reply, log } = params;
-  // Redeliveries carry the same delivery id: answer with what the first one got.
-  const deliveryKey = deps.keys.delivery(event.provider, `${app.name}:${event.deliveryId}`);
-  const first = await deps.redis.set(deliveryKey, '', 'EX', DELIVERY_TTL_SECONDS, 'NX');
-  if (first !== 'OK') {
-    const earlier = await deps.redis.get(deliveryKey);
-    deps.metrics.webhookDelivery(event.provider, 'duplicate');
-    return reply.code(202).send({ ignored: true, reason: 'duplicate delivery', ...(earlier ? { buildId: earlier } : {}) });
-  }
-  const decision = decidePush(app, event);
-  if (!decision.build) {
-    log.info({ app: app.name, provider: event.provider, delivery: event.deliveryId, reason: decision.reason }, 'webhook ignored');
-    deps.metrics.webhookDelivery(event.provider, 'ignored');
-    return reply.code(202).send({ ignored: true, reason: decision.reason });
-  }
-  const build = await deps.builds.create({ app, ref: event.ref, sha: event.sha, trigger: { kind: 'webhook', provider: event.provider, deliveryId: event.deliveryId } });
-  await deps.redis.set(deliveryKey, build.id, 'EX', DELIVERY_TTL_SECONDS);
-  await queueBuild(deps, { build, cancelRunning: deps.config.cancelRunningBuilds });
-  log.info({ app: app.name, provider: event.provider, build: build.id, sha: event.sha }, 'build queued');
-  deps.metrics.webhookDelivery(event.provider, 'queued');
-  return reply.code(202).send({ buildId: build.id });
+  const answer = await receivePush(deps, { app, event });
+  const details = { app: app.name, provider: event.provider, delivery: event.deliveryId };
+  if (answer.verdict === 'ignored') log.info({ ...details, reason: answer.body.reason }, 'webhook ignored');
+  if (answer.verdict === 'queued') log.info({ ...details, build: answer.body.buildId, sha: event.sha }, 'build queued');
+  deps.metrics.webhookDelivery(event.provider, answer.verdict);
+  return reply.code(202).send(answer.body);
 }

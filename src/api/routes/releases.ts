@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { createRelease } from '../../releases/make-release.js';
-import { deployConfigSchema, mergeDeployConfig } from '../../apps/deploy-config.js';
-import { SlipwayError } from '../../errors.js';
-import { enqueueDeploy } from '../../queue/deploy-queue.js';
-import type { DeployConfig, Release } from '../../store/types.js';
+import { changeApp } from '../../apps/change-app.js';
+import { releaseImage } from '../../releases/release-image.js';
+import { rollBack } from '../../releases/roll-back.js';
+import { deployConfigSchema, mergeDeployConfig } from '../../store/deploy-config.js';
+import type { DeployConfig } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
 import { appParams } from '../schemas.js';
 
@@ -11,11 +11,6 @@ const releaseParams = { type: 'object', properties: { app: { type: 'string', max
 
 /** Releases: history, deploying an image or build, config changes, and rollback. */
 export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const start = async (release: Release) => {
-    await enqueueDeploy(deps.deployQueue, release);
-    return release;
-  };
-
   app.get<{ Params: { app: string } }>(
     '/apps/:app/releases',
     { schema: { params: appParams, response: { 200: { type: 'object', properties: { current: { type: ['integer', 'null'] }, releases: { type: 'array', items: { $ref: 'Release#' } } } } } } },
@@ -47,20 +42,7 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
         response: { 202: { $ref: 'Release#' } },
       },
     },
-    async (request, reply) => {
-      let target = await deps.apps.get(request.params.app);
-      let image = request.body?.image;
-      if (request.body?.buildId) {
-        const build = await deps.builds.get(request.body.buildId);
-        if (build.app !== target.name || build.state !== 'succeeded' || !build.image) {
-          throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `build ${build.id} is not a succeeded build of "${target.name}"`, { build: build.id, state: build.state });
-        }
-        image = `${build.image.repository}@${build.image.digest}`;
-      }
-      if (request.body?.deploy) target = await deps.apps.replace({ ...target, deploy: mergeDeployConfig(target.deploy, request.body.deploy) });
-      const release = await createRelease({ releases: deps.releases, app: target, image, trigger: { kind: 'api', buildId: request.body?.buildId } });
-      return reply.code(202).send(await start(release));
-    },
+    async (request, reply) => reply.code(202).send(await releaseImage(deps, { app: request.params.app, ...request.body })),
   );
 
   /** Changes how the app runs; with a current release, the change is rolled out as a new release. */
@@ -75,10 +57,7 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
     },
     async (request) => {
       const current = await deps.apps.get(request.params.app);
-      const updated = await deps.apps.replace({ ...current, deploy: mergeDeployConfig(current.deploy, request.body.deploy) });
-      if (!(await deps.releases.current(updated.name))) return { app: updated };
-      const release = await createRelease({ releases: deps.releases, app: updated, trigger: { kind: 'config' } });
-      return { app: updated, release: await start(release) };
+      return changeApp(deps, { app: current, deploy: mergeDeployConfig(current.deploy, request.body.deploy) });
     },
   );
 
@@ -95,28 +74,6 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
         response: { 202: { $ref: 'Release#' } },
       },
     },
-    async (request, reply) => {
-      const target = await deps.apps.get(request.params.app);
-      const current = await deps.releases.current(target.name);
-      const history = await deps.releases.list(target.name);
-      const wanted = request.body?.to
-        ? await deps.releases.get(target.name, request.body.to)
-        : history.find((r) => r.number !== current?.number && ['superseded', 'rolled-back'].includes(r.status) && r.number < (current?.number ?? Infinity));
-      if (!wanted) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${target.name}" has no earlier good release to roll back to`, { app: target.name });
-      if (wanted.number === current?.number) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `release ${wanted.number} is already current`, { release: wanted.number });
-      // As on Heroku, a rollback restores the config too (env, secrets, probes, volumes, hooks):
-      // the app's config becomes the target's. Scale is the app's, not the release's: it stays.
-      const config = { ...wanted.config, replicas: target.deploy.replicas };
-      await deps.apps.replace({ ...target, deploy: config });
-      const release = await createRelease({
-        releases: deps.releases,
-        app: target,
-        image: wanted.image,
-        config,
-        port: wanted.port,
-        trigger: { kind: 'rollback', rollbackOf: wanted.number },
-      });
-      return reply.code(202).send(await start(release));
-    },
+    async (request, reply) => reply.code(202).send(await rollBack(deps, { app: request.params.app, to: request.body?.to })),
   );
 }

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createRelease } from '../../releases/make-release.js';
-import { SlipwayError } from '../../errors.js';
-import { enqueueDeploy } from '../../queue/deploy-queue.js';
+import { restartApp } from '../../releases/restart-app.js';
 import type { ApiDeps } from '../deps.js';
 import { appParams } from '../schemas.js';
 
@@ -16,21 +14,6 @@ export default async function restartRoutes(app: FastifyInstance, deps: ApiDeps)
   app.post<{ Params: { app: string } }>(
     '/apps/:app/restart',
     { schema: { params: appParams, response: { 202: { $ref: 'Release#' } } } },
-    async (request, reply) => {
-      const target = await deps.apps.get(request.params.app);
-      const current = await deps.releases.current(target.name);
-      if (!current) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${target.name}" has no current release to restart`, { app: target.name });
-      const release = await createRelease({
-        releases: deps.releases,
-        app: target,
-        image: current.image,
-        config: { ...current.config, replicas: target.deploy.replicas },
-        port: current.port,
-        trigger: { kind: 'restart' },
-        restartedAt: new Date().toISOString(),
-      });
-      await enqueueDeploy(deps.deployQueue, release);
-      return reply.code(202).send(release);
-    },
+    async (request, reply) => reply.code(202).send(await restartApp(deps, { app: request.params.app })),
   );
 }

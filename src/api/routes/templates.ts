@@ -62,7 +62,7 @@ export default async function templateRoutes(app: FastifyInstance, deps: ApiDeps
     async (request) => {
       const template = await resolveTemplate(request.body);
       return provisionTemplate(
-        { ...deps, kc: deps.kubeConfig(), logger: request.log },
+        { ...deps, logger: request.log },
         {
           template,
           values: request.body.parameters ?? {},

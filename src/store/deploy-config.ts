@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { DeployConfig } from '../store/types.js';
+import type { DeployConfig } from './types.js';
 import { hooksSchema, probesSchema, strategySchema } from './lifecycle-schemas.js';
 
 /** What an app gets when it says nothing: one replica in a namespace named after it. */

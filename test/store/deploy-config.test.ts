@@ -1,4 +1,4 @@
-import { checkDeployConfig, defaultDeployConfig } from '../../src/apps/deploy-config.js';
+import { checkDeployConfig, defaultDeployConfig } from '../../src/store/deploy-config.js';
 import type { DeployConfig } from '../../src/store/types.js';
 
 const config = defaultDeployConfig('shop');

@@ -1,0 +1,27 @@
+import type { AppStore } from '../store/app-store.js';
+import type { BuildStore } from '../store/build-store.js';
+import type { ReleaseStore } from '../store/release-store.js';
+import type { Release } from '../store/types.js';
+import { recordRelease } from './make-release.js';
+
+/**
+ * What a succeeded build becomes: the app's next release when the app deploys its builds (the
+ * default) and the build is of the tracked branch; nothing otherwise (builds of other filtered
+ * branches are images only). Idempotent: asked again for the same build, it answers with the
+ * release it made the first time.
+ */
+export async function releaseFromBuild(deps: { apps: AppStore; builds: BuildStore; releases: ReleaseStore }, params: { buildId: string }): Promise<Release | undefined> {
+  const build = await deps.builds.find(params.buildId);
+  const app = build && (await deps.apps.find(build.app));
+  if (!build?.image || build.state !== 'succeeded' || !app) return undefined;
+  if (!app.deploy.autoDeploy || build.ref !== `refs/heads/${app.branch}`) return undefined;
+  const number = await deps.releases.numberForBuild(app.name, build.id);
+  const made = await deps.releases.find(app.name, number);
+  if (made) return made;
+  return recordRelease(deps.releases, {
+    app,
+    number,
+    image: `${build.image.repository}@${build.image.digest}`,
+    trigger: { kind: build.trigger.kind === 'webhook' ? 'webhook' : 'api', buildId: build.id },
+  });
+}

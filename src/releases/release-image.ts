@@ -1,0 +1,27 @@
+import { SlipwayError } from '../errors.js';
+import type { AppStore } from '../store/app-store.js';
+import type { BuildStore } from '../store/build-store.js';
+import { mergeDeployConfig } from '../store/deploy-config.js';
+import type { DeployConfig, Release } from '../store/types.js';
+import { makeRelease, type ReleaseDeps } from './make-release.js';
+
+/**
+ * Deploys an image by digest, a succeeded build, or (neither) the current image again; a
+ * `deploy` change is saved on the app and goes out in the same release.
+ */
+export async function releaseImage(
+  deps: ReleaseDeps & { apps: AppStore; builds: BuildStore },
+  params: { app: string; image?: string; buildId?: string; deploy?: Partial<DeployConfig> },
+): Promise<Release> {
+  let app = await deps.apps.get(params.app);
+  let image = params.image;
+  if (params.buildId) {
+    const build = await deps.builds.get(params.buildId);
+    if (build.app !== app.name || build.state !== 'succeeded' || !build.image) {
+      throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `build ${build.id} is not a succeeded build of "${app.name}"`, { build: build.id, state: build.state });
+    }
+    image = `${build.image.repository}@${build.image.digest}`;
+  }
+  if (params.deploy) app = await deps.apps.replace({ ...app, deploy: mergeDeployConfig(app.deploy, params.deploy) });
+  return makeRelease(deps, { app, image, trigger: { kind: 'api', buildId: params.buildId } });
+}
