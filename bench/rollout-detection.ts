@@ -24,7 +24,7 @@ import { loadConfig } from '../src/config.js';
 import { createDeployWorker } from '../src/releases/deploy-worker.js';
 import { loadKubeConfig } from '../src/services/kube-config.js';
 import { LABELS } from '../src/releases/render/labels.js';
-import type { Manifest } from '../src/releases/render/render.js';
+import type { Manifest } from '../src/releases/render/manifest.js';
 import { createLogger } from '../src/logger.js';
 import { openServices, type Services } from '../src/services/services.js';
 import type { Release } from '../src/store/types.js';

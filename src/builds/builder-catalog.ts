@@ -1,25 +1,8 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { BuilderImages } from '../config.js';
 import { ValidationError } from '../errors.js';
 import { packageRoot } from '../paths.js';
-
-/** A builder as defined by builders/<name>/builder.json. */
-export interface BuilderDefinition {
-  name: string;
-  description: string;
-  /** Marker files at the context's top level; lower `order` is tried first. */
-  detect: { files: string[]; order?: number };
-  images: { builder: string; runtime: string };
-  /** Public image → Dockerfile (in the builder's folder) that builds its local stand-in. */
-  localImages: Record<string, string>;
-  port: number;
-  dir: string;
-  template: string;
-}
-
-/** Stand-ins for public images are tagged `slipway-local/<public name>` by test/env/images.sh. */
-export const LOCAL_IMAGE_PREFIX = 'slipway-local/';
+import type { BuilderDefinition } from './builder-definition.js';
 
 export function loadBuilders(dir = path.join(packageRoot(), 'builders')): BuilderDefinition[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -30,11 +13,6 @@ export function loadBuilders(dir = path.join(packageRoot(), 'builders')): Builde
       return { ...json, localImages: json.localImages ?? {}, dir: folder, template: readFileSync(path.join(folder, 'Dockerfile.tpl'), 'utf8') };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** The image a build uses: the public one, or its local stand-in when configured. */
-export function resolveImage(image: string, mode: BuilderImages): string {
-  return mode === 'local' ? `${LOCAL_IMAGE_PREFIX}${image}` : image;
 }
 
 let installed: string[] | undefined;

@@ -1,8 +1,9 @@
 import type { BuilderImages } from '../config.js';
 import { SlipwayError } from '../errors.js';
-import { resolveImage, type BuilderDefinition } from './builder-catalog.js';
+import { resolveImage, type BuilderDefinition } from './builder-definition.js';
 import { execForm, renderTemplate } from './dockerfile-template.js';
-import { PLANNERS, planInput } from './planners.js';
+import type { PlanInput } from './plan.js';
+import { PLANNERS } from './planners.js';
 import { readS2iOverrides, S2I_FILES, type S2iOverrides } from './s2i-overrides.js';
 
 /** Where a `.s2i/bin/run` override lands in the runtime image. */
@@ -26,17 +27,16 @@ export interface GeneratedDockerfile {
  */
 export async function generateDockerfile(params: {
   builder: BuilderDefinition;
-  contextDir: string;
-  files: string[];
+  /** The app's context dir, through reader functions (see checkout-reader.ts). */
+  input: PlanInput;
   images: BuilderImages;
   port: number;
   /** Build-secret names: ARGs in the builder stages only, never in the runtime stage. */
   secrets?: string[];
 }): Promise<GeneratedDockerfile> {
-  const { builder, contextDir, files, images, port } = params;
+  const { builder, input, images, port } = params;
   const planner = PLANNERS[builder.name];
   if (!planner) throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', `builder "${builder.name}" has no planner`);
-  const input = planInput(contextDir, files);
   const plan = await planner(input);
   const overrides = await readS2iOverrides(input);
   const values: Record<string, string> = {

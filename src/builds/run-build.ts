@@ -10,15 +10,15 @@ import type { BuildLog } from '../store/build-log.js';
 import type { BuildSecretStore } from '../store/build-secret-store.js';
 import type { BuildStore } from '../store/build-store.js';
 import type { App, Build, BuildState } from '../store/types.js';
-import type { BuilderDefinition } from './builder-catalog.js';
+import type { BuilderDefinition } from './builder-definition.js';
 import { depsCacheReference, pullCacheSources, tagDepsStage } from './build-cache.js';
 import { GENERATED_DOCKERFILE, packContext } from './build-context.js';
 import { dockerBuild } from './docker-build.js';
 import { generateDockerfile } from './generate-dockerfile.js';
-import { planInput } from './planners.js';
 import { createMasker } from './log-masker.js';
 import { pushTag } from './registry-push.js';
 import { DETECT_READS, detectStrategy } from './strategy.js';
+import { checkoutReader } from './checkout-reader.js';
 import { runTestStep } from './test-step.js';
 
 export interface BuildDeps {
@@ -124,7 +124,7 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
 
 /** The text of the files detection looks into, for those present at the top level. */
 async function detectTexts(contextDir: string, files: string[]): Promise<Record<string, string>> {
-  const { read } = planInput(contextDir, files);
+  const { read } = checkoutReader(contextDir, files);
   const present = DETECT_READS.filter((f) => files.includes(f));
   return Object.fromEntries(await Promise.all(present.map(async (f) => [f, (await read(f)) ?? ''] as const)));
 }
@@ -148,7 +148,7 @@ async function buildStep(params: {
 }): Promise<string | undefined> {
   const { deps, app, build, contextDir, files, strategy, secrets, cacheFrom, tags, log, signal } = params;
   const generated = strategy.builder
-    ? await generateDockerfile({ builder: strategy.builder, contextDir, files, images: deps.config.builderImages, port: app.port, secrets: Object.keys(secrets) })
+    ? await generateDockerfile({ builder: strategy.builder, input: checkoutReader(contextDir, files), images: deps.config.builderImages, port: app.port, secrets: Object.keys(secrets) })
     : undefined;
   if (generated) {
     for (const reason of generated.reasons) log(`--> ${reason}`);

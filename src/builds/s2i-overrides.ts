@@ -1,5 +1,5 @@
 import { SlipwayError } from '../errors.js';
-import type { PlanInput } from './planners.js';
+import type { PlanInput } from './plan.js';
 
 /**
  * What an app's `.s2i/` folder changes about a builder, as in OpenShift S2I:

@@ -1,6 +1,6 @@
 import { SlipwayError } from '../errors.js';
 import type { Strategy } from '../store/types.js';
-import type { BuilderDefinition } from './builder-catalog.js';
+import type { BuilderDefinition } from './builder-definition.js';
 import { staticSiteBuild } from './builders/static-site.js';
 
 export interface StrategyChoice extends Strategy {

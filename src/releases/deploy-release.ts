@@ -7,7 +7,7 @@ import type { SecretStore } from '../store/secret-store.js';
 import type { HookRun, HookSpec, Release } from '../store/types.js';
 import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './cluster/apply.js';
 import { prepareRelease } from './prepare-release.js';
-import type { Manifest } from './render/render.js';
+import type { Manifest } from './render/manifest.js';
 import type { HookPhase } from './hooks/render-hook.js';
 import { watchRollout } from './rollout/watch-rollout.js';
 import { runHook } from './hooks/run-hook.js';

@@ -4,7 +4,7 @@ import type { SecretStore } from '../store/secret-store.js';
 import type { Release } from '../store/types.js';
 import { applyManifests, ensureNamespace } from './cluster/apply.js';
 import { appLabels, FIELD_MANAGER, LABELS } from './render/labels.js';
-import type { Manifest } from './render/render.js';
+import type { Manifest } from './render/manifest.js';
 import { secretName } from './render/render-config.js';
 import { renderClaim } from './render/render-volumes.js';
 

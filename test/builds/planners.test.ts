@@ -1,10 +1,11 @@
-import { PLANNERS, planInput } from '../../src/builds/planners.js';
+import { PLANNERS } from '../../src/builds/planners.js';
+import { checkoutReader } from '../../src/builds/checkout-reader.js';
 import { contextDir } from '../helpers/context-dir.js';
 
 /** Runs builder `name`'s planner on a context made of `files`. */
 async function plan(name: string, files: Record<string, string>) {
   const ctx = await contextDir(files);
-  return PLANNERS[name]!(planInput(ctx.dir, ctx.files));
+  return PLANNERS[name]!(checkoutReader(ctx.dir, ctx.files));
 }
 
 const sh = (command: string) => JSON.stringify(['/bin/sh', '-c', command]);

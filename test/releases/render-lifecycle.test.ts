@@ -4,7 +4,8 @@ import { hookJobName, renderHookJob } from '../../src/releases/hooks/render-hook
 import { livenessProbe, readinessProbe } from '../../src/releases/render/render-probes.js';
 import { deploymentStrategy } from '../../src/releases/render/render-strategy.js';
 import { renderClaim, volumeWiring } from '../../src/releases/render/render-volumes.js';
-import { renderManifests, type Manifest } from '../../src/releases/render/render.js';
+import type { Manifest } from '../../src/releases/render/manifest.js';
+import { renderManifests } from '../../src/releases/render/render.js';
 import { withReplicas } from '../../src/releases/render/with-replicas.js';
 import type { DeployConfig, VolumeSpec } from '../../src/store/types.js';
 

@@ -1,5 +1,6 @@
 import { defaultDeployConfig } from '../../src/store/deploy-config.js';
-import { configHash, renderManifests, type Manifest } from '../../src/releases/render/render.js';
+import type { Manifest } from '../../src/releases/render/manifest.js';
+import { configHash, renderManifests } from '../../src/releases/render/render.js';
 
 const image = '127.0.0.1:5000/shop@sha256:' + 'a'.repeat(64);
 const base = { app: 'shop', release: 3, image, port: 8080, config: defaultDeployConfig('shop') };

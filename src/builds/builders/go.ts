@@ -1,6 +1,6 @@
 import { SlipwayError } from '../../errors.js';
 import { execForm } from '../dockerfile-template.js';
-import type { BuilderPlan, PlanInput } from '../planners.js';
+import type { BuilderPlan, PlanInput } from '../plan.js';
 
 const PACKAGE_MAIN = /^package\s+main\b/m;
 

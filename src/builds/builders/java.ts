@@ -1,5 +1,5 @@
 import { execForm } from '../dockerfile-template.js';
-import type { BuilderPlan, PlanInput } from '../planners.js';
+import type { BuilderPlan, PlanInput } from '../plan.js';
 
 /** Maven's local repository, outside /app and outside any VOLUME an image may declare. */
 const REPO = '-Dmaven.repo.local=/opt/m2';

@@ -1,5 +1,5 @@
 import { execForm } from '../dockerfile-template.js';
-import type { BuilderPlan, PlanInput } from '../planners.js';
+import type { BuilderPlan, PlanInput } from '../plan.js';
 
 const WEB_ROOT = '/var/www/html';
 

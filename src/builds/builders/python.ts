@@ -1,6 +1,6 @@
 import { SlipwayError } from '../../errors.js';
 import { execForm } from '../dockerfile-template.js';
-import type { BuilderPlan, PlanInput } from '../planners.js';
+import type { BuilderPlan, PlanInput } from '../plan.js';
 import { procfileWeb, shellStart } from './procfile.js';
 
 interface Install {

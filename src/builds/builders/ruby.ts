@@ -1,5 +1,5 @@
 import { SlipwayError } from '../../errors.js';
-import type { BuilderPlan, PlanInput } from '../planners.js';
+import type { BuilderPlan, PlanInput } from '../plan.js';
 import { procfileWeb, shellStart } from './procfile.js';
 
 /**

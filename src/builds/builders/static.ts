@@ -1,5 +1,5 @@
 import { execForm } from '../dockerfile-template.js';
-import type { BuilderPlan, PlanInput } from '../planners.js';
+import type { BuilderPlan, PlanInput } from '../plan.js';
 import { staticSiteBuild } from './static-site.js';
 
 const NPM_FLAGS = '--no-audit --no-fund';

@@ -2,7 +2,7 @@ import { CoreV1Api, PatchStrategy, type KubeConfig, type KubernetesObject } from
 import { SlipwayError } from '../../errors.js';
 import { appLabels, FIELD_MANAGER, releaseSelector } from '../render/labels.js';
 import { objectApi } from '../../services/kube-config.js';
-import type { Manifest } from '../render/render.js';
+import type { Manifest } from '../render/manifest.js';
 
 /**
  * Server-side apply, field manager `slipway`, forced: Slipway owns every field it renders,

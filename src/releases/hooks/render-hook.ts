@@ -1,6 +1,6 @@
 import type { DeployConfig, HookSpec } from '../../store/types.js';
 import { appLabels, LABELS } from '../render/labels.js';
-import type { Manifest } from '../render/render.js';
+import type { Manifest } from '../render/manifest.js';
 import { envFromRefs } from '../render/render-config.js';
 
 export type HookPhase = 'pre' | 'post';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DeployConfig } from '../../store/types.js';
 import { appLabels, LABELS } from './labels.js';
-import type { Manifest } from './render.js';
+import type { Manifest } from './manifest.js';
 
 /** 10 hex characters of a SHA-256 over a canonical (key-sorted) form of `data`. */
 export function contentHash(data: Record<string, string>): string {

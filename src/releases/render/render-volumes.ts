@@ -1,6 +1,6 @@
 import type { DeployConfig, VolumeSpec } from '../../store/types.js';
 import { appLabels } from './labels.js';
-import type { Manifest } from './render.js';
+import type { Manifest } from './manifest.js';
 
 export function claimName(app: string, volume: string): string {
   return `${app}-${volume}`;

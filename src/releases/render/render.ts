@@ -5,8 +5,7 @@ import { envConfigMap, envFromRefs } from './render-config.js';
 import { livenessProbe, readinessProbe } from './render-probes.js';
 import { deploymentStrategy } from './render-strategy.js';
 import { volumeWiring } from './render-volumes.js';
-
-export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
+import type { Manifest } from './manifest.js';
 
 export interface RenderInput {
   app: string;

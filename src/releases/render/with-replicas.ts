@@ -1,4 +1,4 @@
-import type { Manifest } from './render.js';
+import type { Manifest } from './manifest.js';
 
 /**
  * A release's manifests with the workload's replicas set to the app's current scale. Scale
