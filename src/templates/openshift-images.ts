@@ -2,27 +2,7 @@
 // that build the same images from the same git source; ImageStreams and image triggers decide
 // which container runs an app's build (an image binding), an image a stream imports, or
 // something this template cannot provide (reported). Pure, like its caller.
-import type { Translation, Unsupported } from './translate-openshift.js';
-
-/** A Slipway app to create, from a BuildConfig (and the ImageStream it pushes to). */
-export interface TemplateApp {
-  /** The BuildConfig's output ImageStream name (a DNS label). */
-  name: string;
-  repo: string;
-  ref?: string;
-  contextDir?: string;
-  strategy: 'docker' | 'source';
-  dockerfilePath?: string;
-  /** sourceStrategy.from: an ImageStreamTag name (`nodejs:20-ubi9`) or a DockerImage reference. */
-  builderImage?: string;
-  buildEnv: Record<string, string>;
-  /** dockerStrategy.buildArgs (Slipway's App.buildArgs). */
-  buildArgs?: Record<string, string>;
-  webhookSecret?: string;
-  /** The trigger's secret is in this Secret (key `WebHookSecretKey`), which the template does not hold: look it up. */
-  webhookSecretRef?: string;
-  postCommit?: { script?: string; command?: string[]; args?: string[] };
-}
+import type { TemplateApp, Translation, Unsupported } from './translation.js';
 
 /** The image OpenShift templates give a container that a trigger fills in. */
 export const UNRESOLVED_IMAGE = ' ';

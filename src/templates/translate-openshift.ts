@@ -5,28 +5,12 @@
 // translated in openshift-images.ts.
 import {
   addBuildConfig, annotationTriggers, bindImages, identity, isObj, label, list, POD_SPEC_PATH, rec, str,
-  type ImageContext, type ImageTrigger, type Obj, type TemplateApp,
+  type ImageContext, type ImageTrigger, type Obj,
 } from './openshift-images.js';
+import type { Translation } from './translation.js';
 
-export { UNRESOLVED_IMAGE, type TemplateApp } from './openshift-images.js';
-
-export interface Unsupported {
-  kind: string;
-  name: string;
-  reason: string;
-}
-
-export interface Translation {
-  /** Kubernetes objects to apply, without namespace, in apply order (Secrets ... workloads, Ingresses). */
-  objects: Array<Record<string, unknown>>;
-  apps: TemplateApp[];
-  /** Workload containers whose image is an app's latest build; their image is left as UNRESOLVED_IMAGE. */
-  imageBindings: Array<{ kind: string; name: string; container: string; app: string }>;
-  /** wait-for-ready objects as translated (a DeploymentConfig as its Deployment); kind `App` = the app's first build. */
-  waitForReady: Array<{ kind: string; name: string }>;
-  unsupported: Unsupported[];
-  notes: string[];
-}
+export { UNRESOLVED_IMAGE } from './openshift-images.js';
+export type { TemplateApp, Translation, Unsupported } from './translation.js';
 
 const WAIT_FOR_READY = 'template.alpha.openshift.io/wait-for-ready';
 

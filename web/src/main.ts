@@ -1,5 +1,6 @@
 import { ApiError, handleUnauthorized } from './api.js';
 import { fill, h } from './dom.js';
+import type { Cleanup, Page, PageContext } from './page.js';
 import { appPage } from './pages/app.js';
 import { appsPage } from './pages/apps.js';
 import { buildPage } from './pages/build.js';
@@ -7,15 +8,6 @@ import { databasesPage } from './pages/databases.js';
 import { releasesPage } from './pages/releases.js';
 import { signInPage } from './pages/sign-in.js';
 import { session } from './session.js';
-
-/** A page renders into `main` and returns what stops its streams and timers when the user leaves. */
-export type Cleanup = () => void;
-export interface PageContext {
-  main: HTMLElement;
-  navigate: (path: string, notice?: string) => void;
-  notice?: string;
-}
-type Page = (ctx: PageContext, params: string[]) => Cleanup | void;
 
 const BASE = '/ui';
 const routes: Array<[RegExp, Page]> = [

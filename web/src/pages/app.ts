@@ -1,10 +1,10 @@
 import { api } from '../api.js';
 import { badge, duration, errorText, fill, h, shortImage, when } from '../dom.js';
-import type { Cleanup, PageContext } from '../main.js';
+import type { Cleanup, PageContext } from '../page.js';
 import type { App, AppStatus, Build, Release } from '../types.js';
 import { FINAL_BUILD_STATES } from '../types.js';
 import { appHeader } from './app-tabs.js';
-import { healthSummary } from './apps.js';
+import { healthSummary } from './health-summary.js';
 
 const REFRESH_MS = 3000;
 

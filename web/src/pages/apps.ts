@@ -1,7 +1,8 @@
 import { api } from '../api.js';
-import { badge, errorText, fill, h } from '../dom.js';
-import type { Cleanup, PageContext } from '../main.js';
+import { errorText, fill, h } from '../dom.js';
+import type { Cleanup, PageContext } from '../page.js';
 import type { App, AppStatus } from '../types.js';
+import { healthSummary } from './health-summary.js';
 
 /** Every app with its repo, current release and live health; health cells fill in as they arrive. */
 export function appsPage(ctx: PageContext): Cleanup {
@@ -58,8 +59,4 @@ async function fillStatus(params: { app: App; release: HTMLElement; health: HTML
     fill(release, '?');
     fill(health, h('span', { class: 'error' }, errorText(error)));
   }
-}
-
-export function healthSummary(status: AppStatus): HTMLElement {
-  return h('span', { class: 'health' }, badge(status.state), status.state === 'not-deployed' ? '' : ` ${status.ready}/${status.desired} ready`);
 }

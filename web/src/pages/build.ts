@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { badge, duration, errorText, fill, h, when } from '../dom.js';
-import type { Cleanup, PageContext } from '../main.js';
+import type { Cleanup, PageContext } from '../page.js';
 import { readEventStream } from '../sse.js';
 import type { Build } from '../types.js';
 import { FINAL_BUILD_STATES } from '../types.js';

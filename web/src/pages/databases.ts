@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { badge, errorText, fill, h, when } from '../dom.js';
-import type { Cleanup, PageContext } from '../main.js';
+import type { Cleanup, PageContext } from '../page.js';
 import type { Database } from '../types.js';
 
 /** What templates provisioned (postgresql-persistent and the like): health, Secret keys to link, Services, volumes. */

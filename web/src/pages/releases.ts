@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { releaseChanges, type Change } from '../diff.js';
 import { badge, errorText, fill, h, shortImage, when } from '../dom.js';
-import type { Cleanup, PageContext } from '../main.js';
+import type { Cleanup, PageContext } from '../page.js';
 import type { Release } from '../types.js';
 import { SETTLED_RELEASE_STATES } from '../types.js';
 import { appHeader } from './app-tabs.js';

@@ -1,6 +1,6 @@
 import { api, ApiError } from '../api.js';
 import { errorText, fill, h } from '../dom.js';
-import type { PageContext } from '../main.js';
+import type { PageContext } from '../page.js';
 import { session } from '../session.js';
 
 /** Sign in with the API token; the token is checked against the API before it is kept. */
