@@ -130,6 +130,7 @@ describe('the slipway ServiceAccount (SubjectAccessReview)', () => {
     ...['get', 'list', 'watch', 'create', 'delete'].map((v): Row => [v, 'jobs', m, { group: 'batch' }]),
     ...['list', 'watch', 'deletecollection'].map((v): Row => [v, 'pods', m]),
     ['get', 'pods', m, { subresource: 'log' }],
+    ...['list', 'watch'].map((v): Row => [v, 'events', m]),
   ];
   const denied: Row[] = [
     // Cluster-wide: nothing.
@@ -162,7 +163,6 @@ describe('the slipway ServiceAccount (SubjectAccessReview)', () => {
     ['update', 'deployments', m, { group: 'apps' }],
     ['patch', 'persistentvolumeclaims', m],
     ['update', 'secrets', m],
-    ['list', 'events', m],
     ['list', 'replicasets', m, { group: 'apps' }],
   ];
 

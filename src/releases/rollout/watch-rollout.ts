@@ -15,8 +15,11 @@ export interface RolloutTarget {
 }
 
 /**
- * Watches a rollout until it is ready or failed. The watches feed the latest workload and
- * the release's pods (selected by its label) to the pure checkWorkloadStatus, which decides.
+ * Watches a rollout until it is ready or failed. The watches feed the latest workload, the
+ * release's pods (selected by its label) and the namespace's Warning Events to the pure
+ * checkWorkloadStatus, which decides from the objects and quotes the kubelet's and
+ * controllers' words from the Events ("Readiness probe failed: HTTP probe failed with
+ * statuscode: 500") in the failure it reports.
  */
 export async function watchRollout(params: { kc: KubeConfig; target: RolloutTarget; logger: Logger; onStatus?: (s: WorkloadStatus) => void }): Promise<WorkloadStatus> {
   const { kc, target, logger } = params;
@@ -26,11 +29,14 @@ export async function watchRollout(params: { kc: KubeConfig; target: RolloutTarg
     kc,
     object: { apiVersion: 'apps/v1', kind: target.kind, path: `/apis/apps/v1/namespaces/${target.namespace}/${plural}`, namespace: target.namespace, fieldSelector: `metadata.name=${target.app}` },
     pods: { apiVersion: 'v1', kind: 'Pod', path: `/api/v1/namespaces/${target.namespace}/pods`, namespace: target.namespace, labelSelector: releaseSelector(target.app, target.release) },
-    decide: ({ object: workload, pods }) => {
+    events: { apiVersion: 'v1', kind: 'Event', path: `/api/v1/namespaces/${target.namespace}/events`, namespace: target.namespace, fieldSelector: 'type=Warning' },
+    onEventsLost: (error) => logger.warn({ app: target.app, release: target.release, err: error }, 'events not readable: failures are reported without their explanation'),
+    decide: ({ object: workload, pods, events }) => {
       if (!workload) return undefined;
       const status = checkWorkloadStatus({
         workload,
         pods,
+        events,
         now: new Date(),
         startedAt: target.startedAt,
         readinessDeadlineSeconds: target.readinessDeadlineSeconds,
