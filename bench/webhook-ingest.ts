@@ -13,7 +13,7 @@ import Fastify from 'fastify';
 import { buildApp } from '../src/api/app.js';
 import { loadConfig } from '../src/config.js';
 import { openServices } from '../src/services/services.js';
-import { signHmac } from '../src/webhooks/signature.js';
+import { signHmac } from '../test/helpers/sign.js';
 
 type Target = 'slipway' | 'bare';
 const TOKEN = 'bench-token-0123456789abcdef';

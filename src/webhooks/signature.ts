@@ -19,7 +19,3 @@ export function verifyHmac(params: { secret: string; body: Buffer; header: strin
   const expected = createHmac(algorithm, secret).update(body).digest();
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
-
-export function signHmac(params: { secret: string; body: Buffer | string; algorithm: HmacAlgorithm }): string {
-  return createHmac(params.algorithm, params.secret).update(params.body).digest('hex');
-}

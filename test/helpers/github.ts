@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { signHmac } from '../../src/webhooks/signature.js';
+import { signHmac } from './sign.js';
 
 const require = createRequire(import.meta.url);
 // Real payloads as GitHub sends them (@octokit/webhooks-examples), not hand-written shapes.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signHmac } from '../../src/webhooks/signature.js';
+import { signHmac } from './sign.js';
 
 // Deliveries as each forge sends them, trimmed to the fields that matter plus enough context to stay
 // recognisable. Shapes from: GitLab docs "Webhook events > Push events"; Gitea docs "Webhooks" and

@@ -1,4 +1,5 @@
-import { signHmac, verifyHmac } from '../../src/webhooks/signature.js';
+import { verifyHmac } from '../../src/webhooks/signature.js';
+import { signHmac } from '../helpers/sign.js';
 
 const secret = 'It\'s a Secret to Everybody';
 const payload = { ref: 'refs/heads/main', after: 'a'.repeat(40), repository: { name: 'x' } };
