@@ -1,8 +1,11 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { SlipwayError, type ErrorCode } from '../errors.js';
 
-/** The one place error codes become HTTP statuses. */
-const STATUS: Partial<Record<ErrorCode, number>> = {
+/**
+ * The one place error codes become HTTP statuses. Every code has one: the compiler refuses a
+ * code in src/errors.ts that is missing here.
+ */
+const STATUS: Record<ErrorCode, number> = {
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 401,
   WEBHOOK_SIGNATURE_MISSING: 401,
@@ -16,6 +19,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   RELEASE_NOT_FOUND: 404,
   RELEASE_NOT_DEPLOYABLE: 409,
   CLUSTER_UNREACHABLE: 502,
+  // The cluster refused or failed an apply (a template's object, the app's namespace): its answer is in the message.
+  DEPLOY_APPLY_FAILED: 502,
   // The app's namespace is one Slipway may not deploy to (SLIPWAY_MANAGE_NAMESPACES=false).
   NAMESPACE_NOT_MANAGED: 422,
   APP_EXISTS: 409,
@@ -29,6 +34,18 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   REPO_UNREACHABLE: 502,
   VOLUME_EXISTS: 409,
   VOLUME_NOT_FOUND: 404,
+  // Build outcomes, recorded on the build by the worker; should one reach a request, it says why
+  // the commit cannot be built (422), that the registry failed (502) or that the build was cancelled (409).
+  BUILD_CLONE_FAILED: 422,
+  BUILD_STRATEGY_UNKNOWN: 422,
+  BUILD_S2I_INVALID: 422,
+  BUILD_IMAGE_FAILED: 422,
+  BUILD_TEST_FAILED: 422,
+  BUILD_PUSH_FAILED: 502,
+  BUILD_CANCELLED: 409,
+  // Slipway's own failures: its configuration, or a worker that died mid-build.
+  CONFIG_INVALID: 500,
+  BUILD_WORKER_LOST: 500,
 };
 
 /** Fastify's own errors (bad JSON, body too large, wrong content type) get stable codes too. */
@@ -42,7 +59,7 @@ const FASTIFY_CODES: Record<string, string> = {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | SlipwayError, request, reply) => {
     if (error instanceof SlipwayError) {
-      const status = STATUS[error.code] ?? 500;
+      const status = STATUS[error.code];
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       return reply.code(status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }

@@ -1,117 +1,68 @@
-// Shared JSON schemas (referenced by $id) for request validation and response serialisation.
+// The schemas routes share. Records and views are defined once, in src/store/schemas/; here
+// they are registered under an `$id` (their OpenAPI component name) and referenced as `<id>#`.
+import { Type, type Static, type TSchema } from 'typebox';
+import { APP_NAME_PATTERN, appSchema } from '../store/schemas/app.js';
+import { buildSchema } from '../store/schemas/build.js';
+import { releaseSchema } from '../store/schemas/release.js';
+import { closed, opaqueObject } from '../store/schemas/type-helpers.js';
+import { hookReplySchema } from '../store/schemas/views.js';
 
-export const errorSchema = {
-  $id: 'Error',
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
-      required: ['code', 'message'],
+// Keywords whose value maps names to schemas: a property called "required" is not the keyword.
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions']);
+
+function withoutRequired(node: unknown, isMap = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutRequired(item));
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => isMap || key !== 'required')
+      .map(([key, value]) => [key, withoutRequired(value, !isMap && SCHEMA_MAPS.has(key))]),
+  );
+}
+
+/**
+ * The schema a stored record is answered with: every property of it (fast-json-stringify drops
+ * what a response schema does not list), none required. fast-json-stringify throws on a missing
+ * required property, and a record written before a field existed must still read back.
+ */
+export function answerOf<S extends TSchema>(schema: S): S {
+  return withoutRequired(schema) as S;
+}
+
+/** A schema registered once under `id`, and the `$ref` that routes use for it (typed as the schema). */
+function shared<S extends TSchema>(id: string, schema: S) {
+  return { schema: { ...schema, $id: id }, ref: Type.Unsafe<Static<S>>({ $ref: `${id}#` }) };
+}
+
+const error = shared(
+  'Error',
+  Type.Object(
+    {
+      error: Type.Object(
+        // `details` is whatever the error carries for a caller to act on (a field, an app, a build): it differs per code.
+        { code: Type.String(), message: Type.String(), details: Type.Optional(opaqueObject()) },
+        closed,
+      ),
     },
-  },
-} as const;
+    closed,
+  ),
+);
+const app = shared('App', answerOf(appSchema));
+const build = shared('Build', answerOf(buildSchema));
+const release = shared('Release', answerOf(releaseSchema));
+const hookReply = shared('HookReply', hookReplySchema);
 
-export const appSchema = {
-  $id: 'App',
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    repo: { type: 'string' },
-    branch: { type: 'string' },
-    branches: { type: 'array', items: { type: 'string' } },
-    contextDir: { type: 'string' },
-    dockerfile: { type: 'string' },
-    buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
-    builder: { type: 'string' },
-    port: { type: 'integer' },
-    postCommit: { type: 'object', additionalProperties: true },
-    deploy: { type: 'object', additionalProperties: true },
-    createdAt: { type: 'string' },
-  },
-} as const;
+export const sharedSchemas = [error.schema, app.schema, build.schema, hookReply.schema, release.schema];
 
-export const buildSchema = {
-  $id: 'Build',
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    app: { type: 'string' },
-    number: { type: 'integer' },
-    ref: { type: 'string' },
-    sha: { type: 'string' },
-    state: { type: 'string' },
-    trigger: { type: 'object', additionalProperties: true },
-    strategy: { type: 'object', properties: { name: { type: 'string' }, reasons: { type: 'array', items: { type: 'string' } } } },
-    image: {
-      type: 'object',
-      properties: { repository: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, digest: { type: 'string' } },
-    },
-    failure: {
-      type: 'object',
-      properties: { step: { type: 'string' }, code: { type: 'string' }, reason: { type: 'string' }, logTail: { type: 'array', items: { type: 'string' } } },
-    },
-    createdAt: { type: 'string' },
-    startedAt: { type: 'string' },
-    finishedAt: { type: 'string' },
-  },
-} as const;
-
-/** The answer to every webhook delivery: a build id, or the reason nothing was built. */
-export const hookReplySchema = {
-  $id: 'HookReply',
-  type: 'object',
-  properties: {
-    buildId: { type: 'string' },
-    ignored: { type: 'boolean' },
-    reason: { type: 'string' },
-  },
-} as const;
-
-export const releaseSchema = {
-  $id: 'Release',
-  type: 'object',
-  properties: {
-    app: { type: 'string' },
-    number: { type: 'integer' },
-    image: { type: 'string' },
-    config: { type: 'object', additionalProperties: true },
-    port: { type: 'integer' },
-    configHash: { type: 'string' },
-    manifests: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    status: { type: 'string' },
-    trigger: { type: 'object', additionalProperties: true },
-    failure: { type: 'object', additionalProperties: true },
-    rolledBackTo: { type: 'object', additionalProperties: true },
-    restartedAt: { type: 'string' },
-    hooks: { type: 'object', additionalProperties: true },
-    createdAt: { type: 'string' },
-    startedAt: { type: 'string' },
-    finishedAt: { type: 'string' },
-  },
-} as const;
-
-export const sharedSchemas = [errorSchema, appSchema, buildSchema, hookReplySchema, releaseSchema];
-
-/** How an app is built: set on create, changed with PATCH /apps/:app/build-config. */
-export const buildSettingsProperties = {
-  contextDir: { type: 'string', maxLength: 1024 },
-  dockerfile: { type: 'string', maxLength: 1024 },
-  buildArgs: { type: 'object', additionalProperties: { type: 'string' } },
-  builder: { type: 'string', pattern: '^[a-z0-9-]+$', maxLength: 63 },
-  port: { type: 'integer', minimum: 1, maximum: 65535 },
-  postCommit: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { script: { type: 'string', maxLength: 10_000 }, command: { type: 'array', items: { type: 'string' } }, args: { type: 'array', items: { type: 'string' } } },
-  },
-} as const;
-
-/** An app name: a DNS-1123 label, since it becomes a Kubernetes object name and an image repository. */
-export const APP_NAME = '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$';
+export const appRef = app.ref;
+export const buildRef = build.ref;
+export const releaseRef = release.ref;
+export const hookReplyRef = hookReply.ref;
+/** The release a change made, or null when it made none (no current release to roll out). */
+export const releaseOrNull = Type.Union([releaseRef, Type.Null()]);
 
 /** `:app` checked as a name (a malformed one is 400). */
-export const appNameParams = { type: 'object', properties: { app: { type: 'string', pattern: APP_NAME } } } as const;
+export const appNameParams = Type.Object({ app: Type.String({ pattern: APP_NAME_PATTERN }) }, closed);
 
 /** `:app` looked up as given (a malformed one is simply not found, 404). */
-export const appParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 } } } as const;
+export const appParams = Type.Object({ app: Type.String({ maxLength: 63 }) }, closed);

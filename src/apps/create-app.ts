@@ -6,23 +6,12 @@ import { defaultDeployConfig, mergeDeployConfig } from '../store/deploy-config.j
 import { ValidationError } from '../errors.js';
 import { validateRepoUrl } from '../git/repo-url.js';
 import type { AppStore } from '../store/app-store.js';
-import type { App, DeployConfig } from '../store/types.js';
+import type { App, NewApp } from '../store/types.js';
 
-export interface AppInput {
-  name: string;
-  repo: string;
-  branch?: string;
-  branches?: string[];
-  contextDir?: string;
-  dockerfile?: string;
-  buildArgs?: Record<string, string>;
-  builder?: string;
-  postCommit?: App['postCommit'];
-  port?: number;
-  deploy?: Partial<DeployConfig>;
+export type AppInput = NewApp & {
   /** Kept when given (say, a BuildConfig's trigger secret); generated otherwise. */
   webhookSecret?: string;
-}
+};
 
 /** A path inside the checkout: relative, normalised, never escaping it. */
 export function insideRepo(field: string, value: string | undefined, fallback: string): string {

@@ -1,6 +1,6 @@
 import { scaleWorkload } from '../releases/cluster/scale-workload.js';
 import type { Services } from '../services/services.js';
-import type { ScaleEvent } from '../store/app-store.js';
+import type { ScaleEvent } from '../store/types.js';
 
 type ScaleDeps = Pick<Services, 'apps' | 'kubeConfig'>;
 

@@ -4,11 +4,12 @@ import { ensureNamespace } from '../releases/cluster/apply.js';
 import { FIELD_MANAGER } from '../releases/render/labels.js';
 import { claimName, renderClaim } from '../releases/render/render-volumes.js';
 import type { Services } from '../services/services.js';
-import type { Release, VolumeSpec } from '../store/types.js';
+import { VOLUME_DEFAULTS } from '../store/schemas/deploy-config.js';
+import type { Release, VolumeInput, VolumeSpec } from '../store/types.js';
+import type { VolumeView } from '../store/views.js';
 import { changeApp } from './change-app.js';
 
 type VolumeDeps = Pick<Services, 'apps' | 'releases' | 'deployQueue' | 'config' | 'kubeConfig'>;
-type VolumeView = VolumeSpec & { claim: string };
 
 /** The app's volumes with the claim each one mounts. */
 export async function listVolumes(deps: Pick<Services, 'apps'>, name: string): Promise<VolumeView[]> {
@@ -21,9 +22,9 @@ export async function listVolumes(deps: Pick<Services, 'apps'>, name: string): P
  * made fails here, not in a rollout) and mounted from the next release on, which a running app
  * gets now.
  */
-export async function addVolume(deps: VolumeDeps, params: { app: string; volume: VolumeSpec }): Promise<{ volume: VolumeView; release: Release | null }> {
+export async function addVolume(deps: VolumeDeps, params: { app: string; volume: VolumeInput }): Promise<{ volume: VolumeView; release: Release | null }> {
   const app = await deps.apps.get(params.app);
-  const { volume } = params;
+  const volume: VolumeSpec = { ...VOLUME_DEFAULTS, ...params.volume };
   const volumes = app.deploy.volumes ?? [];
   if (volumes.some((v) => v.name === volume.name)) throw new SlipwayError('VOLUME_EXISTS', `app "${app.name}" already has a volume "${volume.name}"`, { volume: volume.name });
   const clash = volumes.find((v) => v.mountPath === volume.mountPath);

@@ -1,4 +1,4 @@
-import { FINAL_BUILD_STATES, type Build, type Release } from '../store/types.js';
+import { FINAL_BUILD_STATES, SETTLED_RELEASE_STATES, type Build, type Release } from '../store/types.js';
 import { CliError, type ApiClient } from './client.js';
 
 const POLL_MS = 1000;
@@ -39,7 +39,7 @@ export async function waitForRelease(params: {
       shown = release.status;
       print(`  release ${release.number}: ${release.status}`);
     }
-    if (release && ['current', 'failed', 'superseded', 'rolled-back'].includes(release.status)) return release;
+    if (release && SETTLED_RELEASE_STATES.includes(release.status)) return release;
     if (Date.now() > deadline) throw new CliError(`no settled release of ${app} after ${params.timeoutSeconds}s; see: slipway releases ${app}`);
     await sleep(POLL_MS);
   }

@@ -1,8 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { BuildStepError, SlipwayError } from '../errors.js';
+import { COMMIT_ID } from './commit-id.js';
 import { gitClient } from './git-client.js';
-
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
  * Puts exactly commit `sha` of `url` into `dir`, and nothing else: a shallow fetch of that
@@ -12,7 +11,7 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
  */
 export async function cloneCommit(params: { url: string; sha: string; dir: string; timeoutMs?: number; signal?: AbortSignal }): Promise<void> {
   const { url, sha, dir } = params;
-  if (!SHA.test(sha)) throw cloneFailed(`"${sha}" is not a full commit id`);
+  if (!COMMIT_ID.test(sha)) throw cloneFailed(`"${sha}" is not a full commit id`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const git = gitClient({ baseDir: dir, timeoutMs: params.timeoutMs, signal: params.signal });
@@ -51,6 +50,6 @@ export async function resolveBranch(params: { url: string; branch: string }): Pr
       throw new SlipwayError('REPO_UNREACHABLE', `cannot read ${url}: ${gitMessage(error)}`, { url });
     });
   const sha = out.split(/\s+/)[0] ?? '';
-  if (!SHA.test(sha)) throw new SlipwayError('REPO_REF_NOT_FOUND', `branch "${branch}" does not exist in ${url}`, { url, branch });
+  if (!COMMIT_ID.test(sha)) throw new SlipwayError('REPO_REF_NOT_FOUND', `branch "${branch}" does not exist in ${url}`, { url, branch });
   return sha;
 }

@@ -2,7 +2,7 @@ import { SlipwayError } from '../errors.js';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildStore } from '../store/build-store.js';
 import { mergeDeployConfig } from '../store/deploy-config.js';
-import type { DeployConfig, Release } from '../store/types.js';
+import type { DeployConfigPatch, Release } from '../store/types.js';
 import { makeRelease, type ReleaseDeps } from './make-release.js';
 
 /**
@@ -11,7 +11,7 @@ import { makeRelease, type ReleaseDeps } from './make-release.js';
  */
 export async function releaseImage(
   deps: ReleaseDeps & { apps: AppStore; builds: BuildStore },
-  params: { app: string; image?: string; buildId?: string; deploy?: Partial<DeployConfig> },
+  params: { app: string; image?: string; buildId?: string; deploy?: DeployConfigPatch },
 ): Promise<Release> {
   let app = await deps.apps.get(params.app);
   let image = params.image;

@@ -1,6 +1,6 @@
 import { SlipwayError } from '../errors.js';
 import type { AppStore } from '../store/app-store.js';
-import type { Release } from '../store/types.js';
+import { FORMER_RELEASE_STATES, type Release } from '../store/types.js';
 import { makeRelease, type ReleaseDeps } from './make-release.js';
 
 /**
@@ -13,7 +13,7 @@ export async function rollBack(deps: ReleaseDeps & { apps: AppStore }, params: {
   const history = await deps.releases.list(app.name);
   const wanted = params.to
     ? await deps.releases.get(app.name, params.to)
-    : history.find((r) => r.number !== current?.number && ['superseded', 'rolled-back'].includes(r.status) && r.number < (current?.number ?? Infinity));
+    : history.find((r) => r.number !== current?.number && FORMER_RELEASE_STATES.includes(r.status) && r.number < (current?.number ?? Infinity));
   if (!wanted) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${app.name}" has no earlier good release to roll back to`, { app: app.name });
   if (wanted.number === current?.number) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `release ${wanted.number} is already current`, { release: wanted.number });
   // As on Heroku, a rollback restores the config too (env, secrets, probes, volumes, hooks):

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { NotFoundError, SlipwayError } from '../errors.js';
 import type { Keys } from './keys.js';
 import { defaultDeployConfig } from './deploy-config.js';
-import type { App } from './types.js';
+import type { App, ScaleEvent } from './types.js';
 
 /** Apps and their webhook secrets. Creating never overwrites: an existing app is an error. */
 export class AppStore {
@@ -63,12 +63,6 @@ export class AppStore {
   async scaleEvents(name: string): Promise<ScaleEvent[]> {
     return (await this.redis.lrange(this.keys.scaleEvents(name), 0, 99)).map((e) => JSON.parse(e) as ScaleEvent);
   }
-}
-
-export interface ScaleEvent {
-  from: number;
-  to: number;
-  at: string;
 }
 
 /** Records written before a field existed read with that field's default: nothing stored is lost. */

@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
-
-/** A build secret as the API shows it: never the value, only a fingerprint to tell versions apart. */
-export interface BuildSecretSummary {
-  name: string;
-  sha256: string;
-}
+import type { BuildSecretSummary } from './views.js';
 
 /**
  * Build-time secrets per app (e.g. NPM_TOKEN for a private registry), kept in a hash of

@@ -1,6 +1,8 @@
 import { ValidationError } from '../errors.js';
-import type { DeployConfig } from './types.js';
-import { hooksSchema, probesSchema, strategySchema } from './lifecycle-schemas.js';
+import type { DeployConfig, DeployConfigPatch } from './types.js';
+
+/** A deploy config whose hooks may still lack their defaults (as a request sets them). */
+type DeployConfigDraft = Omit<DeployConfig, 'hooks'> & Pick<DeployConfigPatch, 'hooks'>;
 
 /** What an app gets when it says nothing: one replica in a namespace named after it. */
 export function defaultDeployConfig(app: string): DeployConfig {
@@ -18,44 +20,22 @@ export function defaultDeployConfig(app: string): DeployConfig {
   };
 }
 
-/** JSON schema of a (partial) deploy config, shared by create and update. */
-export const deployConfigSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' },
-    kind: { type: 'string', enum: ['Deployment', 'StatefulSet'] },
-    replicas: { type: 'integer', minimum: 0, maximum: 1000 },
-    autoDeploy: { type: 'boolean' },
-    env: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: 'string' } },
-    host: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
-    readinessPath: { type: 'string', pattern: '^/' },
-    readinessDeadlineSeconds: { type: 'integer', minimum: 5, maximum: 3600 },
-    maxRestarts: { type: 'integer', minimum: 1, maximum: 100 },
-    podAnnotations: { type: 'object', additionalProperties: { type: 'string' } },
-    links: { type: 'array', maxItems: 20, items: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' } },
-    service: { type: 'boolean' },
-    hooks: hooksSchema,
-    strategy: strategySchema,
-    probes: probesSchema,
-    resources: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { cpu: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?m?$' }, memory: { type: 'string', pattern: '^[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?$' } },
-    },
-  },
-} as const;
-
 /** A partial update over the current config; `env` and `podAnnotations` replace, not merge. */
-export function mergeDeployConfig(current: DeployConfig, patch: Partial<DeployConfig>): DeployConfig {
+export function mergeDeployConfig(current: DeployConfig, patch: DeployConfigPatch): DeployConfig {
   return checkDeployConfig({ ...current, ...patch });
 }
 
 const HOOK_TIMEOUT_SECONDS = 300;
 
+/** `config` (whole or a patch) with its hooks' defaults filled in, as a stored config holds them. */
+function withHookDefaults<C extends Pick<DeployConfigPatch, 'hooks'>>(config: C): Omit<C, 'hooks'> & Pick<DeployConfig, 'hooks'> {
+  const { hooks, ...rest } = config;
+  return hooks ? { ...rest, hooks: hookDefaults(hooks) } : rest;
+}
+
 /** Rules across fields, which a JSON schema cannot say; the config with its hook defaults when it holds. */
-export function checkDeployConfig(config: DeployConfig): DeployConfig {
-  if (config.hooks) config = { ...config, hooks: hookDefaults(config.hooks) };
+export function checkDeployConfig(draft: DeployConfigDraft): DeployConfig {
+  const config: DeployConfig = withHookDefaults(draft);
   const strategy = config.strategy;
   if (strategy && config.kind === 'StatefulSet') {
     throw new ValidationError('a StatefulSet keeps its own update strategy (RollingUpdate by ordinal): strategy applies to Deployments', { field: 'strategy' });
@@ -69,7 +49,7 @@ export function checkDeployConfig(config: DeployConfig): DeployConfig {
   return config;
 }
 
-function hookDefaults(hooks: Partial<NonNullable<DeployConfig['hooks']>>): NonNullable<DeployConfig['hooks']> {
+function hookDefaults(hooks: NonNullable<DeployConfigPatch['hooks']>): NonNullable<DeployConfig['hooks']> {
   const { pre, post } = hooks;
   return {
     ...(pre ? { pre: { ...pre, timeoutSeconds: pre.timeoutSeconds ?? HOOK_TIMEOUT_SECONDS } } : {}),

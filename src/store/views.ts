@@ -1,49 +1,28 @@
-// Shapes the API answers with that are not stored records (those are in src/store/types.ts).
-// No imports: the dashboard (web/) reads these types too.
+// Shapes the API answers with that are not stored records (those are in src/store/types.ts),
+// each the static type of its JSON Schema in src/store/schemas/views.ts.
+// Type-only imports: the dashboard (web/) reads these types too.
+import type { Static } from 'typebox';
+import type {
+  appHealthSchema,
+  appStatusSchema,
+  buildSecretSummarySchema,
+  healthStateSchema,
+  hookReplySchema,
+  podHealthSchema,
+  provisionedDatabaseSchema,
+  volumeViewSchema,
+} from './schemas/views.js';
 
-export type HealthState = 'healthy' | 'degraded' | 'down' | 'stopped' | 'not-deployed';
-
-export interface PodHealth {
-  name: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  /** The release label of the pod (which release it runs). */
-  release?: string;
-  /** Why a container is not running (CrashLoopBackOff, ImagePullBackOff, ...). */
-  reason?: string;
-}
-
-export interface AppHealth {
-  state: HealthState;
-  kind?: string;
-  namespace: string;
-  desired: number;
-  ready: number;
-  updated: number;
-  available: number;
-  pods: PodHealth[];
-}
-
+export type HealthState = Static<typeof healthStateSchema>;
+export type PodHealth = Static<typeof podHealthSchema>;
+export type AppHealth = Static<typeof appHealthSchema>;
 /** GET /apps/:app/status: the app's health with the release that should be running. */
-export interface AppStatus extends AppHealth {
-  app: string;
-  currentRelease: number | null;
-}
-
+export type AppStatus = Static<typeof appStatusSchema>;
 /** GET /databases: one workload a template provisioned. */
-export interface ProvisionedDatabase {
-  namespace: string;
-  name: string;
-  kind: string;
-  template: string;
-  image?: string;
-  desired: number;
-  ready: number;
-  state: 'healthy' | 'degraded' | 'down' | 'stopped';
-  /** Secrets the pods read (what an app links to with --link-db): names and keys, never values. */
-  secrets: Array<{ name: string; keys: string[] }>;
-  services: Array<{ name: string; ports: number[] }>;
-  volumes: Array<{ name: string; phase?: string; capacity?: string }>;
-  createdAt?: string;
-}
+export type ProvisionedDatabase = Static<typeof provisionedDatabaseSchema>;
+/** The answer to every webhook delivery: a build id, or the reason nothing was built. */
+export type HookReply = Static<typeof hookReplySchema>;
+/** A build secret as the API shows it: never the value, only a fingerprint to tell versions apart. */
+export type BuildSecretSummary = Static<typeof buildSecretSummarySchema>;
+/** An app volume with the claim it mounts. */
+export type VolumeView = Static<typeof volumeViewSchema>;

@@ -1,9 +1,8 @@
 import { WebhookError } from '../errors.js';
-import { COMMIT_ID, header, type Headers, invalidPayload, parseObject } from './delivery.js';
+import { COMMIT_ID, ZERO_SHA } from '../git/commit-id.js';
+import { header, type Headers, invalidPayload, parseObject } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 import { verifyHmac } from './signature.js';
-
-const ZERO_SHA = '0'.repeat(40);
 
 /** One side of a `push.changes[]` entry: `{ type: 'branch' | 'tag', name, target: { hash } }`. */
 type RefState = { type?: unknown; name?: unknown; target?: { hash?: unknown } };

@@ -1,14 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { WebhookError } from '../errors.js';
 
-// What every provider's parser shares: header lookup, a strict JSON body, commit ids, secrets.
+// What every provider's parser shares: header lookup, a strict JSON body, secrets (commit ids: src/git/commit-id.ts).
 
 export type Headers = Record<string, string | string[] | undefined>;
-
-/** A commit id as git prints it, SHA-1 (40) or SHA-256 (64): nothing else is ever handed to git. */
-export const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-/** The all-zeros id providers send for a deleted ref. */
-export const ZERO_SHA = /^0+$/;
 
 export function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];

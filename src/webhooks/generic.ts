@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WebhookError } from '../errors.js';
-import { COMMIT_ID, header, type Headers, invalidPayload, parseObject, sameSecret, ZERO_SHA } from './delivery.js';
+import { COMMIT_ID, isZeroSha } from '../git/commit-id.js';
+import { header, type Headers, invalidPayload, parseObject, sameSecret } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 
 /**
@@ -33,5 +34,5 @@ export function parseGenericDelivery(params: { headers: Headers; body: Buffer; p
   // Without a delivery header the id is the body's digest: a client retrying the same POST sends the
   // same bytes and is recognised, while a new commit changes "sha" and so the id.
   const deliveryId = header(headers, 'x-slipway-delivery') || `sha256:${createHash('sha256').update(body).digest('hex')}`;
-  return { provider: 'generic', deliveryId, kind: 'push', eventName: 'push', ref, sha, deleted: ZERO_SHA.test(sha) };
+  return { provider: 'generic', deliveryId, kind: 'push', eventName: 'push', ref, sha, deleted: isZeroSha(sha) };
 }

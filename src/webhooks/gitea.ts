@@ -1,5 +1,6 @@
 import { WebhookError } from '../errors.js';
-import { COMMIT_ID, header, type Headers, parseObject, ZERO_SHA } from './delivery.js';
+import { COMMIT_ID, isZeroSha } from '../git/commit-id.js';
+import { header, type Headers, parseObject } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 import { verifyHmac } from './signature.js';
 
@@ -34,5 +35,5 @@ export function parseGiteaDelivery(params: { headers: Headers; body: Buffer; sec
   if (typeof ref !== 'string' || !ref.startsWith('refs/') || typeof after !== 'string' || !COMMIT_ID.test(after)) {
     throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'push payload needs "ref" and a hex "after" commit id');
   }
-  return { provider: 'gitea', deliveryId, kind: 'push', eventName, ref, sha: after, deleted: ZERO_SHA.test(after) };
+  return { provider: 'gitea', deliveryId, kind: 'push', eventName, ref, sha: after, deleted: isZeroSha(after) };
 }

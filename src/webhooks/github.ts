@@ -1,5 +1,6 @@
 import { WebhookError } from '../errors.js';
-import { COMMIT_ID, header, type Headers, invalidPayload, parseObject } from './delivery.js';
+import { COMMIT_ID } from '../git/commit-id.js';
+import { header, type Headers, invalidPayload, parseObject } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 import { verifyHmac } from './signature.js';
 

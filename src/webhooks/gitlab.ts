@@ -1,5 +1,6 @@
 import { WebhookError } from '../errors.js';
-import { COMMIT_ID, header, type Headers, parseObject, sameSecret, ZERO_SHA } from './delivery.js';
+import { COMMIT_ID, isZeroSha } from '../git/commit-id.js';
+import { header, type Headers, parseObject, sameSecret } from './delivery.js';
 import type { PushEvent } from './push-event.js';
 
 /**
@@ -38,7 +39,7 @@ export function parseGitlabDelivery(params: { headers: Headers; body: Buffer; se
   if (typeof ref !== 'string' || !ref.startsWith('refs/') || typeof after !== 'string' || !COMMIT_ID.test(after) || !validCheckout) {
     throw new WebhookError('WEBHOOK_PAYLOAD_INVALID', 'push payload needs "ref" and hex "after"/"checkout_sha" commit ids');
   }
-  const deleted = ZERO_SHA.test(after);
+  const deleted = isZeroSha(after);
   const sha = !deleted && typeof checkoutSha === 'string' ? checkoutSha : after;
   return { provider: 'gitlab', deliveryId, kind: 'push', eventName, ref, sha, deleted };
 }

@@ -1,3 +1,4 @@
+import { isZeroSha } from '../git/commit-id.js';
 import type { App } from '../store/types.js';
 
 /** What every provider's delivery is normalised to. */
@@ -14,15 +15,13 @@ export interface PushEvent {
 
 export type PushDecision = { build: true; branch: string } | { build: false; reason: string };
 
-const ZERO_SHA = /^0+$/;
-
 /** Whether a delivery should build the app. Every "no" carries the reason the sender sees. */
 export function decidePush(app: App, event: PushEvent): PushDecision {
   if (event.kind === 'ping') return { build: false, reason: 'ping' };
   if (event.kind !== 'push') return { build: false, reason: `event "${event.eventName}" is not a push` };
   if (event.ref.startsWith('refs/tags/')) return { build: false, reason: 'tag push' };
   if (!event.ref.startsWith('refs/heads/')) return { build: false, reason: `ref "${event.ref}" is not a branch` };
-  if (event.deleted || ZERO_SHA.test(event.sha)) return { build: false, reason: 'branch deleted' };
+  if (event.deleted || isZeroSha(event.sha)) return { build: false, reason: 'branch deleted' };
   const branch = event.ref.slice('refs/heads/'.length);
   if (!(app.branches ?? [app.branch]).some((pattern) => branchPattern(pattern).test(branch))) return { build: false, reason: 'branch not tracked' };
   return { build: true, branch };

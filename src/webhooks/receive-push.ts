@@ -1,6 +1,7 @@
 import { queueBuild } from '../queue/build-queueing.js';
 import type { Services } from '../services/services.js';
 import type { App } from '../store/types.js';
+import type { HookReply } from '../store/views.js';
 import { decidePush, type PushEvent } from './push-event.js';
 
 export type PushVerdict = 'duplicate' | 'ignored' | 'queued';
@@ -8,7 +9,7 @@ export type PushVerdict = 'duplicate' | 'ignored' | 'queued';
 export interface PushAnswer {
   verdict: PushVerdict;
   /** The 202 body: a build id, or the reason nothing was built. */
-  body: { buildId?: string; ignored?: true; reason?: string };
+  body: HookReply;
 }
 
 type ReceiveDeps = Pick<Services, 'deliveries' | 'builds' | 'buildQueue' | 'redis' | 'keys' | 'config'>;

@@ -180,6 +180,33 @@ describe('GitHub webhook', () => {
   });
 });
 
+describe('manual builds', () => {
+  beforeAll(() => t.createApp({ name: 'manual', repo: 'git://127.0.0.1:9419/manual.git', branch: 'main' }));
+
+  test.each([
+    ['SHA-1', 'a'.repeat(40)],
+    ['SHA-256', 'b'.repeat(64)],
+  ])('a %s commit id is built', async (_name, sha) => {
+    const res = await t.api.inject({ method: 'POST', url: '/apps/manual/builds', headers: auth, payload: { sha } });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ app: 'manual', sha, state: 'queued' });
+  });
+
+  test.each([['short', 'a'.repeat(39)], ['between the two lengths', 'a'.repeat(50)], ['uppercase', 'A'.repeat(40)]])('a %s commit id → 400', async (_name, sha) => {
+    const res = await t.api.inject({ method: 'POST', url: '/apps/manual/builds', headers: auth, payload: { sha } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('body/sha') });
+  });
+
+  test('a cancelled build answers with why it was cancelled (every recorded field is in the answer)', async () => {
+    const queued = (await t.api.inject({ method: 'POST', url: '/apps/manual/builds', headers: auth, payload: { sha: 'c'.repeat(40) } })).json();
+    const res = await t.api.inject({ method: 'POST', url: `/builds/${queued.id}/cancel`, headers: auth });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ state: 'cancelled', cancellation: { reason: 'cancelled through the API', step: 'queued' } });
+    expect((await t.api.inject({ url: `/builds/${queued.id}`, headers: auth })).json().cancellation).toEqual(res.json().cancellation);
+  });
+});
+
 describe('API documentation', () => {
   test('/docs/json is an OpenAPI document generated from the route schemas', async () => {
     const res = await t.api.inject('/docs/json');
@@ -190,6 +217,9 @@ describe('API documentation', () => {
       expect.arrayContaining(['/apps', '/apps/{app}/releases', '/apps/{app}/rollback', '/builds/{id}/cancel', '/hooks/{provider}/{app}', '/templates/provision']),
     );
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['App', 'Build', 'Release', 'Error']));
+    // Answers are written with these: a record field missing here would be missing from every answer.
+    expect(Object.keys(doc.components.schemas.Build.properties)).toEqual(expect.arrayContaining(['strategy', 'image', 'cancellation', 'failure']));
+    expect(Object.keys(doc.components.schemas.App.properties.deploy.properties)).toEqual(expect.arrayContaining(['hooks', 'strategy', 'volumes', 'probes', 'secret', 'podTemplate']));
     expect(doc.paths['/apps'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'repo']);
   });
   test('/docs serves the UI', async () => {

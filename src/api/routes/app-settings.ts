@@ -1,49 +1,51 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { changeApp } from '../../apps/change-app.js';
 import { checkDeployConfig } from '../../store/deploy-config.js';
-import { hooksSchema, probesSchema, strategySchema } from '../../store/lifecycle-schemas.js';
-import type { DeployConfig } from '../../store/types.js';
+import { hooksInputSchema, hooksSchema, probesInputSchema, probesSchema, strategySchema } from '../../store/schemas/deploy-config.js';
 import type { ApiDeps } from '../deps.js';
-import { appParams } from '../schemas.js';
-
-const releaseOrNull = { anyOf: [{ $ref: 'Release#' }, { type: 'null' }] };
-const anyObject = { type: 'object', additionalProperties: true };
+import { answerOf, appParams, releaseOrNull } from '../schemas.js';
+import { closed } from '../../store/schemas/type-helpers.js';
 
 /**
  * Settings that replace one part of the deploy config as a whole: `hooks` and `strategy` take
  * effect from the next release (they do not change the pods), `probes` roll out now.
- * `null` removes the setting.
+ * `null` removes the setting. `input` is what a request sets, `stored` what the app keeps.
  */
 const SETTINGS = [
-  { path: 'hooks', field: 'hooks', schema: hooksSchema, rollout: false },
-  { path: 'strategy', field: 'strategy', schema: strategySchema, rollout: false },
-  { path: 'probes', field: 'probes', schema: probesSchema, rollout: true },
+  { field: 'hooks', input: hooksInputSchema, stored: hooksSchema, rollout: false },
+  { field: 'strategy', input: strategySchema, stored: strategySchema, rollout: false },
+  { field: 'probes', input: probesInputSchema, stored: probesSchema, rollout: true },
 ] as const;
 
-export default async function appSettingRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  for (const setting of SETTINGS) {
-    app.get<{ Params: { app: string } }>(
-      `/apps/:app/${setting.path}`,
-      { schema: { params: appParams, response: { 200: { type: 'object', properties: { [setting.field]: { anyOf: [anyObject, { type: 'null' }] } } } } } },
-      async (request) => ({ [setting.field]: (await deps.apps.get(request.params.app)).deploy[setting.field] ?? null }),
+export default async function appSettingRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  for (const { field, input, stored, rollout } of SETTINGS) {
+    const answer = Type.Union([answerOf(stored), Type.Null()]);
+
+    app.get(
+      `/apps/:app/${field}`,
+      { schema: { params: appParams, response: { 200: Type.Object({ [field]: answer }, closed) } } },
+      async (request) => ({ [field]: (await deps.apps.get(request.params.app)).deploy[field] ?? null }),
     );
 
-    app.put<{ Params: { app: string }; Body: Record<string, unknown> }>(
-      `/apps/:app/${setting.path}`,
+    app.put(
+      `/apps/:app/${field}`,
       {
         schema: {
           params: appParams,
-          body: { type: 'object', required: [setting.field], additionalProperties: false, properties: { [setting.field]: { anyOf: [setting.schema, { type: 'null' }] } } },
-          response: { 200: { type: 'object', properties: { [setting.field]: { anyOf: [anyObject, { type: 'null' }] }, release: releaseOrNull } } },
+          body: Type.Object({ [field]: Type.Union([input, Type.Null()]) }, closed),
+          response: { 200: Type.Object({ [field]: answer, release: releaseOrNull }, closed) },
         },
       },
       async (request) => {
         const target = await deps.apps.get(request.params.app);
-        const value = request.body[setting.field];
-        const { [setting.field]: _old, ...rest } = target.deploy;
-        const deploy = checkDeployConfig((value === null ? rest : { ...rest, [setting.field]: value }) as DeployConfig);
-        const { app: changed, release } = await changeApp(deps, { app: target, deploy, rollout: setting.rollout });
-        return { [setting.field]: changed.deploy[setting.field] ?? null, release: release ?? null };
+        const value = request.body[field];
+        const { [field]: _old, ...rest } = target.deploy;
+        const deploy = checkDeployConfig(value === null ? rest : { ...rest, [field]: value });
+        const { app: changed, release } = await changeApp(deps, { app: target, deploy, rollout });
+        return { [field]: changed.deploy[field] ?? null, release: release ?? null };
       },
     );
   }

@@ -1,61 +1,42 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { createApp, newWebhookSecret, webhookUrl, type AppInput } from '../../apps/create-app.js';
+import { Type } from 'typebox';
+import { createApp, newWebhookSecret, webhookUrl } from '../../apps/create-app.js';
 import { deleteApp } from '../../apps/delete-app.js';
 import { startBuild } from '../../builds/build-requests.js';
-import { deployConfigSchema } from '../../store/deploy-config.js';
+import { COMMIT_ID_PATTERN } from '../../git/commit-id.js';
+import { newAppSchema } from '../../store/schemas/app.js';
+import { closed, orNull, stringEnum } from '../../store/schemas/type-helpers.js';
 import type { ApiDeps } from '../deps.js';
-import { APP_NAME, appNameParams, buildSettingsProperties } from '../schemas.js';
+import { appNameParams, appRef, buildRef } from '../schemas.js';
 
-type CreateAppBody = Omit<AppInput, 'webhookSecret'>;
+/** Where to point the repo's webhook; the secret is shown on create and on rotation, never again. */
+const webhook = Type.Object({ url: Type.String(), secret: Type.String(), contentType: Type.String() }, closed);
 
-const BRANCH = '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/-]+$';
+export default async function appRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
 
-const createAppSchema = {
-  body: {
-    type: 'object',
-    required: ['name', 'repo'],
-    additionalProperties: false,
-    properties: {
-      name: { type: 'string', pattern: APP_NAME },
-      repo: { type: 'string', minLength: 1, maxLength: 2048 },
-      branch: { type: 'string', pattern: BRANCH, maxLength: 255 },
-      branches: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/*-]+$', maxLength: 255 } },
-      ...buildSettingsProperties,
-      deploy: deployConfigSchema,
+  app.post(
+    '/apps',
+    { schema: { body: newAppSchema, response: { 201: Type.Object({ app: appRef, webhook }, closed) } } },
+    async (request, reply) => {
+      const { app: record, webhookSecret } = await createApp({ apps: deps.apps, config: deps.config, input: request.body });
+      return reply.code(201).send({
+        app: record,
+        webhook: { url: webhookUrl(deps.config, record.name), secret: webhookSecret, contentType: 'application/json' },
+      });
     },
-  },
-  response: {
-    201: {
-      type: 'object',
-      properties: {
-        app: { $ref: 'App#' },
-        webhook: { type: 'object', properties: { url: { type: 'string' }, secret: { type: 'string' }, contentType: { type: 'string' } } },
-      },
-    },
-  },
-};
+  );
 
-
-export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.post<{ Body: CreateAppBody }>('/apps', { schema: createAppSchema }, async (request, reply) => {
-    const { app: record, webhookSecret } = await createApp({ apps: deps.apps, config: deps.config, input: request.body });
-    return reply.code(201).send({
-      app: record,
-      webhook: { url: webhookUrl(deps.config, record.name), secret: webhookSecret, contentType: 'application/json' },
-    });
-  });
-
-  app.get('/apps', { schema: { response: { 200: { type: 'object', properties: { apps: { type: 'array', items: { $ref: 'App#' } } } } } } }, async () => ({
+  app.get('/apps', { schema: { response: { 200: Type.Object({ apps: Type.Array(appRef) }, closed) } } }, async () => ({
     apps: await deps.apps.list(),
   }));
 
-  app.get<{ Params: { app: string } }>('/apps/:app', { schema: { params: appNameParams, response: { 200: { $ref: 'App#' } } } }, async (request) =>
-    deps.apps.get(request.params.app),
-  );
+  app.get('/apps/:app', { schema: { params: appNameParams, response: { 200: appRef } } }, async (request) => deps.apps.get(request.params.app));
 
-  app.get<{ Params: { app: string } }>(
+  app.get(
     '/apps/:app/builds',
-    { schema: { params: appNameParams, response: { 200: { type: 'object', properties: { builds: { type: 'array', items: { $ref: 'Build#' } } } } } } },
+    { schema: { params: appNameParams, response: { 200: Type.Object({ builds: Type.Array(buildRef) }, closed) } } },
     async (request) => {
       await deps.apps.get(request.params.app);
       return { builds: await deps.builds.listForApp(request.params.app) };
@@ -63,13 +44,13 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
   );
 
   /** Builds the tracked branch's head (or a given commit) now, as `oc start-build` does. */
-  app.post<{ Params: { app: string }; Body: { sha?: string } | undefined }>(
+  app.post(
     '/apps/:app/builds',
     {
       schema: {
         params: appNameParams,
-        body: { type: ['object', 'null'], additionalProperties: false, properties: { sha: { type: 'string', pattern: '^[0-9a-f]{40}$' } } },
-        response: { 202: { $ref: 'Build#' } },
+        body: orNull(Type.Object({ sha: Type.Optional(Type.String({ pattern: COMMIT_ID_PATTERN })) }, closed)),
+        response: { 202: buildRef },
       },
     },
     async (request, reply) => {
@@ -80,17 +61,26 @@ export default async function appRoutes(app: FastifyInstance, deps: ApiDeps): Pr
   );
 
   /** Deletes the app, its workloads, Services, Ingresses and records; PVCs only with `?volumes=delete`. */
-  app.delete<{ Params: { app: string }; Querystring: { volumes?: 'keep' | 'delete' } }>(
+  app.delete(
     '/apps/:app',
-    { schema: { params: appNameParams, querystring: { type: 'object', properties: { volumes: { type: 'string', enum: ['keep', 'delete'] } } } } },
-    async (request) =>
-      deleteApp(deps, { name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
+    {
+      schema: {
+        params: appNameParams,
+        querystring: Type.Object({ volumes: Type.Optional(stringEnum(['keep', 'delete'])) }, closed),
+        response: { 200: Type.Object({ deleted: Type.Array(Type.String()), kept: Type.Array(Type.String()) }, closed) },
+      },
+    },
+    async (request) => deleteApp(deps, { name: request.params.app, deleteVolumes: request.query.volumes === 'delete' }),
   );
 
   /** Rotates the webhook secret: the new one is shown here, once; the old one fails from now on. */
-  app.post<{ Params: { app: string } }>('/apps/:app/webhook-secret', { schema: { params: appNameParams } }, async (request) => {
-    const secret = newWebhookSecret();
-    await deps.apps.setWebhookSecret(request.params.app, secret);
-    return { webhook: { url: webhookUrl(deps.config, request.params.app), secret, contentType: 'application/json' } };
-  });
+  app.post(
+    '/apps/:app/webhook-secret',
+    { schema: { params: appNameParams, response: { 200: Type.Object({ webhook }, closed) } } },
+    async (request) => {
+      const secret = newWebhookSecret();
+      await deps.apps.setWebhookSecret(request.params.app, secret);
+      return { webhook: { url: webhookUrl(deps.config, request.params.app), secret, contentType: 'application/json' } };
+    },
+  );
 }

@@ -1,79 +1,61 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
 import { insideRepo } from '../../apps/create-app.js';
 import { knownBuilder } from '../../builds/builder-catalog.js';
 import { NotFoundError } from '../../errors.js';
+import { buildSettingFields } from '../../store/schemas/app.js';
+import { closed, mapOf, orNull } from '../../store/schemas/type-helpers.js';
+import { buildSecretSummarySchema } from '../../store/schemas/views.js';
 import type { App } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
-import { appNameParams, buildSettingsProperties } from '../schemas.js';
+import { appNameParams, appRef } from '../schemas.js';
 
 const SECRET_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 
-/**
- * A field set to null goes back to its default (detection, no Dockerfile path, no test).
- * A type list, not anyOf: with anyOf, Ajv's type coercion turns null into "" first.
- */
-const nullable = <S extends { type: string }>(schema: S) => ({ ...schema, type: [schema.type, 'null'] });
-const { port: _port, ...settings } = buildSettingsProperties;
+/** A field set to null goes back to its default (detection, no Dockerfile path, no test). */
+const buildConfigPatch = Type.Object(
+  {
+    contextDir: Type.Optional(buildSettingFields.contextDir),
+    dockerfile: Type.Optional(orNull(buildSettingFields.dockerfile)),
+    builder: Type.Optional(orNull(buildSettingFields.builder)),
+    buildArgs: Type.Optional(mapOf(orNull(Type.String()), { description: "Merged into the app's build args; a null value removes that arg." })),
+    postCommit: Type.Optional(orNull(buildSettingFields.postCommit)),
+  },
+  { ...closed, minProperties: 1 },
+);
+type BuildConfigPatch = Static<typeof buildConfigPatch>;
 
-interface BuildConfigPatch {
-  contextDir?: string;
-  dockerfile?: string | null;
-  builder?: string | null;
-  /** Merged into the app's build args; a null value removes that arg. */
-  buildArgs?: Record<string, string | null>;
-  postCommit?: App['postCommit'] | null;
-}
-
-const secretsResponse = {
-  type: 'object',
-  properties: { secrets: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, sha256: { type: 'string' } } } } },
-};
+const secretsResponse = Type.Object({ secrets: Type.Array(buildSecretSummarySchema) }, closed);
 
 /**
  * How an app is built, as an OpenShift BuildConfig says it: context dir, Dockerfile path,
  * pinned builder, build args, post-build test; and its build secrets, which are write-only.
  */
-export default async function buildConfigRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.patch<{ Params: { app: string }; Body: BuildConfigPatch }>(
+export default async function buildConfigRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.patch(
     '/apps/:app/build-config',
-    {
-      schema: {
-        params: appNameParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          minProperties: 1,
-          properties: {
-            contextDir: settings.contextDir,
-            dockerfile: nullable(settings.dockerfile),
-            builder: nullable(settings.builder),
-            buildArgs: { type: 'object', additionalProperties: { type: ['string', 'null'] } },
-            postCommit: nullable(settings.postCommit),
-          },
-        },
-        response: { 200: { $ref: 'App#' } },
-      },
-    },
+    { schema: { params: appNameParams, body: buildConfigPatch, response: { 200: appRef } } },
     async (request) => deps.apps.replace(applyPatch(await deps.apps.get(request.params.app), request.body)),
   );
 
-  app.get<{ Params: { app: string } }>('/apps/:app/build-secrets', { schema: { params: appNameParams, response: { 200: secretsResponse } } }, async (request) => {
+  app.get('/apps/:app/build-secrets', { schema: { params: appNameParams, response: { 200: secretsResponse } } }, async (request) => {
     await deps.apps.get(request.params.app);
     return { secrets: await deps.buildSecrets.list(request.params.app) };
   });
 
   /** Sets or replaces secrets; the response names them with a fingerprint, never a value. */
-  app.put<{ Params: { app: string }; Body: { secrets: Record<string, string> } }>(
+  app.put(
     '/apps/:app/build-secrets',
     {
       schema: {
         params: appNameParams,
-        body: {
-          type: 'object',
-          required: ['secrets'],
-          additionalProperties: false,
-          properties: { secrets: { type: 'object', minProperties: 1, propertyNames: { pattern: SECRET_NAME }, additionalProperties: { type: 'string', maxLength: 65_536 } } },
-        },
+        body: Type.Object(
+          { secrets: mapOf(Type.String({ maxLength: 65_536 }), { minProperties: 1, propertyNames: { pattern: SECRET_NAME } }) },
+          closed,
+        ),
         response: { 200: secretsResponse },
       },
     },
@@ -84,9 +66,14 @@ export default async function buildConfigRoutes(app: FastifyInstance, deps: ApiD
     },
   );
 
-  app.delete<{ Params: { app: string; name: string } }>(
+  app.delete(
     '/apps/:app/build-secrets/:name',
-    { schema: { params: { ...appNameParams, properties: { ...appNameParams.properties, name: { type: 'string', pattern: SECRET_NAME } } }, response: { 200: secretsResponse } } },
+    {
+      schema: {
+        params: Type.Object({ ...appNameParams.properties, name: Type.String({ pattern: SECRET_NAME }) }, closed),
+        response: { 200: secretsResponse },
+      },
+    },
     async (request) => {
       const { app: name, name: secret } = request.params;
       await deps.apps.get(name);

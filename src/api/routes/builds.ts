@@ -1,18 +1,21 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { cancelBuild } from '../../builds/build-requests.js';
 import type { ApiDeps } from '../deps.js';
 import { FINAL_BUILD_STATES } from '../../store/types.js';
+import { buildRef } from '../schemas.js';
 
-const buildParams = { type: 'object', properties: { id: { type: 'string', maxLength: 80 } } };
+const buildParams = Type.Object({ id: Type.String({ maxLength: 80 }) }, { additionalProperties: false });
 const FOLLOW_BLOCK_MS = 1000;
 
-export default async function buildRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get<{ Params: { id: string } }>('/builds/:id', { schema: { params: buildParams, response: { 200: { $ref: 'Build#' } } } }, async (request) =>
-    deps.builds.get(request.params.id),
-  );
+export default async function buildRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/builds/:id', { schema: { params: buildParams, response: { 200: buildRef } } }, async (request) => deps.builds.get(request.params.id));
 
   /** Cancels a build: a queued one at once; a running one stops its docker build and ends `cancelled`. */
-  app.post<{ Params: { id: string } }>('/builds/:id/cancel', { schema: { params: buildParams, response: { 202: { $ref: 'Build#' } } } }, async (request, reply) =>
+  app.post('/builds/:id/cancel', { schema: { params: buildParams, response: { 202: buildRef } } }, async (request, reply) =>
     reply.code(202).send(await cancelBuild(deps, { buildId: request.params.id, reason: 'cancelled through the API' })),
   );
 
@@ -21,7 +24,7 @@ export default async function buildRoutes(app: FastifyInstance, deps: ApiDeps): 
    * a live stream (SSE) that replays, follows until the build ends, and resumes from
    * `Last-Event-ID` after a reconnect.
    */
-  app.get<{ Params: { id: string } }>('/builds/:id/logs', { schema: { params: buildParams } }, async (request, reply) => {
+  app.get('/builds/:id/logs', { schema: { params: buildParams } }, async (request, reply) => {
     const build = await deps.builds.get(request.params.id);
     if (!String(request.headers.accept ?? '').includes('text/event-stream')) {
       const entries = await deps.logs.read(build.id);

@@ -1,24 +1,28 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
 import { changeApp } from '../../apps/change-app.js';
+import { closed, mapOf, orNull, stringMap } from '../../store/schemas/type-helpers.js';
 import { maskSecret } from '../../store/secret-store.js';
 import type { App } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
-import { appParams } from '../schemas.js';
+import { appParams, releaseOrNull } from '../schemas.js';
 
 const KEY = '^[A-Za-z_][A-Za-z0-9_]*$';
-const changeBody = {
-  type: 'object',
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    set: { type: 'object', propertyNames: { pattern: KEY, maxLength: 253 }, additionalProperties: { type: 'string', maxLength: 65_536 } },
-    unset: { type: 'array', maxItems: 500, items: { type: 'string', pattern: KEY } },
+const changeBody = Type.Object(
+  {
+    set: Type.Optional(mapOf(Type.String({ maxLength: 65_536 }), { propertyNames: { pattern: KEY, maxLength: 253 } })),
+    unset: Type.Optional(Type.Array(Type.String({ pattern: KEY }), { maxItems: 500 })),
   },
-};
-const releaseOrNull = { anyOf: [{ $ref: 'Release#' }, { type: 'null' }] };
-const maskedSecrets = { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, value: { type: 'string' } } } };
+  { ...closed, minProperties: 1 },
+);
+type Change = Static<typeof changeBody>;
 
-type Change = { set?: Record<string, string>; unset?: string[] };
+/** The secret env as the API shows it: the version, and each key with its value masked. */
+const maskedSecrets = {
+  version: orNull(Type.String()),
+  secrets: Type.Array(Type.Object({ key: Type.String(), value: Type.String() }, closed)),
+};
 
 function applyChange(current: Record<string, string>, change: Change): Record<string, string> {
   const next = { ...current, ...(change.set ?? {}) };
@@ -34,28 +38,23 @@ const sameEntries = (a: Record<string, string>, b: Record<string, string>) =>
  * version, values kept out of every record), Heroku's `config:set` style: every change that
  * changes something is a new release of a running app, so a rollback restores the old values.
  */
-export default async function configVarRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export default async function configVarRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const maskedOf = async (target: App) => {
     const ref = target.deploy.secret;
     const values = ref ? (await deps.secrets.get(target.name, ref.version)) ?? {} : {};
     return { version: ref?.version ?? null, secrets: ref ? ref.keys.map((key) => ({ key, value: maskSecret(values[key] ?? '') })) : [] };
   };
 
-  app.get<{ Params: { app: string } }>(
+  app.get(
     '/apps/:app/env',
-    { schema: { params: appParams, response: { 200: { type: 'object', properties: { env: { type: 'object', additionalProperties: { type: 'string' } } } } } } },
+    { schema: { params: appParams, response: { 200: Type.Object({ env: stringMap() }, closed) } } },
     async (request) => ({ env: (await deps.apps.get(request.params.app)).deploy.env }),
   );
 
-  app.patch<{ Params: { app: string }; Body: Change }>(
+  app.patch(
     '/apps/:app/env',
-    {
-      schema: {
-        params: appParams,
-        body: changeBody,
-        response: { 200: { type: 'object', properties: { env: { type: 'object', additionalProperties: { type: 'string' } }, release: releaseOrNull } } },
-      },
-    },
+    { schema: { params: appParams, body: changeBody, response: { 200: Type.Object({ env: stringMap(), release: releaseOrNull }, closed) } } },
     async (request) => {
       const target = await deps.apps.get(request.params.app);
       const env = applyChange(target.deploy.env, request.body);
@@ -65,21 +64,15 @@ export default async function configVarRoutes(app: FastifyInstance, deps: ApiDep
     },
   );
 
-  app.get<{ Params: { app: string } }>(
+  app.get(
     '/apps/:app/secrets',
-    { schema: { params: appParams, response: { 200: { type: 'object', properties: { version: { type: ['string', 'null'] }, secrets: maskedSecrets } } } } },
+    { schema: { params: appParams, response: { 200: Type.Object(maskedSecrets, closed) } } },
     async (request) => maskedOf(await deps.apps.get(request.params.app)),
   );
 
-  app.patch<{ Params: { app: string }; Body: Change }>(
+  app.patch(
     '/apps/:app/secrets',
-    {
-      schema: {
-        params: appParams,
-        body: changeBody,
-        response: { 200: { type: 'object', properties: { version: { type: ['string', 'null'] }, secrets: maskedSecrets, release: releaseOrNull } } },
-      },
-    },
+    { schema: { params: appParams, body: changeBody, response: { 200: Type.Object({ ...maskedSecrets, release: releaseOrNull }, closed) } } },
     async (request) => {
       const target = await deps.apps.get(request.params.app);
       const ref = target.deploy.secret;

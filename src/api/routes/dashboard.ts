@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { packageRoot } from '../../paths.js';
 
 export interface DashboardOptions {
@@ -30,20 +32,21 @@ const REVALIDATE = 'no-cache';
 // The page talks only to this origin's API; nothing inline, nothing from elsewhere, no framing.
 const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-const wildcard = { type: 'object', properties: { '*': { type: 'string', maxLength: 1024 } } };
+const wildcard = Type.Object({ '*': Type.String({ maxLength: 1024 }) }, { additionalProperties: false });
 
 /**
  * The web dashboard's static files at /ui/ (and `/` → /ui/). Public on purpose: the files hold
  * no data; every bit of data comes from the bearer-token API. A hand-written route rather than
  * @fastify/static, which require()s an ESM-only dependency that breaks on the Node 18 image.
  */
-export default async function dashboardRoutes(app: FastifyInstance, options: DashboardOptions): Promise<void> {
+export default async function dashboardRoutes(instance: FastifyInstance, options: DashboardOptions): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const root = path.resolve(options.root ?? path.join(packageRoot(), 'web', 'dist'));
 
   // Pages, not API: kept out of the OpenAPI document.
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/ui/'));
   app.get('/ui', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/ui/'));
-  app.get<{ Params: { '*': string } }>('/ui/*', { schema: { params: wildcard, hide: true } }, async (request, reply) => {
+  app.get('/ui/*', { schema: { params: wildcard, hide: true } }, async (request, reply) => {
     const relative = safeRelativePath(request.params['*']);
     if (relative === undefined) return reply.callNotFound();
     const file = relative === '' ? undefined : await regularFile(path.join(root, relative));

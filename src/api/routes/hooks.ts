@@ -1,5 +1,9 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { closed, stringEnum } from '../../store/schemas/type-helpers.js';
 import type { App } from '../../store/types.js';
+import type { HookReply } from '../../store/views.js';
 import { parseBitbucketDelivery } from '../../webhooks/bitbucket.js';
 import type { Headers } from '../../webhooks/delivery.js';
 import { parseGenericDelivery } from '../../webhooks/generic.js';
@@ -9,6 +13,7 @@ import { parseGitlabDelivery } from '../../webhooks/gitlab.js';
 import type { PushEvent } from '../../webhooks/push-event.js';
 import { receivePush } from '../../webhooks/receive-push.js';
 import type { ApiDeps } from '../deps.js';
+import { hookReplyRef } from '../schemas.js';
 
 type Parse = (params: { headers: Headers; body: Buffer; secret: string; app: App }) => PushEvent;
 
@@ -20,15 +25,22 @@ const PROVIDERS: Record<string, Parse> = {
   bitbucket: ({ headers, body, secret, app }) => parseBitbucketDelivery({ headers, body, secret, branch: app.branch }),
 };
 
+const appName = Type.String({ maxLength: 63 });
+
+/** The bytes this plugin's content-type parser kept; a delivery without a body has none. */
+const rawBody = (body: unknown): Buffer => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+
 /**
  * Push webhooks. The body is kept as raw bytes (a parser scoped to this plugin) because
  * signatures are over exactly those bytes. Replies are fast: 202 with a build id, or 202
  * with the reason nothing was built; the build itself happens in the queue.
  */
-export default async function hookRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export default async function hookRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.config.webhookBodyLimit }, (_req, body, done) => done(null, body));
-  const options = { bodyLimit: deps.config.webhookBodyLimit, schema: { response: { 202: { $ref: 'HookReply#' } } } };
+  const bodyLimit = deps.config.webhookBodyLimit;
+  const response = { 202: hookReplyRef };
   // Accepted deliveries are counted where the verdict is made; refused ones here.
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode < 400) return;
@@ -36,37 +48,37 @@ export default async function hookRoutes(app: FastifyInstance, deps: ApiDeps): P
     deps.metrics.webhookDelivery(provider, reply.statusCode < 500 ? 'rejected' : 'error');
   });
 
-  app.post<{ Params: { provider: string; app: string }; Body: Buffer }>(
+  app.post(
     '/hooks/:provider/:app',
-    { ...options, schema: { ...options.schema, params: { type: 'object', properties: { provider: { type: 'string', enum: Object.keys(PROVIDERS) }, app: { type: 'string', maxLength: 63 } } } } },
+    { bodyLimit, schema: { response, params: Type.Object({ provider: stringEnum(Object.keys(PROVIDERS)), app: appName }, closed) } },
     async (request, reply) => {
       const target = await deps.apps.get(request.params.app);
       const secret = (await deps.apps.webhookSecret(target.name)) ?? '';
-      const event = PROVIDERS[request.params.provider]!({ headers: request.headers, body: request.body, secret, app: target });
-      return accept({ deps, app: target, event, reply, log: request.log });
+      const event = PROVIDERS[request.params.provider]!({ headers: request.headers, body: rawBody(request.body), secret, app: target });
+      return reply.code(202).send(await accept({ deps, app: target, event, log: request.log }));
     },
   );
 
   // The secret is in the path: the request logger redacts it (see api/app.ts).
-  app.post<{ Params: { app: string; secret: string }; Body: Buffer }>(
+  app.post(
     '/hooks/generic/:app/:secret',
-    { ...options, schema: { ...options.schema, params: { type: 'object', properties: { app: { type: 'string', maxLength: 63 }, secret: { type: 'string', maxLength: 200 } } } } },
+    { bodyLimit, schema: { response, params: Type.Object({ app: appName, secret: Type.String({ maxLength: 200 }) }, closed) } },
     async (request, reply) => {
       const target = await deps.apps.get(request.params.app);
       const secret = (await deps.apps.webhookSecret(target.name)) ?? '';
-      const event = parseGenericDelivery({ headers: request.headers, body: request.body, pathSecret: request.params.secret, secret });
-      return accept({ deps, app: target, event, reply, log: request.log });
+      const event = parseGenericDelivery({ headers: request.headers, body: rawBody(request.body), pathSecret: request.params.secret, secret });
+      return reply.code(202).send(await accept({ deps, app: target, event, log: request.log }));
     },
   );
 }
 
-/** Hands the push to receivePush, logs and counts its verdict, and answers 202. */
-async function accept(params: { deps: ApiDeps; app: App; event: PushEvent; reply: FastifyReply; log: FastifyInstance['log'] }) {
-  const { deps, app, event, reply, log } = params;
+/** Hands the push to receivePush, logs and counts its verdict; the answer is the 202 body. */
+async function accept(params: { deps: ApiDeps; app: App; event: PushEvent; log: FastifyBaseLogger }): Promise<HookReply> {
+  const { deps, app, event, log } = params;
   const answer = await receivePush(deps, { app, event });
   const details = { app: app.name, provider: event.provider, delivery: event.deliveryId };
   if (answer.verdict === 'ignored') log.info({ ...details, reason: answer.body.reason }, 'webhook ignored');
   if (answer.verdict === 'queued') log.info({ ...details, build: answer.body.buildId, sha: event.sha }, 'build queued');
   deps.metrics.webhookDelivery(event.provider, answer.verdict);
-  return reply.code(202).send(answer.body);
+  return answer.body;
 }

@@ -1,19 +1,24 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { changeApp } from '../../apps/change-app.js';
 import { releaseImage } from '../../releases/release-image.js';
 import { rollBack } from '../../releases/roll-back.js';
-import { deployConfigSchema, mergeDeployConfig } from '../../store/deploy-config.js';
-import type { DeployConfig } from '../../store/types.js';
+import { mergeDeployConfig } from '../../store/deploy-config.js';
+import { deployConfigPatchSchema } from '../../store/schemas/deploy-config.js';
+import { closed, orNull } from '../../store/schemas/type-helpers.js';
 import type { ApiDeps } from '../deps.js';
-import { appParams } from '../schemas.js';
+import { appParams, appRef, releaseRef } from '../schemas.js';
 
-const releaseParams = { type: 'object', properties: { app: { type: 'string', maxLength: 63 }, number: { type: 'integer', minimum: 1 } } };
+const releaseParams = Type.Object({ ...appParams.properties, number: Type.Integer({ minimum: 1 }) }, closed);
 
 /** Releases: history, deploying an image or build, config changes, and rollback. */
-export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get<{ Params: { app: string } }>(
+export default async function releaseRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
     '/apps/:app/releases',
-    { schema: { params: appParams, response: { 200: { type: 'object', properties: { current: { type: ['integer', 'null'] }, releases: { type: 'array', items: { $ref: 'Release#' } } } } } } },
+    { schema: { params: appParams, response: { 200: Type.Object({ current: orNull(Type.Integer()), releases: Type.Array(releaseRef) }, closed) } } },
     async (request) => {
       const target = await deps.apps.get(request.params.app);
       const current = await deps.releases.current(target.name);
@@ -21,7 +26,7 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
     },
   );
 
-  app.get<{ Params: { app: string; number: number } }>('/apps/:app/releases/:number', { schema: { params: releaseParams, response: { 200: { $ref: 'Release#' } } } }, async (request) =>
+  app.get('/apps/:app/releases/:number', { schema: { params: releaseParams, response: { 200: releaseRef } } }, async (request) =>
     deps.releases.get(request.params.app, request.params.number),
   );
 
@@ -29,30 +34,31 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
    * Deploys an image by digest, a succeeded build, or (neither) the current image again; a
    * `deploy` change is saved on the app and goes out in the same release.
    */
-  app.post<{ Params: { app: string }; Body: { image?: string; buildId?: string; deploy?: Partial<DeployConfig> } | undefined }>(
+  app.post(
     '/apps/:app/releases',
     {
       schema: {
         params: appParams,
-        body: {
-          type: ['object', 'null'],
-          additionalProperties: false,
-          properties: { image: { type: 'string', maxLength: 512 }, buildId: { type: 'string', maxLength: 80 }, deploy: deployConfigSchema },
-        },
-        response: { 202: { $ref: 'Release#' } },
+        body: orNull(
+          Type.Object(
+            { image: Type.Optional(Type.String({ maxLength: 512 })), buildId: Type.Optional(Type.String({ maxLength: 80 })), deploy: Type.Optional(deployConfigPatchSchema) },
+            closed,
+          ),
+        ),
+        response: { 202: releaseRef },
       },
     },
     async (request, reply) => reply.code(202).send(await releaseImage(deps, { app: request.params.app, ...request.body })),
   );
 
   /** Changes how the app runs; with a current release, the change is rolled out as a new release. */
-  app.patch<{ Params: { app: string }; Body: { deploy: Partial<DeployConfig> } }>(
+  app.patch(
     '/apps/:app',
     {
       schema: {
         params: appParams,
-        body: { type: 'object', required: ['deploy'], additionalProperties: false, properties: { deploy: deployConfigSchema } },
-        response: { 200: { type: 'object', properties: { app: { $ref: 'App#' }, release: { $ref: 'Release#' } } } },
+        body: Type.Object({ deploy: deployConfigPatchSchema }, closed),
+        response: { 200: Type.Object({ app: appRef, release: Type.Optional(releaseRef) }, closed) },
       },
     },
     async (request) => {
@@ -65,13 +71,13 @@ export default async function releaseRoutes(app: FastifyInstance, deps: ApiDeps)
    * Rolls back to release `to` (default: the newest release before the current one that
    * was ever current) as a new release carrying that release's image and config.
    */
-  app.post<{ Params: { app: string }; Body: { to?: number } | undefined }>(
+  app.post(
     '/apps/:app/rollback',
     {
       schema: {
         params: appParams,
-        body: { type: ['object', 'null'], additionalProperties: false, properties: { to: { type: 'integer', minimum: 1 } } },
-        response: { 202: { $ref: 'Release#' } },
+        body: orNull(Type.Object({ to: Type.Optional(Type.Integer({ minimum: 1 })) }, closed)),
+        response: { 202: releaseRef },
       },
     },
     async (request, reply) => reply.code(202).send(await rollBack(deps, { app: request.params.app, to: request.body?.to })),

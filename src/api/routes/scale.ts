@@ -1,25 +1,29 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { scaleApp, scaleHistory } from '../../apps/scale-app.js';
+import { scaleEventSchema } from '../../store/schemas/app.js';
 import type { ApiDeps } from '../deps.js';
-import { appParams } from '../schemas.js';
-
-const event = { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, at: { type: 'string' } } };
+import { answerOf, appParams } from '../schemas.js';
+import { closed } from '../../store/schemas/type-helpers.js';
 
 /** Scale: applied at once, recorded, no release (see apps/scale-app.ts). */
-export default async function scaleRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get<{ Params: { app: string } }>(
+export default async function scaleRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
     '/apps/:app/scale',
-    { schema: { params: appParams, response: { 200: { type: 'object', properties: { replicas: { type: 'integer' }, events: { type: 'array', items: event } } } } } },
+    { schema: { params: appParams, response: { 200: Type.Object({ replicas: Type.Integer(), events: Type.Array(answerOf(scaleEventSchema)) }, closed) } } },
     async (request) => scaleHistory(deps, request.params.app),
   );
 
-  app.post<{ Params: { app: string }; Body: { replicas: number } }>(
+  app.post(
     '/apps/:app/scale',
     {
       schema: {
         params: appParams,
-        body: { type: 'object', required: ['replicas'], additionalProperties: false, properties: { replicas: { type: 'integer', minimum: 0, maximum: 1000 } } },
-        response: { 200: { type: 'object', properties: { replicas: { type: 'integer' }, previous: { type: 'integer' }, applied: { type: 'boolean' } } } },
+        body: Type.Object({ replicas: Type.Integer({ minimum: 0, maximum: 1000 }) }, closed),
+        response: { 200: Type.Object({ replicas: Type.Integer(), previous: Type.Integer(), applied: Type.Boolean() }, closed) },
       },
     },
     async (request) => scaleApp(deps, { app: request.params.app, replicas: request.body.replicas }),

@@ -1,5 +1,9 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
 import { SlipwayError } from '../../errors.js';
+import { NAMESPACE_PATTERN } from '../../store/schemas/deploy-config.js';
+import { closed, stringMap } from '../../store/schemas/type-helpers.js';
 import { builtInTemplate, listBuiltInTemplates } from '../../templates/catalog.js';
 import { parseTemplate } from '../../templates/parse-template.js';
 import { processTemplate } from '../../templates/process-template.js';
@@ -8,19 +12,35 @@ import { translateOpenShift } from '../../templates/translate-openshift.js';
 import type { Template } from '../../templates/types.js';
 import type { ApiDeps } from '../deps.js';
 
-interface TemplateRequest {
-  template?: string;
-  content?: string;
-  parameters?: Record<string, string>;
-  ignoreUnknownParameters?: boolean;
-}
+const templateFields = {
+  template: Type.Optional(Type.String({ maxLength: 100, description: 'A built-in template by name.' })),
+  content: Type.Optional(Type.String({ maxLength: 1_000_000, description: 'A template as YAML or JSON (the CLI sends a file\'s text).' })),
+  parameters: Type.Optional(stringMap()),
+  ignoreUnknownParameters: Type.Optional(Type.Boolean()),
+};
+const templateRequest = Type.Object(templateFields, closed);
+type TemplateRequest = Static<typeof templateRequest>;
 
-const templateRequest = {
-  template: { type: 'string', maxLength: 100 },
-  content: { type: 'string', maxLength: 1_000_000 },
-  parameters: { type: 'object', additionalProperties: { type: 'string' } },
-  ignoreUnknownParameters: { type: 'boolean' },
-} as const;
+const catalogue = Type.Object(
+  {
+    templates: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          description: Type.String(),
+          parameters: Type.Array(
+            Type.Object(
+              { name: Type.String(), description: Type.String(), required: Type.Boolean(), generated: Type.Boolean(), value: Type.Optional(Type.String()) },
+              closed,
+            ),
+          ),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
 
 /** A built-in template by name, or one sent inline (the CLI sends a file's text). */
 async function resolveTemplate(body: TemplateRequest): Promise<Template> {
@@ -30,8 +50,10 @@ async function resolveTemplate(body: TemplateRequest): Promise<Template> {
 }
 
 /** Templates: the built-in catalogue, `process` (render only), and provisioning into a namespace. */
-export default async function templateRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get('/templates', async () => ({
+export default async function templateRoutes(instance: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/templates', { schema: { response: { 200: catalogue } } }, async () => ({
     templates: (await listBuiltInTemplates()).map((t) => ({
       name: t.metadata.name,
       description: t.metadata.annotations?.description ?? '',
@@ -39,8 +61,11 @@ export default async function templateRoutes(app: FastifyInstance, deps: ApiDeps
     })),
   }));
 
+  // Process and provision answer with what the template holds (Kubernetes objects of any kind):
+  // no response schema, so nothing of them is dropped.
+
   /** Like `oc process`: the objects to apply (OpenShift kinds translated), nothing applied. */
-  app.post<{ Body: TemplateRequest }>('/templates/process', { schema: { body: { type: 'object', additionalProperties: false, properties: templateRequest } } }, async (request) => {
+  app.post('/templates/process', { schema: { body: templateRequest } }, async (request) => {
     const template = await resolveTemplate(request.body);
     const processed = processTemplate({ template, values: request.body.parameters ?? {}, ignoreUnknownParameters: request.body.ignoreUnknownParameters });
     const translation = translateOpenShift(processed.objects);
@@ -48,15 +73,18 @@ export default async function templateRoutes(app: FastifyInstance, deps: ApiDeps
   });
 
   /** Like `oc new-app --template`: applies idempotently, creates the apps, waits for wait-for-ready objects. */
-  app.post<{ Body: TemplateRequest & { namespace?: string; waitSeconds?: number } }>(
+  app.post(
     '/templates/provision',
     {
       schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...templateRequest, namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' }, waitSeconds: { type: 'integer', minimum: 0, maximum: 1800 } },
-        },
+        body: Type.Object(
+          {
+            ...templateFields,
+            namespace: Type.Optional(Type.String({ pattern: NAMESPACE_PATTERN })),
+            waitSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 1800 })),
+          },
+          closed,
+        ),
       },
     },
     async (request) => {

@@ -3,7 +3,7 @@ import { releaseChanges, type Change } from '../diff.js';
 import { badge, errorText, fill, h, shortImage, when } from '../dom.js';
 import type { Cleanup, PageContext } from '../page.js';
 import type { Release } from '../types.js';
-import { SETTLED_RELEASE_STATES } from '../types.js';
+import { FORMER_RELEASE_STATES, SETTLED_RELEASE_STATES } from '../types.js';
 import { appHeader } from './app-tabs.js';
 
 const POLL_MS = 1000;
@@ -67,7 +67,7 @@ function releaseItem(params: { release: Release; previous?: Release; current: nu
   const trigger =
     release.trigger.kind === 'rollback' ? `rollback to #${release.trigger.rollbackOf}` : release.trigger.buildId ? `${release.trigger.kind}, build ${release.trigger.buildId}` : release.trigger.kind;
   // Any earlier release that once ran can be rolled back to (the API refuses the current one).
-  const canRollBack = release.number !== current && ['superseded', 'rolled-back'].includes(release.status);
+  const canRollBack = release.number !== current && FORMER_RELEASE_STATES.includes(release.status);
   return h(
     'li',
     { class: 'release', 'data-release': release.number, 'aria-labelledby': `release-${release.number}` },

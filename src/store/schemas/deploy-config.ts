@@ -1,0 +1,207 @@
+// How an app runs on Kubernetes, as JSON Schema: the stored record (`deployConfigSchema`) and
+// what a request may set (`deployConfigPatchSchema` and the lifecycle settings' inputs). The
+// types in src/store/types.ts are these schemas' static types.
+import { Type } from 'typebox';
+import { closed, mapOf, opaqueObject, stringEnum, stringMap } from './type-helpers.js';
+
+// Every object refuses unknown fields: a typo in a setting is an error, never silently ignored.
+
+/** A namespace name: a DNS-1123 label. */
+export const NAMESPACE_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
+/** A Kubernetes object name (Secret, StorageClass): a DNS-1123 subdomain. */
+const OBJECT_NAME = '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$';
+
+const seconds = (max: number, description?: string) => Type.Integer({ minimum: 1, maximum: max, ...(description ? { description } : {}) });
+const command = (description: string) => Type.Array(Type.String({ maxLength: 10_000 }), { minItems: 1, maxItems: 100, description });
+
+// ---- hooks
+
+const hookFields = {
+  command: command('The container command, e.g. `["sh", "-c", "python manage.py migrate"]`.'),
+  timeoutSeconds: seconds(86_400, "The Job's activeDeadlineSeconds; Slipway gives up a little after it too."),
+  podAnnotations: Type.Optional(
+    mapOf(Type.String({ maxLength: 4096 }), { description: "Annotations on the hook's pod (not the app's podAnnotations: a hook is not a server)." }),
+  ),
+};
+const onFailure = stringEnum(['report', 'rollback'], { description: 'A failed post hook is only recorded (`report`) or rolls the release back (`rollback`).' });
+
+export const hookSpecSchema = Type.Object(hookFields, closed);
+export const postHookSpecSchema = Type.Object({ ...hookFields, onFailure }, closed);
+export const hooksSchema = Type.Object(
+  { pre: Type.Optional(hookSpecSchema), post: Type.Optional(postHookSpecSchema) },
+  { ...closed, description: "Jobs run from the release's image before the rollout (`pre`) and once it is ready (`post`)." },
+);
+
+// Hooks as a request sets them: the defaults (300 s, onFailure report) are applied by
+// checkDeployConfig, because Ajv ignores a `default` under the anyOf the settings route wraps these in.
+const hookInputFields = { ...hookFields, timeoutSeconds: Type.Optional(hookFields.timeoutSeconds) };
+export const hooksInputSchema = Type.Object(
+  {
+    pre: Type.Optional(Type.Object(hookInputFields, closed)),
+    post: Type.Optional(Type.Object({ ...hookInputFields, onFailure: Type.Optional(onFailure) }, closed)),
+  },
+  closed,
+);
+
+// ---- strategy
+
+const surge = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,3}%$' })]);
+
+export const strategySchema = Type.Object(
+  { type: stringEnum(['Rolling', 'Recreate']), maxSurge: Type.Optional(surge), maxUnavailable: Type.Optional(surge) },
+  { ...closed, description: 'How a Deployment replaces its pods; unset: Recreate with a ReadWriteOnce volume, else Rolling.' },
+);
+
+// ---- probes
+
+const probeFields = {
+  type: stringEnum(['http', 'tcp', 'exec', 'off']),
+  path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048, description: 'http: the GET path.' })),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: "http/tcp: a port number; default the app's port." })),
+  command: Type.Optional(command('exec: the command.')),
+  initialDelaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+  periodSeconds: Type.Optional(seconds(3600)),
+  failureThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  timeoutSeconds: Type.Optional(seconds(3600)),
+};
+
+export const probeSpecSchema = Type.Object(probeFields, closed);
+const probeInputSchema = Type.Object(probeFields, {
+  ...closed,
+  allOf: [
+    { if: { properties: { type: { const: 'http' } } }, then: { required: ['path'] } },
+    { if: { properties: { type: { const: 'exec' } } }, then: { required: ['command'] } },
+  ],
+});
+
+const probes = (probe: typeof probeSpecSchema) =>
+  Type.Object(
+    { readiness: Type.Optional(probe), liveness: Type.Optional(probe) },
+    { ...closed, description: 'Unset: readiness from `readinessPath` (HTTP) or a TCP connect; no liveness probe.' },
+  );
+export const probesSchema = probes(probeSpecSchema);
+/** Probes as a request sets them: an http probe needs its path, an exec probe its command. */
+export const probesInputSchema = probes(probeInputSchema);
+
+// ---- volumes
+
+/** A volume's name and access mode when a request leaves them out (the schema's defaults say so to API users). */
+export const VOLUME_DEFAULTS = { name: 'data', accessMode: 'ReadWriteOnce' } as const;
+
+const volumeName = (options = {}) => Type.String({ pattern: '^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$', ...options });
+const accessMode = (options = {}) => stringEnum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'], options);
+const volumeFields = {
+  name: volumeName(),
+  mountPath: Type.String({ pattern: '^/[^:]+$', maxLength: 1024 }),
+  size: Type.String({ pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$' }),
+  accessMode: accessMode(),
+  storageClass: Type.Optional(Type.String({ pattern: OBJECT_NAME })),
+};
+const volumeDescription = 'A PersistentVolumeClaim `<app>-<name>` mounted into the app\'s container; the name stays short enough for the claim and pod volume names.';
+
+export const volumeSpecSchema = Type.Object(volumeFields, { ...closed, description: volumeDescription });
+/** A volume as POST /apps/:app/volumes takes it: name and accessMode have defaults. */
+export const volumeInputSchema = Type.Object(
+  {
+    ...volumeFields,
+    name: Type.Optional(volumeName({ default: VOLUME_DEFAULTS.name })),
+    accessMode: Type.Optional(accessMode({ default: VOLUME_DEFAULTS.accessMode })),
+  },
+  { ...closed, description: volumeDescription },
+);
+
+// ---- the deploy config
+
+/** What a request may set; the record adds volumes, the template's pod spec and the secret ref. */
+const settableFields = {
+  namespace: Type.String({ pattern: NAMESPACE_PATTERN }),
+  kind: stringEnum(['Deployment', 'StatefulSet']),
+  replicas: Type.Integer({ minimum: 0, maximum: 1000 }),
+  autoDeploy: Type.Boolean({ description: 'A successful build deploys itself.' }),
+  env: stringMap({ propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } }),
+  host: Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253, description: 'Ingress host; no Ingress without one.' }),
+  readinessPath: Type.String({ pattern: '^/', description: 'HTTP GET path of the readiness probe; without one the probe is a TCP connect to the port.' }),
+  readinessDeadlineSeconds: Type.Integer({
+    minimum: 5,
+    maximum: 3600,
+    description: "Not ready this long after the apply: the rollout failed (long before Kubernetes' 600 s).",
+  }),
+  maxRestarts: Type.Integer({ minimum: 1, maximum: 100, description: 'A container restarting this often during a rollout: the rollout failed.' }),
+  podAnnotations: stringMap(),
+  links: Type.Array(Type.String({ pattern: OBJECT_NAME }), {
+    maxItems: 20,
+    description: "Secrets (in the app's namespace) whose keys become env vars, e.g. a linked database's.",
+  }),
+  service: Type.Boolean({ description: 'Render a Service for the app (off when a template brings its own).' }),
+  resources: Type.Object(
+    { cpu: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?m?$' })), memory: Type.Optional(Type.String({ pattern: '^[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?$' })) },
+    closed,
+  ),
+};
+
+export const deployConfigSchema = Type.Object(
+  {
+    namespace: settableFields.namespace,
+    kind: settableFields.kind,
+    replicas: settableFields.replicas,
+    autoDeploy: settableFields.autoDeploy,
+    env: settableFields.env,
+    host: Type.Optional(settableFields.host),
+    readinessPath: Type.Optional(settableFields.readinessPath),
+    readinessDeadlineSeconds: settableFields.readinessDeadlineSeconds,
+    maxRestarts: settableFields.maxRestarts,
+    podAnnotations: settableFields.podAnnotations,
+    resources: Type.Optional(settableFields.resources),
+    links: settableFields.links,
+    service: settableFields.service,
+    podTemplate: Type.Optional(
+      Type.Object(
+        {
+          container: Type.String(),
+          labels: stringMap(),
+          // A raw Kubernetes pod spec from the template: Slipway keeps every field of it.
+          spec: opaqueObject(),
+        },
+        { ...closed, description: "A pod spec brought by a template (its Deployment or DeploymentConfig): used as is, with the release's image put into `container`." },
+      ),
+    ),
+    hooks: Type.Optional(hooksSchema),
+    strategy: Type.Optional(strategySchema),
+    volumes: Type.Optional(Type.Array(volumeSpecSchema, { description: "PersistentVolumeClaims `<app>-<name>` mounted into the app's container." })),
+    probes: Type.Optional(probesSchema),
+    secret: Type.Optional(
+      Type.Object(
+        { version: Type.String(), keys: Type.Array(Type.String()) },
+        {
+          ...closed,
+          description:
+            "The app's secret env: only which version and which keys. Values live in Redis apart from every record the API returns, and in the immutable Secret `<app>-secret-<version>`.",
+        },
+      ),
+    ),
+  },
+  { ...closed, description: 'How an app runs on Kubernetes. Every release keeps a copy, so a rollback restores it too.' },
+);
+
+/** A (partial) deploy config as a request sends it, on create and on change. */
+export const deployConfigPatchSchema = Type.Partial(
+  Type.Object({
+    namespace: settableFields.namespace,
+    kind: settableFields.kind,
+    replicas: settableFields.replicas,
+    autoDeploy: settableFields.autoDeploy,
+    env: settableFields.env,
+    host: settableFields.host,
+    readinessPath: settableFields.readinessPath,
+    readinessDeadlineSeconds: settableFields.readinessDeadlineSeconds,
+    maxRestarts: settableFields.maxRestarts,
+    podAnnotations: settableFields.podAnnotations,
+    links: settableFields.links,
+    service: settableFields.service,
+    hooks: hooksInputSchema,
+    strategy: strategySchema,
+    probes: probesInputSchema,
+    resources: settableFields.resources,
+  }),
+  closed,
+);

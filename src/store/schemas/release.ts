@@ -1,0 +1,92 @@
+// The release record as JSON Schema. The Release types in src/store/types.ts are these schemas' static types.
+import { Type } from 'typebox';
+import { deployConfigSchema } from './deploy-config.js';
+import { closed, opaqueObject, stringEnum } from './type-helpers.js';
+
+/**
+ * pending → deploying → current, then superseded by the next current release (rolled-back when
+ * that one was a rollback); failed when its rollout or a hook failed it.
+ */
+export const releaseStatusSchema = stringEnum(['pending', 'deploying', 'current', 'superseded', 'failed', 'rolled-back']);
+
+export const releaseTriggerSchema = Type.Object(
+  {
+    kind: stringEnum(['webhook', 'api', 'cli', 'rollback', 'config', 'restart']),
+    buildId: Type.Optional(Type.String()),
+    rollbackOf: Type.Optional(Type.Integer({ description: 'For a rollback: the release whose spec this one restores.' })),
+  },
+  closed,
+);
+
+export const hookRunSchema = Type.Object(
+  {
+    phase: stringEnum(['pre', 'post']),
+    job: Type.String(),
+    state: stringEnum(['running', 'succeeded', 'failed']),
+    reason: Type.Optional(
+      Type.String({ description: "Job condition reason (BackoffLimitExceeded, DeadlineExceeded) or a container's (Error, ErrImagePull)." }),
+    ),
+    message: Type.Optional(Type.String()),
+    pod: Type.Optional(Type.String()),
+    exitCode: Type.Optional(Type.Integer()),
+    conditions: Type.Optional(
+      Type.Array(
+        Type.Object({ type: Type.String(), status: Type.String(), reason: Type.Optional(Type.String()), message: Type.Optional(Type.String()) }, closed),
+      ),
+    ),
+    log: Type.Optional(Type.String({ description: "The pod's log when the cluster could give it; else `logError` says why not." })),
+    logError: Type.Optional(Type.String()),
+    startedAt: Type.String(),
+    finishedAt: Type.Optional(Type.String()),
+  },
+  { ...closed, description: 'What one hook Job came to, kept on the release.' },
+);
+
+const podProblem = Type.Object(
+  {
+    pod: Type.String(),
+    container: Type.Optional(Type.String()),
+    reason: Type.String(),
+    message: Type.Optional(Type.String()),
+    restartCount: Type.Optional(Type.Integer()),
+  },
+  closed,
+);
+
+export const releaseSchema = Type.Object(
+  {
+    app: Type.String(),
+    number: Type.Integer(),
+    image: Type.String(),
+    config: deployConfigSchema,
+    port: Type.Integer(),
+    configHash: Type.String(),
+    // The Kubernetes objects exactly as applied: Slipway keeps every field of them.
+    manifests: Type.Array(opaqueObject()),
+    status: releaseStatusSchema,
+    trigger: releaseTriggerSchema,
+    failure: Type.Optional(
+      Type.Object(
+        {
+          reason: Type.String(),
+          message: Type.String(),
+          pods: Type.Array(podProblem),
+          detectedAt: Type.String({ description: 'When the rollout was judged failed (the rollback decision).' }),
+        },
+        { ...closed, description: 'Why it failed (a stable reason such as CrashLoopBackOff) and what Kubernetes said.' },
+      ),
+    ),
+    rolledBackTo: Type.Optional(
+      Type.Object(
+        { number: Type.Integer(), ready: Type.Boolean(), message: Type.String(), settledAt: Type.String() },
+        { ...closed, description: 'A failed release: which release was re-applied, whether and when it was ready again.' },
+      ),
+    ),
+    restartedAt: Type.Optional(Type.String({ description: 'A restart: the pod-template timestamp that makes every pod be replaced.' })),
+    hooks: Type.Optional(Type.Object({ pre: Type.Optional(hookRunSchema), post: Type.Optional(hookRunSchema) }, closed)),
+    createdAt: Type.String(),
+    startedAt: Type.Optional(Type.String()),
+    finishedAt: Type.Optional(Type.String()),
+  },
+  { ...closed, description: 'A numbered, immutable deployable: image digest + config + the exact manifests applied.' },
+);
