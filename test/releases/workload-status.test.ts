@@ -266,6 +266,32 @@ const cases: Case[] = [
     },
   },
   {
+    // Event timestamps have whole seconds: one recorded 0.4 s after the start reads as 0.3 s before it.
+    name: 'an Event from the second the rollout started still explains it (timestamps are whole seconds)',
+    observation: observe(
+      deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }),
+      [pod(`${RS}-x2x9k`, { containers: [running('web', { ready: false })] })],
+      {
+        startedAt: new Date(T0.getTime() + 700),
+        now: at(400),
+        events: [event('Pod', `${RS}-x2x9k`, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 500', 0)],
+      },
+    ),
+    expected: {
+      state: 'failed', reason: 'ReadinessDeadlineExceeded',
+      pods: [{ pod: `${RS}-x2x9k`, reason: 'NotReady', message: 'Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 500' }],
+    },
+  },
+  {
+    name: 'an Event from a second before the rollout started belongs to an earlier release',
+    observation: observe(
+      deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }),
+      [pod(`${RS}-x2x9k`, { containers: [running('web', { ready: false })] })],
+      { startedAt: new Date(T0.getTime() + 1000), now: at(400), events: [event('Pod', `${RS}-x2x9k`, 'Unhealthy', 'Readiness probe failed: old', 0)] },
+    ),
+    expected: { state: 'failed', reason: 'ReadinessDeadlineExceeded', pods: [{ pod: `${RS}-x2x9k`, reason: 'NotReady', message: 'containers with unready status: [web]' }] },
+  },
+  {
     name: 'readiness deadline exceeded with an unschedulable pod',
     observation: observe(
       deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }),

@@ -249,11 +249,15 @@ function explainNoPods(o: WorkloadObservation): string {
   return event ? `; ${event.involvedObject.kind ?? ''} ${event.involvedObject.name ?? ''}: ${event.reason}: ${event.message}` : '';
 }
 
-/** Newest Warning event since the rollout started (older ones belong to a previous release). */
+/**
+ * Newest Warning event since the rollout started (older ones belong to a previous release).
+ * Event timestamps are whole seconds, so "since" counts from the start of the second it started in.
+ */
 function latestWarning(o: WorkloadObservation, match: (e: CoreV1Event) => boolean): CoreV1Event | undefined {
   const at = (e: CoreV1Event): number =>
     new Date(e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime();
+  const since = Math.floor(o.startedAt.getTime() / 1000) * 1000;
   return (o.events ?? [])
-    .filter((e) => e.type === 'Warning' && at(e) >= o.startedAt.getTime() && match(e))
+    .filter((e) => e.type === 'Warning' && at(e) >= since && match(e))
     .sort((a, b) => at(b) - at(a))[0];
 }
