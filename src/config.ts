@@ -1,5 +1,6 @@
 // One typed configuration object, read from the environment once at start-up.
 // A missing or malformed value stops start-up with a message naming the variable.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
@@ -20,6 +21,11 @@ export interface Config {
   /** `public` builds FROM the real public images; `local` FROM their stand-ins built by test/env. */
   builderImages: BuilderImages;
   workDir: string;
+  /**
+   * The Docker network every build step and post-build test runs on: NAT out to package
+   * registries, no route to this host or private ranges (deploy/build-network.sh makes it).
+   */
+  buildNetwork: string;
   buildConcurrency: number;
   deployConcurrency: number;
   /**
@@ -42,6 +48,47 @@ export interface Config {
   /** Loopback and private-range repo hosts are refused unless this is set (SSRF guard). */
   allowPrivateRepoHosts: boolean;
   logLevel: string;
+  // issue 14, untrusted checkout and bounded logs:
+  /** The most bytes Slipway reads of any one file of a repo (package.json, .s2i/environment, ...). */
+  repoFileLimit: number;
+  /** A build log line longer than this many bytes is cut, marked `[line truncated]`. */
+  logLineLimit: number;
+  /** A build log stores this many bytes at most; later lines are counted, not stored. */
+  logByteLimit: number;
+  // ---- issue 14, API hardening: slow clients and floods (docs/security.md)
+  /**
+   * A request whose body has not fully arrived after `requestTimeoutMs`, or whose headers have
+   * not after `headersTimeoutMs`, is answered 408 and closed; a socket silent for
+   * `connectionTimeoutMs` (0: never) is closed. Live log streams are exempt from the last.
+   */
+  http: { requestTimeoutMs: number; headersTimeoutMs: number; connectionTimeoutMs: number };
+  /** Requests a minute: webhooks per app and client address, the REST API per token; 0 turns a limit off. */
+  rateLimits: { webhooksPerMinute: number; apiPerMinute: number };
+  // ---- issue 14, namespaces and templates (docs/security.md)
+  /** Where apps and templates may deploy; kube-* namespaces and Slipway's own never. */
+  namespaces: NamespaceRules;
+  /** Templates may run privileged or host-namespace pods (SLIPWAY_TEMPLATES_ALLOW_PRIVILEGED). */
+  templatesAllowPrivileged: boolean;
+  // ---- issue 14, secrets at rest (src/store/secret-box.ts, docs/security.md)
+  /**
+   * AES-256-GCM keys app, build and webhook secrets are sealed with in Redis: `current` seals
+   * every write (SLIPWAY_SECRETS_KEY or _FILE); `old` still open values sealed before a rotation
+   * (SLIPWAY_SECRETS_OLD_KEYS or _FILE).
+   */
+  secretsKeys: { current: Buffer; old: Buffer[] };
+}
+
+/**
+ * The namespaces apps and templates may use (issue 14). With neither `prefix` nor `allowed`, any
+ * namespace but the reserved ones; with either, a namespace must start with the prefix or be listed.
+ */
+export interface NamespaceRules {
+  /** SLIPWAY_NAMESPACE_PREFIX: app namespaces start with it (and default to `<prefix><app>`). */
+  prefix?: string;
+  /** SLIPWAY_NAMESPACES: namespaces allowed by name; the only way to allow `default`. */
+  allowed?: string[];
+  /** SLIPWAY_NAMESPACE: Slipway's own namespace (in a cluster), never an app's. */
+  own?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -94,6 +141,82 @@ function url(env: Env, name: string, protocols: string[], fallback: string): str
   return raw.replace(/\/+$/, '');
 }
 
+/** A Docker object name; never `host`, `none` or `bridge`, which would undo the isolation. */
+function dockerName(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback);
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(value)) throw new ConfigError(name, `must be a Docker network name, got "${value}"`);
+  if (['host', 'none', 'bridge', 'default'].includes(value)) throw new ConfigError(name, `must be the isolated build network, not Docker's "${value}"`);
+  return value;
+}
+
+// ---- issue 14, namespaces (applied by checkAppNamespace in src/store/deploy-config.ts) and HTTP timeouts
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function namespaceName(name: string, value: string): string {
+  if (!NAMESPACE_NAME.test(value)) throw new ConfigError(name, `must hold namespace names (lowercase letters, digits, dashes; at most 63), got "${value}"`);
+  if (value.startsWith('kube-')) throw new ConfigError(name, `may not name "${value}": kube-* namespaces are Kubernetes' own`);
+  return value;
+}
+
+function namespaceRules(env: Env): NamespaceRules {
+  const prefix = env.SLIPWAY_NAMESPACE_PREFIX?.trim() || undefined;
+  if (prefix !== undefined && !/^[a-z0-9][-a-z0-9]{0,39}$/.test(prefix)) {
+    throw new ConfigError('SLIPWAY_NAMESPACE_PREFIX', `must be lowercase letters, digits and dashes (at most 40), got "${prefix}"`);
+  }
+  if (prefix?.startsWith('kube')) throw new ConfigError('SLIPWAY_NAMESPACE_PREFIX', "may not start with kube: kube-* namespaces are Kubernetes' own");
+  const ownName = env.SLIPWAY_NAMESPACE?.trim();
+  const own = ownName ? namespaceName('SLIPWAY_NAMESPACE', ownName) : undefined;
+  const allowed = (env.SLIPWAY_NAMESPACES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  for (const n of allowed) {
+    namespaceName('SLIPWAY_NAMESPACES', n);
+    if (n === own) throw new ConfigError('SLIPWAY_NAMESPACES', `may not name Slipway's own namespace "${n}" (SLIPWAY_NAMESPACE)`);
+  }
+  return { ...(prefix ? { prefix } : {}), ...(allowed.length ? { allowed } : {}), ...(own ? { own } : {}) };
+}
+
+function httpTimeouts(env: Env): Config['http'] {
+  const requestTimeoutMs = integer(env, 'SLIPWAY_REQUEST_TIMEOUT_MS', 30_000, [100, 3_600_000]);
+  const headersTimeoutMs = integer(env, 'SLIPWAY_HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), [100, 3_600_000]);
+  // Node's own rule: the headers are part of the request, so their deadline cannot come later.
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('SLIPWAY_HEADERS_TIMEOUT_MS', `must not exceed SLIPWAY_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  return { requestTimeoutMs, headersTimeoutMs, connectionTimeoutMs: integer(env, 'SLIPWAY_CONNECTION_TIMEOUT_MS', 120_000, [0, 86_400_000]) };
+}
+// ---- end issue 14, namespaces and HTTP timeouts
+
+// ---- issue 14, secrets at rest: keys are base64 of 32 random bytes, given inline or in a file.
+const KEY_HINT = 'must be 32 random bytes, base64 (head -c 32 /dev/urandom | base64)';
+
+function secretKey(name: string, text: string): Buffer {
+  const key = Buffer.from(text, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || key.length !== 32) throw new ConfigError(name, KEY_HINT);
+  return key;
+}
+
+function fileText(name: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(name, `names a file that cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+function keyList(name: string, text: string): Buffer[] {
+  return text.split(/[\s,]+/).filter(Boolean).map((k) => secretKey(name, k));
+}
+
+function secretsKeys(env: Env): Config['secretsKeys'] {
+  const inline = env.SLIPWAY_SECRETS_KEY?.trim();
+  const file = env.SLIPWAY_SECRETS_KEY_FILE?.trim();
+  if (inline && file) throw new ConfigError('SLIPWAY_SECRETS_KEY', 'and SLIPWAY_SECRETS_KEY_FILE are both set: set one');
+  if (!inline && !file) throw new ConfigError('SLIPWAY_SECRETS_KEY', `is required (or SLIPWAY_SECRETS_KEY_FILE): the key secrets are encrypted with in Redis; it ${KEY_HINT}`);
+  const current = inline ? secretKey('SLIPWAY_SECRETS_KEY', inline) : secretKey('SLIPWAY_SECRETS_KEY_FILE', fileText('SLIPWAY_SECRETS_KEY_FILE', file!).trim());
+  const old = keyList('SLIPWAY_SECRETS_OLD_KEYS', env.SLIPWAY_SECRETS_OLD_KEYS ?? '');
+  const oldFile = env.SLIPWAY_SECRETS_OLD_KEYS_FILE?.trim();
+  if (oldFile) old.push(...keyList('SLIPWAY_SECRETS_OLD_KEYS_FILE', fileText('SLIPWAY_SECRETS_OLD_KEYS_FILE', oldFile)));
+  return { current, old };
+}
+// ---- end issue 14, secrets at rest
+
 function registry(env: Env): Config['registry'] {
   const host = text(env, 'SLIPWAY_REGISTRY');
   // host[:port][/namespace], as in `docker tag`; no scheme: docker decides http for loopback.
@@ -108,9 +231,17 @@ function registry(env: Env): Config['registry'] {
   return { host, username, password };
 }
 
-export function loadConfig(env: Env = process.env): Config {
-  const apiToken = text(env, 'SLIPWAY_API_TOKEN');
-  if (apiToken.length < 16) throw new ConfigError('SLIPWAY_API_TOKEN', 'must be at least 16 characters');
+// issue 14, least privilege: a worker is not handed the API token (docker-compose.yml, deploy/kubernetes).
+/** Which process reads the config: only the API checks the token, so only the API needs one. */
+export interface LoadConfigOptions {
+  role?: 'api' | 'worker';
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
+  const worker = options.role === 'worker';
+  // A worker keeps a token it is given anyway: build logs mask it.
+  const apiToken = worker ? (env.SLIPWAY_API_TOKEN?.trim() ?? '') : text(env, 'SLIPWAY_API_TOKEN');
+  if (!worker && apiToken.length < 16) throw new ConfigError('SLIPWAY_API_TOKEN', 'must be at least 16 characters');
   const prefix = text(env, 'SLIPWAY_PREFIX', 'slipway');
   if (!/^[a-z0-9][a-z0-9-]*$/.test(prefix)) throw new ConfigError('SLIPWAY_PREFIX', `must be lowercase letters, digits and dashes, got "${prefix}"`);
   const host = text(env, 'SLIPWAY_HOST', '127.0.0.1');
@@ -130,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
     registry: registry(env),
     builderImages: oneOf(env, 'SLIPWAY_BUILDER_IMAGES', ['public', 'local'] as const, 'public'),
     workDir: path.resolve(text(env, 'SLIPWAY_WORK_DIR', path.join(os.tmpdir(), 'slipway-builds'))),
+    buildNetwork: dockerName(env, 'SLIPWAY_BUILD_NETWORK', 'slipway-builds'),
     buildConcurrency: integer(env, 'SLIPWAY_BUILD_CONCURRENCY', 2, [1, 64]),
     deployConcurrency: integer(env, 'SLIPWAY_DEPLOY_CONCURRENCY', 4, [1, 64]),
     jobLockMs: integer(env, 'SLIPWAY_JOB_LOCK_MS', 30_000, [1000, 3_600_000]),
@@ -140,5 +272,19 @@ export function loadConfig(env: Env = process.env): Config {
     allowedRepoSchemes: schemes as RepoScheme[],
     allowPrivateRepoHosts: boolean(env, 'SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS', false),
     logLevel: oneOf(env, 'SLIPWAY_LOG_LEVEL', LOG_LEVELS, 'info'),
+    // issue 14, untrusted checkout and bounded logs.
+    repoFileLimit: integer(env, 'SLIPWAY_REPO_FILE_LIMIT', 1024 * 1024, [1024, 64 * 1024 * 1024]),
+    logLineLimit: integer(env, 'SLIPWAY_LOG_LINE_LIMIT', 8 * 1024, [256, 1024 * 1024]),
+    logByteLimit: integer(env, 'SLIPWAY_LOG_BYTE_LIMIT', 8 * 1024 * 1024, [64 * 1024, 1024 * 1024 * 1024]),
+    // issue 14, API hardening, namespaces and templates.
+    http: httpTimeouts(env),
+    rateLimits: {
+      webhooksPerMinute: integer(env, 'SLIPWAY_RATE_LIMIT_WEBHOOKS', 120, [0, 1_000_000]),
+      apiPerMinute: integer(env, 'SLIPWAY_RATE_LIMIT_API', 1200, [0, 1_000_000]),
+    },
+    namespaces: namespaceRules(env),
+    templatesAllowPrivileged: boolean(env, 'SLIPWAY_TEMPLATES_ALLOW_PRIVILEGED', false),
+    // issue 14, secrets at rest.
+    secretsKeys: secretsKeys(env),
   };
 }

@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'BUILD_CLONE_FAILED'
   | 'BUILD_STRATEGY_UNKNOWN'
   | 'BUILD_S2I_INVALID'
+  // issue 14, untrusted checkout: a repo file refused (a link out of the checkout, a device, too large).
+  | 'BUILD_REPO_INVALID'
   | 'BUILD_IMAGE_FAILED'
   | 'BUILD_PUSH_FAILED'
   | 'BUILD_TEST_FAILED'
@@ -36,7 +38,23 @@ export type ErrorCode =
   | 'TEMPLATE_PARAMETER_UNKNOWN'
   | 'TEMPLATE_EXPRESSION_INVALID'
   | 'VOLUME_EXISTS'
-  | 'VOLUME_NOT_FOUND';
+  | 'VOLUME_NOT_FOUND'
+  // issue 14, API hardening and namespaces/templates: HTTP-level refusals (bad body, unknown
+  // route, slow client, flood) and a namespace or template object Slipway may not deploy.
+  | 'BODY_INVALID'
+  | 'BODY_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'REQUEST_INVALID'
+  | 'REQUEST_TIMEOUT'
+  | 'ROUTE_NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'NAMESPACE_FORBIDDEN'
+  | 'TEMPLATE_FORBIDDEN'
+  // issue 14, SSRF, queue sweeping and secrets at rest: a repo host Slipway must not reach, a
+  // queued build whose job kept vanishing, a stored secret no configured key opens.
+  | 'REPO_URL_FORBIDDEN'
+  | 'BUILD_JOB_LOST'
+  | 'SECRET_UNREADABLE';
 
 export class SlipwayError extends Error {
   readonly code: ErrorCode;

@@ -39,6 +39,8 @@ const STATUS: Record<ErrorCode, number> = {
   BUILD_CLONE_FAILED: 422,
   BUILD_STRATEGY_UNKNOWN: 422,
   BUILD_S2I_INVALID: 422,
+  // issue 14, untrusted checkout: the commit holds a file Slipway refuses to read.
+  BUILD_REPO_INVALID: 422,
   BUILD_IMAGE_FAILED: 422,
   BUILD_TEST_FAILED: 422,
   BUILD_PUSH_FAILED: 502,
@@ -46,15 +48,42 @@ const STATUS: Record<ErrorCode, number> = {
   // Slipway's own failures: its configuration, or a worker that died mid-build.
   CONFIG_INVALID: 500,
   BUILD_WORKER_LOST: 500,
+  // issue 14: a well-formed repo URL whose host is internal (SSRF guard) cannot be used (422);
+  // a build the queue kept losing, and a stored secret no configured key opens, are Slipway's own failures.
+  REPO_URL_FORBIDDEN: 422,
+  BUILD_JOB_LOST: 500,
+  SECRET_UNREADABLE: 500,
+  // issue 14, API hardening: refusals at the HTTP level, in the same {error: {code, message}} shape.
+  BODY_INVALID: 400,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  REQUEST_INVALID: 400,
+  REQUEST_TIMEOUT: 408,
+  ROUTE_NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  // issue 14, namespaces and templates: what Slipway will not deploy, whatever the cluster would allow.
+  NAMESPACE_FORBIDDEN: 422,
+  TEMPLATE_FORBIDDEN: 422,
 };
 
-/** Fastify's own errors (bad JSON, body too large, wrong content type) get stable codes too. */
-const FASTIFY_CODES: Record<string, string> = {
+/**
+ * Fastify's own errors (bad JSON, body too large, wrong content type) get stable codes too; no
+ * FST_* code ever reaches a client. Any other client error is REQUEST_INVALID with its status.
+ */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BODY_INVALID',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BODY_INVALID',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BODY_INVALID',
+  FST_ERR_BAD_URL: 'REQUEST_INVALID',
+  FST_ERR_NOT_FOUND: 'ROUTE_NOT_FOUND',
 };
+
+/** The status of a code: for the socket-level answers (408, 431) written outside a reply. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | SlipwayError, request, reply) => {
@@ -71,10 +100,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       request.log.error({ err: error }, 'request failed');
       return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
     }
-    const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError ? 'BODY_INVALID' : error.code ?? 'BAD_REQUEST');
+    const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError ? 'BODY_INVALID' : 'REQUEST_INVALID');
     return reply.code(status).send({ error: { code, message: error.message } });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `${request.method} ${request.url} is not a route` } });
+    // The path only (a query may hold anything), cut short: the answer stays small whatever was asked.
+    const path = request.url.split('?')[0]!.slice(0, 200);
+    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `${request.method} ${path} is not a route` } });
   });
 }

@@ -39,9 +39,10 @@ export async function tagDepsStage(params: {
   dockerfile: string;
   buildArgs: Record<string, string>;
   reference: string;
+  network: string;
 }): Promise<void> {
-  const { docker, context, dockerfile, buildArgs, reference } = params;
-  const stream = await docker.buildImage(context, { t: reference, dockerfile, buildargs: buildArgs, target: 'deps', networkmode: 'host', forcerm: true });
+  const { docker, context, dockerfile, buildArgs, reference, network } = params;
+  const stream = await docker.buildImage(context, { t: reference, dockerfile, buildargs: buildArgs, target: 'deps', networkmode: network, forcerm: true });
   await followProgress({ docker, stream, onMessage: () => undefined });
 }
 

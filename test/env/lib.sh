@@ -54,6 +54,13 @@ stop_pid() {
   rm -f "$pidfile"
 }
 
+# new_secret FILE: a random password in FILE (mode 600), made once and kept.
+new_secret() {
+  [ -f "$1" ] && return 0
+  head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$1"
+  chmod 600 "$1"
+}
+
 # ensure_packages PKG...: apt-get install whatever is missing (one apt-get update per run).
 ensure_packages() {
   local missing=()

@@ -5,36 +5,62 @@
 source "$(dirname "$0")/lib.sh"
 
 # chromium: the dashboard's end-to-end test drives it headless (playwright-core; no browser download).
-ensure_packages redis-server docker.io docker-compose docker-registry apache2-utils debootstrap git ca-certificates openssl curl util-linux chromium
+ensure_packages iptables redis-server docker.io docker-compose docker-registry apache2-utils debootstrap git ca-certificates openssl curl util-linux chromium
 # The machine may ship a newer docker CLI in /usr/local/bin; the engine is Debian's dockerd.
 command -v dockerd >/dev/null || die "dockerd not found after installing docker.io"
 
 start_redis() {
-  mkdir -p "$SLIPWAY_STATE/redis"
-  # AOF on: a restarted Redis must lose no queued build.
-  start_bg redis redis-server --bind 127.0.0.1 --port "$SLIPWAY_REDIS_PORT" --dir "$SLIPWAY_STATE/redis" \
-    --appendonly yes --appendfsync everysec --save "" --daemonize no --protected-mode yes
-  wait_until 30 redis redis-cli -p "$SLIPWAY_REDIS_PORT" ping
+  local dir="$SLIPWAY_STATE/redis"
+  mkdir -p "$dir"
+  # A password, always: a process that reaches the port (a build step, say) must not read every
+  # app's records. Kept with the stack's state; in a config file, not on the command line (ps).
+  new_secret "$dir/password"
+  cat >"$dir/redis.conf" <<CONF
+bind 127.0.0.1
+port $SLIPWAY_REDIS_PORT
+dir $dir
+requirepass $(cat "$dir/password")
+# AOF on: a restarted Redis must lose no queued build.
+appendonly yes
+appendfsync everysec
+save ""
+daemonize no
+protected-mode yes
+CONF
+  chmod 600 "$dir/redis.conf"
+  start_bg redis redis-server "$dir/redis.conf"
+  wait_until 30 redis env REDISCLI_AUTH="$(cat "$dir/password")" redis-cli -p "$SLIPWAY_REDIS_PORT" ping
 }
 
 start_dockerd() {
   local dir="$SLIPWAY_STATE/docker"
   mkdir -p "$dir" "$SLIPWAY_CACHE/docker"
-  # No default bridge and no iptables: every build and container uses host networking,
-  # so tests only ever talk to 127.0.0.1. The data root is cached so images survive runs.
-  start_bg dockerd dockerd --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
+  # iptables on, so builds get a bridge network with NAT out to the package registries and
+  # nothing else (deploy/build-network.sh); no default bridge, so nothing lands on one by
+  # accident. The data root is cached so images survive runs.
+  start_bg dockerd dockerd --bridge=none --iptables=true --ip-masq=true --ip6tables=false \
     --host "unix://$dir/docker.sock" --data-root "$SLIPWAY_CACHE/docker" --exec-root "$dir/exec" \
     --pidfile "$dir/dockerd.pid" --storage-driver overlay2
   wait_until 60 dockerd docker -H "unix://$dir/docker.sock" version
+  DOCKER_HOST="unix://$dir/docker.sock" SLIPWAY_BUILD_EGRESS_ALLOW="$(registry_addresses)" \
+    bash "$REPO_ROOT/deploy/build-network.sh" >/dev/null
+}
+
+# The addresses the package registries builds use resolve to here. On this machine they answer
+# behind a proxy at an address in a range the build network refuses by default (a documentation
+# range), so exactly those addresses are allowed; elsewhere they are public and this adds nothing.
+registry_addresses() {
+  local hosts="registry.npmjs.org registry.yarnpkg.com pypi.org files.pythonhosted.org proxy.golang.org
+    sum.golang.org repo.maven.apache.org repo1.maven.org rubygems.org index.rubygems.org repo.packagist.org
+    deb.debian.org security.debian.org"
+  # shellcheck disable=SC2086
+  getent ahostsv4 $hosts 2>/dev/null | awk '{ print $1 "/32" }' | sort -u | paste -sd, -
 }
 
 start_registry() {
   local dir="$SLIPWAY_STATE/registry"
   mkdir -p "$dir/data"
-  if [ ! -f "$dir/password" ]; then
-    head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password"
-    chmod 600 "$dir/password"
-  fi
+  new_secret "$dir/password"
   htpasswd -Bbn slipway "$(cat "$dir/password")" >"$dir/htpasswd"
   cat >"$dir/config.yml" <<YAML
 version: 0.1
@@ -61,15 +87,20 @@ start_git_daemon() {
 }
 
 write_env() {
+  # The key app and build secrets are encrypted with at rest (AES-256-GCM): 32 random bytes, base64.
+  [ -f "$SLIPWAY_STATE/secrets.key" ] || { head -c 32 /dev/urandom | base64 >"$SLIPWAY_STATE/secrets.key"; chmod 600 "$SLIPWAY_STATE/secrets.key"; }
   cat >"$SLIPWAY_STATE/env.sh" <<ENV
 # Written by test/env/start.sh: where the local services listen.
 export SLIPWAY_STATE='$SLIPWAY_STATE'
-export SLIPWAY_REDIS_URL='redis://127.0.0.1:$SLIPWAY_REDIS_PORT'
+export SLIPWAY_REDIS_URL='redis://:$(cat "$SLIPWAY_STATE/redis/password")@127.0.0.1:$SLIPWAY_REDIS_PORT'
 export DOCKER_HOST='unix://$SLIPWAY_STATE/docker/docker.sock'
 export SLIPWAY_REGISTRY='$SLIPWAY_REGISTRY_ADDR'
 export SLIPWAY_REGISTRY_USER='slipway'
 export SLIPWAY_REGISTRY_PASSWORD='$(cat "$SLIPWAY_STATE/registry/password")'
 export SLIPWAY_BUILDER_IMAGES='local'
+export SLIPWAY_SECRETS_KEY_FILE='$SLIPWAY_STATE/secrets.key'
+# Where the package registries answer on this machine: the build network lets builds reach them.
+export SLIPWAY_BUILD_EGRESS_ALLOW='$(registry_addresses)'
 export SLIPWAY_GIT_ROOT='$SLIPWAY_STATE/git'
 export SLIPWAY_GIT_URL='git://127.0.0.1:$SLIPWAY_GIT_PORT'
 # The local git daemon is on loopback, over git://: allowed here, refused by default.

@@ -13,6 +13,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   for (const name of ['SLIPWAY_REDIS_URL', 'DOCKER_HOST', 'SLIPWAY_REGISTRY', 'SLIPWAY_GIT_ROOT']) {
     if (!process.env[name]) throw new Error(`${name} is not set: run tests with scripts/test.sh (or source ~/.cache/slipway/state/env.sh)`);
   }
+  // issue 14, secrets at rest: test/env writes the key and exports SLIPWAY_SECRETS_KEY_FILE.
+  if (!process.env.SLIPWAY_SECRETS_KEY && !process.env.SLIPWAY_SECRETS_KEY_FILE) {
+    throw new Error('SLIPWAY_SECRETS_KEY_FILE is not set: run tests with scripts/test.sh (or source ~/.cache/slipway/state/env.sh)');
+  }
   const id = randomUUID().slice(0, 8);
   return loadConfig({
     ...process.env,
