@@ -22,6 +22,7 @@ import { buildApp } from '../src/api/app.js';
 import { loadBuilders } from '../src/builds/builder-catalog.js';
 import { generateDockerfile } from '../src/builds/generate-dockerfile.js';
 import { checkoutReader } from '../src/builds/checkout-reader.js';
+import { RepoFiles } from '../src/builds/repo-files.js';
 import { runBuild } from '../src/builds/run-build.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -83,7 +84,7 @@ async function baselineRound(tag: string): Promise<{ cold: number; warm: number 
     for (const file of await readdir(FIXTURE_DIR)) await writeFile(path.join(dir, file), await readFile(new URL(file, FIXTURE_DIR)));
     await writeFile(path.join(dir, 'package.json'), freshManifest(`baseline ${tag}`));
     const builder = builders.find((b) => b.name === 'nodejs')!;
-    const { text } = await generateDockerfile({ builder, input: checkoutReader(dir, await readdir(dir)), images: config.builderImages, port: 8080 });
+    const { text } = await generateDockerfile({ builder, input: checkoutReader({ repo: await RepoFiles.open({ root: dir, limit: config.repoFileLimit }), contextDir: '.', files: await readdir(dir) }), images: config.builderImages, port: 8080 });
     await writeFile(path.join(dir, 'Dockerfile'), text);
     const repository = `${config.registry.host}/bo-hand-${tag}`;
     const buildAndPush = async (n: number) => {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
 import * as tar from 'tar-fs';
+import { SlipwayError } from '../errors.js';
+import type { RepoFiles } from './repo-files.js';
 
 export const GENERATED_DOCKERFILE = '.slipway.Dockerfile';
 
@@ -10,16 +11,24 @@ export const GENERATED_DOCKERFILE = '.slipway.Dockerfile';
  * Tars a build context as the docker CLI would: `.dockerignore` applied on this side (the
  * classic builder expects a filtered context), `.git` never sent. A generated Dockerfile is
  * added as an entry of the archive, so the checkout itself is never modified.
+ *
+ * The context dir is resolved inside the checkout (a link to a worker directory is refused,
+ * nothing of it packed), and links inside it are packed as links, never followed: the engine
+ * resolves them within the build context, so `COPY` of a link to /etc/passwd copies a link.
  */
-export function packContext(params: { contextDir: string; generatedDockerfile?: string }): Readable {
-  const { contextDir, generatedDockerfile } = params;
-  const ignoreFile = path.join(contextDir, '.dockerignore');
+export async function packContext(params: { repo: RepoFiles; contextDir: string; generatedDockerfile?: string }): Promise<Readable> {
+  const { repo, generatedDockerfile } = params;
+  const context = await repo.directory(params.contextDir);
+  if (!context) throw new SlipwayError('BUILD_REPO_INVALID', `context dir "${params.contextDir}" does not exist`, { file: params.contextDir, why: 'it does not exist' });
   // CommonJS module whose factory is also its own `.default`: the form both loaders agree on.
   const rules = dockerignore.default().add(['.git']);
-  if (existsSync(ignoreFile)) rules.add(readFileSync(ignoreFile, 'utf8').split('\n'));
-  const archive = tar.pack(contextDir, {
+  const ignoreText = await repo.read(path.posix.join(context.relative, '.dockerignore'));
+  if (ignoreText !== undefined) rules.add(ignoreText.split('\n'));
+  const archive = tar.pack(context.path, {
+    dereference: false,
+    strict: true,
     ignore: (name) => {
-      const relative = path.relative(contextDir, name);
+      const relative = path.relative(context.path, name);
       return relative !== '' && rules.ignores(relative.split(path.sep).join('/'));
     },
     finalize: generatedDockerfile === undefined,

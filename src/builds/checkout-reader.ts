@@ -1,13 +1,18 @@
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PlanInput } from './plan.js';
+import type { RepoFiles } from './repo-files.js';
 
-/** The planners' view of a checkout on disk: its context dir's files, read on demand. */
-export function checkoutReader(contextDir: string, files: string[]): PlanInput {
+/**
+ * The planners' view of a checkout on disk: its context dir's files, read on demand through
+ * RepoFiles (inside the checkout only, size-capped; a refusal is a BUILD_REPO_INVALID).
+ */
+export function checkoutReader(params: { repo: RepoFiles; contextDir: string; files: string[] }): PlanInput {
+  const { repo, files } = params;
+  const inContext = (file: string) => path.posix.join(params.contextDir, file);
   return {
-    contextDir,
+    contextDir: path.join(repo.root, params.contextDir),
     files,
-    read: (file) => readFile(path.join(contextDir, file), 'utf8').catch(() => undefined),
-    list: (dir) => readdir(path.join(contextDir, dir)).then((names) => names.sort(), () => []),
+    read: (file) => repo.read(inContext(file)),
+    list: (dir) => repo.list(inContext(dir)),
   };
 }

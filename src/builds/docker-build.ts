@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 interface BuildMessage {
   stream?: string;
@@ -9,28 +10,70 @@ interface BuildMessage {
   aux?: { ID?: string; Digest?: string };
 }
 
-/** Follows a docker progress stream, handing each message on; rejects on an `error` message. */
-export function followProgress(params: { docker: Docker; stream: NodeJS.ReadableStream; onMessage: (m: BuildMessage) => void }): Promise<BuildMessage[]> {
-  const { docker, stream, onMessage } = params;
+/** A JSON line of docker's progress stream longer than this is not docker's: the stream is refused. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Follows a docker progress stream (one JSON message a line), handing each message on;
+ * rejects on an `error` message. Unlike docker-modem's followProgress, it keeps no message
+ * once handed on: a build step that prints forever costs the worker no memory.
+ */
+export function followProgress(params: { docker: Docker; stream: NodeJS.ReadableStream; onMessage: (m: BuildMessage) => void }): Promise<void> {
+  const { stream, onMessage } = params;
   return new Promise((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (err: Error | null, output: BuildMessage[]) => {
-        if (err) return reject(err);
-        const failed = output.find((m) => m.error);
-        if (failed) return reject(new Error(failed.errorDetail?.message ?? failed.error));
-        resolve(output);
-      },
-      (message: BuildMessage) => {
-        onMessage(message);
-      },
-    );
+    const decoder = new StringDecoder('utf8');
+    let buffered = '';
+    let failure: BuildMessage | undefined;
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      stream.removeListener('data', onData);
+      if (error) return reject(error);
+      if (failure) return reject(new Error(failure.errorDetail?.message ?? failure.error));
+      resolve();
+    };
+    const handle = (line: string) => {
+      const text = line.trim();
+      if (!text) return;
+      const message = JSON.parse(text) as BuildMessage;
+      if (message.error && !failure) failure = message;
+      onMessage(message);
+    };
+    const onData = (chunk: Buffer | string) => {
+      buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      try {
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          handle(line);
+        }
+        if (buffered.length > MAX_MESSAGE_BYTES) throw new Error(`docker sent a progress message over ${MAX_MESSAGE_BYTES} bytes`);
+      } catch (error) {
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        finish(error as Error);
+      }
+    };
+    stream.on('data', onData);
+    stream.once('error', (error: Error) => finish(error));
+    const end = () => {
+      try {
+        handle(buffered + decoder.end());
+      } catch (error) {
+        return finish(error as Error);
+      }
+      finish();
+    };
+    stream.once('end', end);
+    stream.once('close', end);
   });
 }
 
 /**
- * Builds an image from a context archive with host networking (no default bridge exists
- * here, and builds reach package registries through the host). Returns the image id.
+ * Builds an image from a context archive. Every RUN step runs on `network`, the build network
+ * (deploy/build-network.sh): the internet through NAT, nothing of the host or private ranges.
+ * Returns the image id.
  */
 export async function dockerBuild(params: {
   docker: Docker;
@@ -39,12 +82,17 @@ export async function dockerBuild(params: {
   tags: string[];
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
+  network: string;
   /** Images (already pulled) whose layers may stand in for steps, as `docker build --cache-from`. */
   cacheFrom?: string[];
-  onLine: (line: string) => void;
+  /**
+   * Output as it comes: the build's steps in pieces that may cut a line (or a secret) anywhere,
+   * so join them into lines before masking (log-lines.ts); docker's own messages as whole lines.
+   */
+  onOutput: (text: string) => void;
   signal?: AbortSignal;
 }): Promise<string> {
-  const { docker, context, dockerfile, tags, buildArgs, labels, onLine, signal } = params;
+  const { docker, context, dockerfile, tags, buildArgs, labels, network, onOutput, signal } = params;
   const cacheFrom = params.cacheFrom ?? [];
   const [first, ...rest] = tags;
   const stream = await docker.buildImage(context, {
@@ -52,7 +100,7 @@ export async function dockerBuild(params: {
     dockerfile,
     buildargs: buildArgs,
     labels,
-    networkmode: 'host',
+    networkmode: network,
     forcerm: true,
     // The engine wants a JSON array; docker-modem would send an array as repeated parameters.
     ...(cacheFrom.length ? { cachefrom: JSON.stringify(cacheFrom) } : {}),
@@ -64,8 +112,8 @@ export async function dockerBuild(params: {
     stream,
     onMessage: (m) => {
       if (m.aux?.ID) imageId = m.aux.ID;
-      const text = m.stream ?? m.status ?? m.error;
-      if (text) for (const line of text.split('\n')) if (line.trim()) onLine(line.replace(/\s+$/, ''));
+      if (m.stream) onOutput(m.stream);
+      else if (m.status ?? m.error) onOutput(`${m.status ?? m.error}\n`);
     },
   });
   if (!imageId) imageId = (await docker.getImage(first!).inspect()).Id;

@@ -1,10 +1,11 @@
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { BuildStepError, SlipwayError } from '../errors.js';
 import { cloneCommit } from '../git/clone.js';
+import { repoUrlPolicy } from '../git/repo-url.js';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildLog } from '../store/build-log.js';
 import type { BuildSecretStore } from '../store/build-secret-store.js';
@@ -15,10 +16,13 @@ import { depsCacheReference, pullCacheSources, tagDepsStage } from './build-cach
 import { GENERATED_DOCKERFILE, packContext } from './build-context.js';
 import { dockerBuild } from './docker-build.js';
 import { generateDockerfile } from './generate-dockerfile.js';
+import { logLines, type LineSink } from './log-lines.js';
 import { createMasker } from './log-masker.js';
 import { pushTag } from './registry-push.js';
+import type { PlanInput } from './plan.js';
 import { DETECT_READS, detectStrategy } from './strategy.js';
 import { checkoutReader } from './checkout-reader.js';
+import { RepoFiles } from './repo-files.js';
 import { runTestStep } from './test-step.js';
 
 export interface BuildDeps {
@@ -59,7 +63,17 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
     // Build args named like credentials (NPM_TOKEN, DB_PASSWORD, ...) are secrets too.
     ...Object.entries(app.buildArgs).filter(([k]) => SECRET_NAME.test(k)).map(([, v]) => v),
   ]);
-  const log = (line: string) => logs.append(build.id, [mask(line)]);
+  const append = (line: string) => logs.append(build.id, [line]);
+  const log = (line: string) => append(mask(line));
+  // Docker's and the test container's output: joined into whole lines, masked, each line capped.
+  const output = (params: { skipBlank: boolean }) =>
+    logLines({
+      mask,
+      lineLimit: config.logLineLimit,
+      onLine: (line) => {
+        if (!params.skipBlank || line.trim()) void append(line.trimEnd());
+      },
+    });
   const workDir = path.join(config.workDir, build.id);
   let step: BuildState = 'cloning';
   const enter = async (state: BuildState, patch: Partial<Build> = {}) => {
@@ -70,14 +84,20 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
   try {
     await enter('cloning', { startedAt: new Date().toISOString() });
     await log(`--> Cloning ${app.repo} at ${build.sha}`);
-    await cloneCommit({ url: app.repo, sha: build.sha, dir: workDir, signal });
+    // issue 14, SSRF: the clone checks the repo host again and holds git to the checked addresses.
+    await cloneCommit({ url: app.repo, sha: build.sha, dir: workDir, policy: repoUrlPolicy(config), signal });
     stopIfCancelled(signal);
-    const contextDir = path.join(workDir, app.contextDir);
-    const files = await readdir(contextDir).catch(() => {
-      throw new BuildStepError({ code: 'BUILD_CLONE_FAILED', step: 'cloning', message: `context dir "${app.contextDir}" does not exist at ${build.sha}` });
-    });
+    // The checkout is untrusted: every path in it is resolved inside it, every read capped (repo-files.ts).
+    const repo = await RepoFiles.open({ root: workDir, limit: config.repoFileLimit });
+    const context = await repo.directory(app.contextDir);
+    if (!context) throw new BuildStepError({ code: 'BUILD_CLONE_FAILED', step: 'cloning', message: `context dir "${app.contextDir}" does not exist at ${build.sha}` });
+    const contextDir = context.relative;
+    const files = await repo.list(contextDir);
 
-    const strategy = detectStrategy({ files, dockerfile: app.dockerfile, builder: app.builder, builders: deps.builders, texts: await detectTexts(contextDir, files) });
+    const strategy = detectStrategy({ files, dockerfile: app.dockerfile, builder: app.builder, builders: deps.builders, texts: await detectTexts(checkoutReader({ repo, contextDir, files }), files) });
+    // Docker reads the Dockerfile from the archive, within the context; refused here all the same
+    // when it is a link out of the checkout, a directory or a device. A missing one is docker's to report.
+    if (strategy.dockerfile) await repo.file(path.posix.join(contextDir, strategy.dockerfile));
     await enter('building', { strategy: { name: strategy.name, reasons: strategy.reasons } });
     await log(`--> Strategy ${strategy.name}: ${strategy.reasons.join(', ')}`);
     const image = imageTags({ registry: config.registry.host, app: app.name, sha: build.sha, number: build.number });
@@ -87,7 +107,7 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
       auth: registryAuth(config),
       onLine: (l) => void log(l),
     });
-    const generated = await buildStep({ deps, app, build, contextDir, files, strategy, secrets, cacheFrom, tags: image.tags, log: (l) => void log(l), signal });
+    const generated = await buildStep({ deps, app, build, repo, contextDir, files, strategy, secrets, cacheFrom, tags: image.tags, log: (l) => void log(l), output, signal });
 
     stopIfCancelled(signal);
     await enter('pushing');
@@ -99,9 +119,12 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
       });
     }
     await log(`--> Pushed ${image.repository}@${digest}`);
-    if (generated) await pushDepsCache({ deps, app, contextDir, generated, secrets, repository: image.repository, log: (l) => void log(l) });
+    if (generated) await pushDepsCache({ deps, app, repo, contextDir, generated, secrets, repository: image.repository, log: (l) => void log(l) });
+    await logs.finish(build.id);
     return await builds.update(build.id, { state: 'succeeded', image: { ...image, digest }, finishedAt: new Date().toISOString() });
   } catch (error) {
+    // Says how many lines the log limit dropped, before the lines that tell how the build ended.
+    await logs.finish(build.id);
     if (signal?.aborted) {
       const reason = typeof signal.reason === 'string' ? signal.reason : 'cancelled';
       await log(`--> Build cancelled while ${step}: ${reason}`);
@@ -118,13 +141,13 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
       finishedAt: new Date().toISOString(),
     });
   } finally {
+    await logs.finish(build.id);
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
 /** The text of the files detection looks into, for those present at the top level. */
-async function detectTexts(contextDir: string, files: string[]): Promise<Record<string, string>> {
-  const { read } = checkoutReader(contextDir, files);
+async function detectTexts({ read }: Pick<PlanInput, 'read'>, files: string[]): Promise<Record<string, string>> {
   const present = DETECT_READS.filter((f) => files.includes(f));
   return Object.fromEntries(await Promise.all(present.map(async (f) => [f, (await read(f)) ?? ''] as const)));
 }
@@ -137,6 +160,8 @@ async function buildStep(params: {
   deps: BuildDeps;
   app: App;
   build: Build;
+  repo: RepoFiles;
+  /** Repo-relative. */
   contextDir: string;
   files: string[];
   strategy: ReturnType<typeof detectStrategy>;
@@ -144,11 +169,12 @@ async function buildStep(params: {
   cacheFrom: string[];
   tags: string[];
   log: (line: string) => void;
+  output: (params: { skipBlank: boolean }) => LineSink;
   signal?: AbortSignal;
 }): Promise<string | undefined> {
-  const { deps, app, build, contextDir, files, strategy, secrets, cacheFrom, tags, log, signal } = params;
+  const { deps, app, build, repo, contextDir, files, strategy, secrets, cacheFrom, tags, log, signal } = params;
   const generated = strategy.builder
-    ? await generateDockerfile({ builder: strategy.builder, input: checkoutReader(contextDir, files), images: deps.config.builderImages, port: app.port, secrets: Object.keys(secrets) })
+    ? await generateDockerfile({ builder: strategy.builder, input: checkoutReader({ repo, contextDir, files }), images: deps.config.builderImages, port: app.port, secrets: Object.keys(secrets) })
     : undefined;
   if (generated) {
     for (const reason of generated.reasons) log(`--> ${reason}`);
@@ -161,26 +187,35 @@ async function buildStep(params: {
     'dev.slipway.app': app.name,
     'dev.slipway.build': build.id,
   };
+  // Packed before the build starts, so a refused context dir fails as BUILD_REPO_INVALID, not as docker's failure.
+  const context = await packContext({ repo, contextDir, generatedDockerfile: generated?.text });
+  const buildOutput = params.output({ skipBlank: true });
   let imageId: string;
   try {
     imageId = await dockerBuild({
       docker: deps.docker,
-      context: packContext({ contextDir, generatedDockerfile: generated?.text }),
+      context,
       dockerfile: generated ? GENERATED_DOCKERFILE : strategy.dockerfile!,
       tags,
       // Secrets go in as build args: generated Dockerfiles declare them only in builder stages.
       buildArgs: { ...app.buildArgs, ...secrets },
       labels,
+      network: deps.config.buildNetwork,
       cacheFrom,
-      onLine: log,
+      onOutput: (text) => buildOutput.write(text),
       signal,
     });
   } catch (error) {
     throw new BuildStepError({ code: 'BUILD_IMAGE_FAILED', step: 'building', message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    buildOutput.end();
   }
   if (app.postCommit) {
     log(`--> Running the post-build test: ${app.postCommit.script ?? [...(app.postCommit.command ?? []), ...(app.postCommit.args ?? [])].join(' ')}`);
-    const code = await runTestStep({ docker: deps.docker, image: imageId, postCommit: app.postCommit, onLine: log, signal });
+    const testOutput = params.output({ skipBlank: false });
+    const code = await runTestStep({ docker: deps.docker, image: imageId, network: deps.config.buildNetwork, postCommit: app.postCommit, onOutput: (text) => testOutput.write(text), signal }).finally(() =>
+      testOutput.end(),
+    );
     if (code !== 0) throw new BuildStepError({ code: 'BUILD_TEST_FAILED', step: 'building', message: `post-build test exited with code ${code}; nothing was pushed` });
   }
   return generated?.text;
@@ -200,20 +235,21 @@ async function previousImage(builds: BuildStore, app: string): Promise<string[]>
 async function pushDepsCache(params: {
   deps: BuildDeps;
   app: App;
+  repo: RepoFiles;
   contextDir: string;
   generated: string;
   secrets: Record<string, string>;
   repository: string;
   log: (line: string) => void;
 }): Promise<void> {
-  const { deps, app, contextDir, generated, secrets, repository, log } = params;
+  const { deps, app, repo, contextDir, generated, secrets, repository, log } = params;
   if (Object.keys(secrets).length) {
     log('--> Dependency cache not pushed: this app has build secrets, and the dependency stage records build args');
     return;
   }
   const reference = depsCacheReference(repository);
   try {
-    await tagDepsStage({ docker: deps.docker, context: packContext({ contextDir, generatedDockerfile: generated }), dockerfile: GENERATED_DOCKERFILE, buildArgs: app.buildArgs, reference });
+    await tagDepsStage({ docker: deps.docker, context: await packContext({ repo, contextDir, generatedDockerfile: generated }), dockerfile: GENERATED_DOCKERFILE, buildArgs: app.buildArgs, reference, network: deps.config.buildNetwork });
     await pushTag({ docker: deps.docker, reference, auth: registryAuth(deps.config), onLine: () => undefined });
     log(`--> Pushed dependency cache ${reference}`);
   } catch (error) {

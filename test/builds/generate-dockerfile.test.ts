@@ -6,6 +6,12 @@ import { resolveImage } from '../../src/builds/builder-definition.js';
 import { renderTemplate } from '../../src/builds/dockerfile-template.js';
 import { generateDockerfile } from '../../src/builds/generate-dockerfile.js';
 import { checkoutReader } from '../../src/builds/checkout-reader.js';
+import { DEFAULT_REPO_FILE_LIMIT, RepoFiles } from '../../src/builds/repo-files.js';
+
+/** A checkout dir seen as the planners see one. */
+async function reader(dir: string, files: string[]) {
+  return checkoutReader({ repo: await RepoFiles.open({ root: dir, limit: DEFAULT_REPO_FILE_LIMIT }), contextDir: '.', files });
+}
 
 describe('renderTemplate', () => {
   test.each([
@@ -30,7 +36,7 @@ describe('generateDockerfile (nodejs)', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gen-'));
     await writeFile(path.join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'node server.js', build: 'node build.js' } }));
     const builder = loadBuilders().find((b) => b.name === 'nodejs')!;
-    const { text } = await generateDockerfile({ builder, input: checkoutReader(dir, ['package.json', 'package-lock.json', 'server.js']), images: 'public', port: 3000 });
+    const { text } = await generateDockerfile({ builder, input: await reader(dir, ['package.json', 'package-lock.json', 'server.js']), images: 'public', port: 3000 });
     const lines = text.split('\n');
     const index = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
     expect(lines.filter((l) => l.startsWith('FROM '))).toEqual(['FROM node:20-bookworm-slim AS deps', 'FROM deps AS build', 'FROM node:20-bookworm-slim']);
@@ -57,7 +63,7 @@ async function generate(params: { fixture: string; builder: string; extra?: Reco
     await writeFile(path.join(dir, file), text);
   }
   const builder = builders.find((b) => b.name === params.builder)!;
-  const generated = await generateDockerfile({ builder, input: checkoutReader(dir, await readdir(dir)), images: 'public', port: 3000, secrets: params.secrets });
+  const generated = await generateDockerfile({ builder, input: await reader(dir, await readdir(dir)), images: 'public', port: 3000, secrets: params.secrets });
   const lines = generated.text.split('\n');
   const starts = lines.flatMap((l, i) => (l.startsWith('FROM ') ? [i] : []));
   const stages = starts.map((start, n) => lines.slice(start, starts[n + 1]));

@@ -1,11 +1,12 @@
 import { PLANNERS } from '../../src/builds/planners.js';
 import { checkoutReader } from '../../src/builds/checkout-reader.js';
+import { DEFAULT_REPO_FILE_LIMIT, RepoFiles } from '../../src/builds/repo-files.js';
 import { contextDir } from '../helpers/context-dir.js';
 
 /** Runs builder `name`'s planner on a context made of `files`. */
 async function plan(name: string, files: Record<string, string>) {
   const ctx = await contextDir(files);
-  return PLANNERS[name]!(checkoutReader(ctx.dir, ctx.files));
+  return PLANNERS[name]!(checkoutReader({ repo: await RepoFiles.open({ root: ctx.dir, limit: DEFAULT_REPO_FILE_LIMIT }), contextDir: '.', files: ctx.files }));
 }
 
 const sh = (command: string) => JSON.stringify(['/bin/sh', '-c', command]);

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { insideRepo } from '../../apps/create-app.js';
 import { knownBuilder } from '../../builds/builder-catalog.js';
-import { NotFoundError } from '../../errors.js';
-import { buildSettingFields } from '../../store/schemas/app.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { BUILD_ARG_LIMITS, buildArgNames, buildSettingFields } from '../../store/schemas/app.js';
 import { closed, mapOf, orNull } from '../../store/schemas/type-helpers.js';
 import { buildSecretSummarySchema } from '../../store/schemas/views.js';
 import type { App } from '../../store/types.js';
@@ -19,7 +19,13 @@ const buildConfigPatch = Type.Object(
     contextDir: Type.Optional(buildSettingFields.contextDir),
     dockerfile: Type.Optional(orNull(buildSettingFields.dockerfile)),
     builder: Type.Optional(orNull(buildSettingFields.builder)),
-    buildArgs: Type.Optional(mapOf(orNull(Type.String()), { description: "Merged into the app's build args; a null value removes that arg." })),
+    buildArgs: Type.Optional(
+      mapOf(orNull(Type.String({ maxLength: BUILD_ARG_LIMITS.value })), {
+        maxProperties: BUILD_ARG_LIMITS.count,
+        propertyNames: buildArgNames,
+        description: "Merged into the app's build args; a null value removes that arg.",
+      }),
+    ),
     postCommit: Type.Optional(orNull(buildSettingFields.postCommit)),
   },
   { ...closed, minProperties: 1 },
@@ -99,6 +105,10 @@ function applyPatch(current: App, patch: BuildConfigPatch): App {
     for (const [key, value] of Object.entries(patch.buildArgs)) {
       if (value === null) delete args[key];
       else args[key] = value;
+    }
+    // Each arg was checked by the schema; the merge may still add up to too many.
+    if (Object.keys(args).length > BUILD_ARG_LIMITS.count) {
+      throw new ValidationError(`buildArgs would hold ${Object.keys(args).length} args; at most ${BUILD_ARG_LIMITS.count} are allowed`, { field: 'buildArgs' });
     }
     next.buildArgs = args;
   }

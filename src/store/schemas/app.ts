@@ -2,7 +2,7 @@
 // src/store/types.ts is `appSchema`'s static type.
 import { Type } from 'typebox';
 import { deployConfigPatchSchema, deployConfigSchema } from './deploy-config.js';
-import { closed, stringMap } from './type-helpers.js';
+import { closed, mapOf } from './type-helpers.js';
 
 /** An app name: a DNS-1123 label, since it becomes a Kubernetes object name and an image repository. */
 export const APP_NAME_PATTERN = '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$';
@@ -11,11 +11,24 @@ const BRANCH = '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/-]+$';
 /** A branch pattern: a branch name that may hold `*` (within a path segment) and `**` (across them). */
 const BRANCH_PATTERN = '^(?!-)(?!.*\\.\\.)[A-Za-z0-9._/*-]+$';
 
+/**
+ * Build args become `--build-arg NAME=value` of a Dockerfile's `ARG NAME`: names as docker and
+ * a shell take them, and bounded, since every one is sent with every build.
+ */
+export const BUILD_ARG_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+export const BUILD_ARG_LIMITS = { name: 128, value: 4096, count: 100 } as const;
+/** For the schemas that take build args by other shapes (PATCH's nulls). */
+export const buildArgNames = { pattern: BUILD_ARG_NAME, maxLength: BUILD_ARG_LIMITS.name };
+
 /** How an app is built: set on create, changed with PATCH /apps/:app/build-config. */
 export const buildSettingFields = {
   contextDir: Type.String({ maxLength: 1024, description: 'Directory inside the repo that is the build context.' }),
   dockerfile: Type.String({ maxLength: 1024, description: 'Dockerfile path relative to the context dir; when absent, detection decides.' }),
-  buildArgs: stringMap(),
+  buildArgs: mapOf(Type.String({ maxLength: BUILD_ARG_LIMITS.value }), {
+    maxProperties: BUILD_ARG_LIMITS.count,
+    propertyNames: buildArgNames,
+    description: `Docker build args: names match ${BUILD_ARG_NAME} (at most ${BUILD_ARG_LIMITS.name} characters), values at most ${BUILD_ARG_LIMITS.value} characters, at most ${BUILD_ARG_LIMITS.count} args.`,
+  }),
   builder: Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 63, description: 'An S2I builder chosen by name, instead of detection.' }),
   port: Type.Integer({ minimum: 1, maximum: 65535 }),
   postCommit: Type.Object(
