@@ -4,7 +4,7 @@ import type { Services } from '../services/services.js';
 
 /**
  * Deletes an app: its workloads, Services, Ingresses, hook Jobs and config objects (selected by
- * Slipway's labels) and its records, secret values included. PersistentVolumeClaims stay unless `deleteVolumes`: data outlives the app,
+ * Slipway's labels) and its records, secret values included (not its build and release counters). PersistentVolumeClaims stay unless `deleteVolumes`: data outlives the app,
  * as with `oc delete all` (which leaves PVCs alone).
  */
 export async function deleteApp(
@@ -46,23 +46,26 @@ export async function deleteApp(
   const buildIds = await redis.zrange(keys.appBuilds(name), '0', '-1');
   const releaseNumbers = await redis.zrange(keys.appReleases(name), '0', '-1');
   const secretKeys = await deps.secrets.allKeys(name);
-  await redis
+  // The build and release counters stay (two small keys): an app created again under this name
+  // goes on counting, so no build id, release number or BullMQ job id (`<app>-<n>`, `<app>-r<n>`,
+  // `<app>-b<n>`) of the new app is one BullMQ still keeps a finished job under.
+  const multi = redis
     .multi()
     .del(
       keys.app(name),
       keys.webhookSecret(name),
       keys.buildSecrets(name),
-      keys.buildSeq(name),
+      keys.builtShas(name),
       keys.appBuilds(name),
-      keys.releaseSeq(name),
       keys.appReleases(name),
       keys.currentRelease(name),
       keys.scaleEvents(name),
       ...secretKeys,
-      ...buildIds.flatMap((id) => [keys.build(id), keys.buildLog(id), keys.buildRelease(id)]),
+      ...buildIds.flatMap((id) => [keys.build(id), keys.buildLog(id), keys.buildLogUsage(id), keys.buildRelease(id), keys.buildRequeues(id)]),
       ...releaseNumbers.map((n) => keys.release(name, Number(n))),
     )
-    .zrem(keys.apps, name)
-    .exec();
+    .zrem(keys.apps, name);
+  if (buildIds.length) multi.zrem(keys.queuedBuilds, ...buildIds);
+  await multi.exec();
   return { deleted, kept };
 }

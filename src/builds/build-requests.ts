@@ -1,11 +1,17 @@
+import type { Config } from '../config.js';
 import { resolveBranch } from '../git/clone.js';
+import { repoUrlPolicy } from '../git/repo-url.js';
 import { queueBuild, requestCancel, type QueueingDeps } from '../queue/build-queueing.js';
 import type { App, Build, BuildTrigger } from '../store/types.js';
 
 /** Queues a build of `sha`, or of the tracked branch's head (`git ls-remote`), as `oc start-build` does. */
-export async function startBuild(deps: QueueingDeps, params: { app: App; sha?: string; trigger: BuildTrigger }): Promise<Build> {
+export async function startBuild(
+  deps: QueueingDeps & { config: Pick<Config, 'allowedRepoSchemes' | 'allowPrivateRepoHosts'> },
+  params: { app: App; sha?: string; trigger: BuildTrigger },
+): Promise<Build> {
   const { app, trigger } = params;
-  const sha = params.sha ?? (await resolveBranch({ url: app.repo, branch: app.branch }));
+  // issue 14, SSRF: ls-remote checks the repo host again (it may resolve elsewhere now).
+  const sha = params.sha ?? (await resolveBranch({ url: app.repo, branch: app.branch, policy: repoUrlPolicy(deps.config) }));
   const build = await deps.builds.create({ app, ref: `refs/heads/${app.branch}`, sha, trigger });
   await queueBuild(deps, { build });
   return build;

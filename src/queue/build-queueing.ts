@@ -24,6 +24,8 @@ export async function queueBuild(deps: QueueingDeps, params: { build: Build; can
   const { redis, keys } = deps;
   const { build } = params;
   const branch = branchOf(build);
+  // Known from now on: a replayed push of this commit builds nothing new (webhooks/receive-push.ts).
+  await deps.builds.recordSha(build);
   // SET ... GET swaps atomically: two pushes racing each see a different predecessor.
   const previous = await redis.set(keys.queuedBuild(build.app, branch), build.id, 'GET');
   const reason = `superseded by build ${build.id} (${build.sha.slice(0, 7)})`;

@@ -2,18 +2,24 @@ import type { Redis } from 'ioredis';
 import { NotFoundError, SlipwayError } from '../errors.js';
 import type { Keys } from './keys.js';
 import { defaultDeployConfig } from './deploy-config.js';
+import { readSealed, type SecretBox } from './secret-box.js';
 import type { App, ScaleEvent } from './types.js';
 
-/** Apps and their webhook secrets. Creating never overwrites: an existing app is an error. */
+const webhookContext = (app: string) => `webhook-secret/${app}`;
+
+/**
+ * Apps and their webhook secrets. Creating never overwrites: an existing app is an error.
+ * Webhook secrets are sealed (secret-box.ts): Redis never holds one in plaintext.
+ */
 export class AppStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+  constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly box: SecretBox) {}
 
   async create(app: App, webhookSecret: string): Promise<void> {
     const created = await this.redis.set(this.keys.app(app.name), JSON.stringify(app), 'NX');
     if (created !== 'OK') throw new SlipwayError('APP_EXISTS', `app "${app.name}" already exists`, { app: app.name });
     await this.redis
       .multi()
-      .set(this.keys.webhookSecret(app.name), webhookSecret)
+      .set(this.keys.webhookSecret(app.name), this.box.seal(webhookSecret, webhookContext(app.name)))
       .zadd(this.keys.apps, String(Date.parse(app.createdAt)), app.name)
       .exec();
   }
@@ -46,11 +52,17 @@ export class AppStore {
   /** Replaces the app's webhook secret (rotation); the old one stops working at once. */
   async setWebhookSecret(name: string, secret: string): Promise<void> {
     await this.get(name);
-    await this.redis.set(this.keys.webhookSecret(name), secret);
+    await this.redis.set(this.keys.webhookSecret(name), this.box.seal(secret, webhookContext(name)));
   }
 
+  /** The app's webhook secret, opened; one stored in plaintext (before encryption) or under an old key is sealed anew. */
   async webhookSecret(name: string): Promise<string | undefined> {
-    return (await this.redis.get(this.keys.webhookSecret(name))) ?? undefined;
+    return (await this.readWebhookSecret(name)).value;
+  }
+
+  /** Reads the webhook secret and says whether its stored form had to be sealed again (key rotation). */
+  async readWebhookSecret(name: string): Promise<{ value?: string; resealed: boolean }> {
+    return readSealed({ redis: this.redis, box: this.box, key: this.keys.webhookSecret(name), context: webhookContext(name) });
   }
 
   /** Keeps the newest 100 scale changes of an app. */

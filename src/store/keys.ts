@@ -5,13 +5,17 @@ export interface Keys {
   webhookSecret(app: string): string;
   /** Hash of build-secret name → value; never part of the app record. */
   buildSecrets(app: string): string;
+  /** The app's build counter; kept when the app is deleted, so numbers (and ids) never repeat. */
   buildSeq(app: string): string;
   appBuilds(app: string): string;
   build(id: string): string;
   buildLog(id: string): string;
+  /** issue 14, bounded logs: hash of the bytes a build's log holds and the lines it dropped. */
+  buildLogUsage(id: string): string;
   /** The number of the release made from a build (so a retried deploy job makes no second one). */
   buildRelease(id: string): string;
   delivery(provider: string, id: string): string;
+  /** The app's release counter; kept when the app is deleted, like buildSeq. */
   releaseSeq(app: string): string;
   appReleases(app: string): string;
   release(app: string, number: number): string;
@@ -35,6 +39,20 @@ export interface Keys {
   secretVersions(app: string): string;
   /** List of scale changes, newest first. */
   scaleEvents(app: string): string;
+  // Worker heartbeats (issue 14: /readyz reads them instead of pinging the Docker engine).
+  /** Set of the ids of the workers of one role (`build`, `deploy`) that have beaten. */
+  workers(role: string): string;
+  /** One worker's heartbeat: expires unless the worker renews it. */
+  worker(role: string, id: string): string;
+  // issue 14, ids and queue sweeping, webhook replays:
+  /** Sorted set of the ids of builds whose record is `queued`, by creation time (the sweeper's worklist). */
+  queuedBuilds: string;
+  /** Times the sweeper queued a build again (expires): a build whose job keeps vanishing is failed. */
+  buildRequeues(id: string): string;
+  /** Held by the one sweeper running at a time. */
+  sweepLock: string;
+  /** Hash `<sha>:<branch>` → the newest build queued for that commit (a replayed push builds nothing new). */
+  builtShas(app: string): string;
 }
 
 export function keys(prefix: string): Keys {
@@ -47,6 +65,7 @@ export function keys(prefix: string): Keys {
     appBuilds: (app) => `${prefix}:app:${app}:builds`,
     build: (id) => `${prefix}:build:${id}`,
     buildLog: (id) => `${prefix}:build:${id}:log`,
+    buildLogUsage: (id) => `${prefix}:build:${id}:log-usage`,
     buildRelease: (id) => `${prefix}:build:${id}:release`,
     delivery: (provider, id) => `${prefix}:delivery:${provider}:${id}`,
     releaseSeq: (app) => `${prefix}:app:${app}:release-seq`,
@@ -64,5 +83,12 @@ export function keys(prefix: string): Keys {
     secretVersion: (app, version) => `${prefix}:app:${app}:secret:${version}`,
     secretVersions: (app) => `${prefix}:app:${app}:secret-versions`,
     scaleEvents: (app) => `${prefix}:app:${app}:scale-events`,
+    workers: (role) => `${prefix}:workers:${role}`,
+    worker: (role, id) => `${prefix}:worker:${role}:${id}`,
+    // issue 14, ids and queue sweeping, webhook replays.
+    queuedBuilds: `${prefix}:queued-builds`,
+    buildRequeues: (id) => `${prefix}:build:${id}:requeues`,
+    sweepLock: `${prefix}:sweep-lock`,
+    builtShas: (app) => `${prefix}:app:${app}:built-shas`,
   };
 }

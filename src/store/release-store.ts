@@ -3,7 +3,11 @@ import { NotFoundError } from '../errors.js';
 import type { Keys } from './keys.js';
 import type { Release, ReleaseStatus } from './types.js';
 
-/** Releases per app: monotonic numbers, full records, and a pointer to the current one. */
+/**
+ * Releases per app: monotonic numbers, full records, and a pointer to the current one. The
+ * counter outlives the app (apps/delete-app.ts keeps it): an app created again under a deleted
+ * one's name goes on from its last number, so a deploy job id `<app>-r<n>` names one release for good.
+ */
 export class ReleaseStore {
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 

@@ -16,6 +16,7 @@ const invalid = invalidPayload;
  * Generic hook for any CI or script: `POST /hooks/generic/:app/:secret` with `{ ref, sha, repo? }`.
  * The secret travels in the URL path, so there is nothing to sign the body with; the path secret is
  * compared in constant time like a GitLab token. `ref` may be a full ref or a bare branch name.
+ * Nothing vouches for `sha`: receivePush builds it only if it is on the app's branch.
  */
 export function parseGenericDelivery(params: { headers: Headers; body: Buffer; pathSecret: string; secret: string }): PushEvent {
   const { headers, body, pathSecret, secret } = params;

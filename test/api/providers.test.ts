@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { buildApp, redactHookSecret } from '../../src/api/app.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { auth } from '../helpers/config.js';
+import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
 import { signedDelivery } from '../helpers/github.js';
 import { genericDelivery, signedBitbucketDelivery, signedGiteaDelivery, signedGitlabDelivery, type Delivery } from '../helpers/providers.js';
 
@@ -9,12 +11,19 @@ import { genericDelivery, signedBitbucketDelivery, signedGiteaDelivery, signedGi
 const SHA = '1'.repeat(40);
 let t: TestApi;
 let secret: string;
+// issue 14: the generic hook builds only a commit on the branch, so the app's repo is a real one
+// (served by the local git daemon) whose release/2.0 head the generic push names.
+let repo: PublishedRepo;
 
 beforeAll(async () => {
   t = await startTestApi();
-  ({ secret } = await t.createApp({ name: 'multi', repo: 'https://github.com/acme/multi.git', branches: ['main', 'release/*'], deploy: { autoDeploy: false } }));
+  repo = await publishFixture('static-html', 'release/2.0');
+  ({ secret } = await t.createApp({ name: 'multi', repo: repo.url, branches: ['main', 'release/*'], deploy: { autoDeploy: false } }));
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await repo?.cleanup();
+});
 
 const queued = () => t.services.buildQueue.getJobCounts('waiting', 'delayed').then((c) => c.waiting! + c.delayed!);
 
@@ -30,7 +39,8 @@ const providers: Array<[string, Sign, (s: string) => string]> = [
 
 describe.each(providers)('%s', (provider, sign, url) => {
   test('a signed push to a filtered branch queues a build of that sha', async () => {
-    const sha = `${provider.length}`.repeat(40).slice(0, 40).replace(/[^0-9]/g, '2');
+    // A commit of its own per provider: a second push of a sha already built builds nothing (issue 14).
+    const sha = provider === 'generic' ? repo.sha : createHash('sha1').update(provider).digest('hex');
     const d = sign({ secret, ref: 'refs/heads/release/2.0', sha, deliveryId: `${provider}-d1` });
     const res = await t.api.inject({ method: 'POST', url: url(secret), headers: d.headers, payload: d.body });
     expect(res.statusCode).toBe(202);

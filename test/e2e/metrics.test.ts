@@ -64,8 +64,10 @@ test('webhook deliveries, builds and queue depth', async () => {
   const { repo, name, secret } = await p.newApp('dockerfile-server');
   const build = await p.build({ name, secret, repo });
   expect(build.state).toBe('succeeded');
-  await p.push({ name, secret, repo, deliveryId: 'same' });
-  await p.push({ name, secret, repo, deliveryId: 'same' });
+  // A new commit: a push of the sha already built would build nothing (issue 14, replayed bodies).
+  const next = await repo.commit({ 'CHANGES.md': 'next\n' });
+  await p.push({ name, secret, repo, sha: next, deliveryId: 'same' });
+  await p.push({ name, secret, repo, sha: next, deliveryId: 'same' });
   await p.push({ name, secret: 'wrong-secret', repo });
 
   const key = (state: string) => `slipway_builds_total{state="${state}",strategy="docker"}`;
