@@ -324,6 +324,8 @@ async function main(): Promise<void> {
     SLIPWAY_API_TOKEN: TOKEN,
     SLIPWAY_PREFIX: `bench-bc-${id}`,
     SLIPWAY_LOG_LEVEL: 'silent',
+    // A burst of 1,000 pushes to one app is the point here: the webhook rate limit must not cut it.
+    SLIPWAY_RATE_LIMIT_WEBHOOKS: '1000000',
     SLIPWAY_BUILD_CONCURRENCY: String(CONCURRENCY),
     SLIPWAY_WORK_DIR: workDir,
   });

@@ -28,7 +28,9 @@ async function serve(target: Target): Promise<void> {
     process.send!({ url: address, secret: 'unused' });
     return;
   }
-  const config = loadConfig({ ...process.env, SLIPWAY_API_TOKEN: TOKEN, SLIPWAY_PREFIX: `bench-${randomUUID().slice(0, 8)}`, SLIPWAY_LOG_LEVEL: 'silent' });
+  const config = loadConfig({ ...process.env, SLIPWAY_API_TOKEN: TOKEN, SLIPWAY_PREFIX: `bench-${randomUUID().slice(0, 8)}`, SLIPWAY_LOG_LEVEL: 'silent',
+    // The limiter stays on (its cost is part of ingest), with a ceiling this load never reaches.
+    SLIPWAY_RATE_LIMIT_WEBHOOKS: '1000000' });
   const services = openServices(config);
   const app = await buildApp(services, { logger: false });
   const created = await app.inject({ method: 'POST', url: '/apps', headers: { authorization: `Bearer ${TOKEN}` }, payload: { name: 'bench', repo: 'https://github.com/acme/bench.git' } });

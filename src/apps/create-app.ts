@@ -4,7 +4,8 @@ import type { Config } from '../config.js';
 import { knownBuilder } from '../builds/builder-catalog.js';
 import { defaultDeployConfig, mergeDeployConfig } from '../store/deploy-config.js';
 import { ValidationError } from '../errors.js';
-import { validateRepoUrl } from '../git/repo-url.js';
+import { checkRepoUrl } from '../git/repo-host.js';
+import { repoUrlPolicy } from '../git/repo-url.js';
 import type { AppStore } from '../store/app-store.js';
 import type { App, NewApp } from '../store/types.js';
 
@@ -28,7 +29,8 @@ export function insideRepo(field: string, value: string | undefined, fallback: s
  */
 export async function createApp(params: { apps: AppStore; config: Config; input: AppInput }): Promise<{ app: App; webhookSecret: string }> {
   const { apps, config, input } = params;
-  validateRepoUrl(input.repo, { allowedSchemes: config.allowedRepoSchemes, allowPrivateHosts: config.allowPrivateRepoHosts });
+  // issue 14, SSRF: the host is resolved and every address judged (checked again at each clone).
+  await checkRepoUrl({ url: input.repo, policy: repoUrlPolicy(config) });
   const app: App = {
     name: input.name,
     repo: input.repo,
@@ -40,7 +42,7 @@ export async function createApp(params: { apps: AppStore; config: Config; input:
     ...(input.builder ? { builder: knownBuilder(input.builder) } : {}),
     ...(input.postCommit ? { postCommit: input.postCommit } : {}),
     port: input.port ?? 8080,
-    deploy: mergeDeployConfig(defaultDeployConfig(input.name), input.deploy ?? {}),
+    deploy: mergeDeployConfig(defaultDeployConfig(input.name, config.namespaces), input.deploy ?? {}, config.namespaces),
     createdAt: new Date().toISOString(),
   };
   const webhookSecret = input.webhookSecret ?? newWebhookSecret();

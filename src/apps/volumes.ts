@@ -31,7 +31,7 @@ export async function addVolume(deps: VolumeDeps, params: { app: string; volume:
   if (clash) throw new ValidationError(`volume "${clash.name}" is already mounted at ${volume.mountPath}`, { field: 'mountPath' });
   const kc = deps.kubeConfig();
   const namespace = app.deploy.namespace;
-  await ensureNamespace({ kc, namespace, app: app.name, manage: deps.config.manageNamespaces });
+  await ensureNamespace({ kc, namespace, app: app.name, manage: deps.config.manageNamespaces, rules: deps.config.namespaces });
   try {
     await kc.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
       namespace,

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ApiPath } from './api-path.js';
+import { CliError } from './client-error.js';
 
-/** A failure the CLI reports as one line and a non-zero exit code. */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
+export { CliError };
 
 export interface CliSettings {
   url: string;
@@ -32,11 +29,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): CliSettings 
   return { url, token };
 }
 
-/** The Slipway REST API: JSON in, JSON out, API errors turned into messages a person can act on. */
+/**
+ * The Slipway REST API: JSON in, JSON out, API errors turned into messages a person can act on.
+ * Paths are ApiPaths (api-path.ts): every name in them was encoded as one segment.
+ */
 export class ApiClient {
   constructor(readonly settings: CliSettings) {}
 
-  async request<T>(method: string, pathname: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, pathname: ApiPath, body?: unknown): Promise<T> {
     const res = await this.fetch(pathname, {
       method,
       headers: { authorization: `Bearer ${this.settings.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -51,16 +51,16 @@ export class ApiClient {
     return json as T;
   }
 
-  get<T>(pathname: string): Promise<T> {
+  get<T>(pathname: ApiPath): Promise<T> {
     return this.request<T>('GET', pathname);
   }
 
-  post<T>(pathname: string, body: unknown = {}): Promise<T> {
+  post<T>(pathname: ApiPath, body: unknown = {}): Promise<T> {
     return this.request<T>('POST', pathname, body);
   }
 
   /** A raw response (for the SSE log stream). */
-  async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
+  async fetch(pathname: ApiPath, init: RequestInit = {}): Promise<Response> {
     try {
       return await fetch(`${this.settings.url}${pathname}`, {
         ...init,

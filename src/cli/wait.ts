@@ -1,5 +1,6 @@
 import { FINAL_BUILD_STATES, SETTLED_RELEASE_STATES, type Build, type Release } from '../store/types.js';
 import { CliError, type ApiClient } from './client.js';
+import { apiPath } from './api-path.js';
 
 const POLL_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -10,7 +11,7 @@ export async function waitForBuild(params: { client: ApiClient; buildId: string;
   const deadline = Date.now() + params.timeoutSeconds * 1000;
   let shown = '';
   for (;;) {
-    const build = await client.get<Build>(`/builds/${buildId}`);
+    const build = await client.get<Build>(apiPath`/builds/${buildId}`);
     if (build.state !== shown) {
       shown = build.state;
       print(`  build ${build.id}: ${build.state}${build.strategy && build.state === 'building' ? ` (${build.strategy.name}: ${build.strategy.reasons.join(', ')})` : ''}`);
@@ -33,7 +34,7 @@ export async function waitForRelease(params: {
   const deadline = Date.now() + params.timeoutSeconds * 1000;
   let shown = '';
   for (;;) {
-    const { releases } = await client.get<{ releases: Release[] }>(`/apps/${app}/releases`);
+    const { releases } = await client.get<{ releases: Release[] }>(apiPath`/apps/${app}/releases`);
     const release = releases.find(pick);
     if (release && release.status !== shown) {
       shown = release.status;

@@ -8,6 +8,12 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as co
 export type WebhookVerdict = 'queued' | 'ignored' | 'duplicate' | 'rejected' | 'error';
 
 /**
+ * The only values the provider label takes: anything else a request names is `unknown`, so
+ * unauthenticated calls to `/hooks/<random>/x` cannot add a series each (issue 14).
+ */
+export const WEBHOOK_PROVIDER_LABELS = ['github', 'gitlab', 'gitea', 'bitbucket', 'generic', 'unknown'] as const;
+
+/**
  * Slipway's Prometheus metrics, in a registry of their own. Builds and rollouts happen in
  * the workers; the API learns of each one from BullMQ's event stream (see follow-queues.ts)
  * and reads its record, so one scrape of the API covers every process.
@@ -67,7 +73,8 @@ export class Metrics {
   }
 
   webhookDelivery(provider: string, verdict: WebhookVerdict): void {
-    this.webhookDeliveries.inc({ provider, verdict });
+    const label = (WEBHOOK_PROVIDER_LABELS as readonly string[]).includes(provider) ? provider : 'unknown';
+    this.webhookDeliveries.inc({ provider: label, verdict });
   }
 
   buildFinished(build: Build): void {

@@ -1,8 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { NamespaceRules } from '../config.js';
 import { SlipwayError } from '../errors.js';
 import type { AppStore } from '../store/app-store.js';
 import type { ReleaseStore } from '../store/release-store.js';
+import { namespaceRefusal } from '../store/deploy-config.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { HookRun, HookSpec, Release } from '../store/types.js';
 import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './cluster/apply.js';
@@ -22,6 +24,8 @@ export interface DeployDeps {
   logger: Logger;
   /** Create app namespaces (true), or deploy only into existing ones Slipway is bound in (config.manageNamespaces). */
   manageNamespaces: boolean;
+  /** Namespaces apps may use at all (config.namespaces): checked again before anything is applied. */
+  namespaces: NamespaceRules;
 }
 
 /**
@@ -53,10 +57,10 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   if (unmanaged) {
     // A setup problem, not a bad release: stop before any hook or apply, with a reason that says so.
     const at = new Date().toISOString();
-    logger.warn({ app: release.app, release: release.number, namespace: release.config.namespace }, 'namespace not managed: nothing rolled out');
+    logger.warn({ app: release.app, release: release.number, namespace: release.config.namespace, code: unmanaged.code }, 'namespace not managed: nothing rolled out');
     return releases.update(release.app, release.number, {
       status: 'failed',
-      failure: { reason: 'NamespaceNotManaged', message: `${unmanaged.message}; nothing of release ${release.number} was rolled out`, pods: [], detectedAt: at },
+      failure: { reason: unmanaged.code === 'NAMESPACE_FORBIDDEN' ? 'NamespaceForbidden' : 'NamespaceNotManaged', message: `${unmanaged.message}; nothing of release ${release.number} was rolled out`, pods: [], detectedAt: at },
       finishedAt: at,
     });
   }
@@ -130,13 +134,17 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
 }
 
 /**
- * The NAMESPACE_NOT_MANAGED error when Slipway may not deploy into the release's namespace.
- * Other errors (the cluster unreachable, say) are left to the rollout, which reports them.
+ * The NAMESPACE_FORBIDDEN error when the release's namespace is not one apps may use at all
+ * (issue 14: a record from before the rule, or written around the API), or NAMESPACE_NOT_MANAGED
+ * when Slipway may not deploy into it. Other errors (the cluster unreachable, say) are left to
+ * the rollout, which reports them.
  */
 async function notManaged(deps: DeployDeps, release: Release): Promise<SlipwayError | undefined> {
+  const reason = namespaceRefusal(release.config.namespace, deps.namespaces);
+  if (reason) return new SlipwayError('NAMESPACE_FORBIDDEN', `namespace "${release.config.namespace}" is not one Slipway may deploy to: ${reason}`, { namespace: release.config.namespace });
   if (deps.manageNamespaces) return undefined;
   try {
-    await ensureNamespace({ kc: deps.kc, namespace: release.config.namespace, app: release.app, manage: false });
+    await ensureNamespace({ kc: deps.kc, namespace: release.config.namespace, app: release.app, manage: false, rules: deps.namespaces });
     return undefined;
   } catch (error) {
     return error instanceof SlipwayError && error.code === 'NAMESPACE_NOT_MANAGED' ? error : undefined;
@@ -147,7 +155,7 @@ async function notManaged(deps: DeployDeps, release: Release): Promise<SlipwayEr
 async function hook(deps: DeployDeps, release: Release, phase: HookPhase, spec: HookSpec): Promise<HookRun> {
   const startedAt = new Date().toISOString();
   try {
-    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces });
+    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces, namespaces: deps.namespaces });
     return await runHook({ kc: deps.kc, logger: deps.logger, release, phase, hook: spec });
   } catch (error) {
     const message = error instanceof SlipwayError ? error.message : kubeMessage(error);
@@ -172,7 +180,7 @@ async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, repl
     pods: [],
   });
   try {
-    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces });
+    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces, namespaces: deps.namespaces });
     const replicas = (await deps.apps.find(release.app))?.deploy.replicas;
     await applyManifests(deps.kc, withReplicas(release.manifests as Manifest[], replicas));
     // A StatefulSet does not replace a pod that never became ready after its template is

@@ -5,7 +5,9 @@ import { bullPrefix } from '../queue/create-queue.js';
 import type { DeployResult } from '../queue/deploy-queue.js';
 import { releaseLock, takeLock } from '../queue/job-lock.js';
 import { QUEUES, type DeployJob } from '../queue/names.js';
+import { keepHeartbeat } from '../queue/worker-heartbeat.js';
 import type { Services } from '../services/services.js';
+import { HeartbeatStore } from '../store/heartbeat-store.js';
 import { createRedis } from '../store/redis.js';
 import { deployRelease } from './deploy-release.js';
 import { releaseFromBuild } from './release-from-build.js';
@@ -37,7 +39,7 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
         const number = 'release' in job.data ? job.data.release : (await releaseFromBuild(services, { buildId: job.data.build }))?.number;
         if (number === undefined) return {};
         const release = await deployRelease(
-          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces },
+          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces, namespaces: services.config.namespaces },
           { app, number });
         return { release: release.number, status: release.status, reason: release.failure?.reason };
       } finally {
@@ -56,5 +58,7 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
     },
   );
   worker.on('closed', () => connection.disconnect());
+  // The API's /readyz counts the deploy workers by these.
+  keepHeartbeat({ worker, role: 'deploy', heartbeats: new HeartbeatStore(redis, keys), logger });
   return worker;
 }

@@ -1,4 +1,5 @@
 import { CoreV1Api, type KubeConfig, type V1PersistentVolumeClaim, type V1Secret } from '@kubernetes/client-node';
+import type { NamespaceRules } from '../config.js';
 import { SlipwayError } from '../errors.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { Release } from '../store/types.js';
@@ -14,11 +15,11 @@ import { renderClaim } from './render/render-volumes.js';
  * manifests) and its env ConfigMap. Idempotent, so a rollback to an old release, or a resumed
  * one, recreates what has since gone.
  */
-export async function prepareRelease(params: { kc: KubeConfig; secrets: SecretStore; release: Release; manageNamespaces: boolean }): Promise<void> {
+export async function prepareRelease(params: { kc: KubeConfig; secrets: SecretStore; release: Release; manageNamespaces: boolean; namespaces: NamespaceRules }): Promise<void> {
   const { kc, secrets, release } = params;
   const { config, app } = release;
   const namespace = config.namespace;
-  await ensureNamespace({ kc, namespace, app, manage: params.manageNamespaces });
+  await ensureNamespace({ kc, namespace, app, manage: params.manageNamespaces, rules: params.namespaces });
   const core = kc.makeApiClient(CoreV1Api);
   for (const volume of config.volumes ?? []) {
     // Create, never apply: a bound claim's spec is the cluster's now (volumeName, a resize).

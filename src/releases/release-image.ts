@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import { SlipwayError } from '../errors.js';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildStore } from '../store/build-store.js';
@@ -10,7 +11,7 @@ import { makeRelease, type ReleaseDeps } from './make-release.js';
  * `deploy` change is saved on the app and goes out in the same release.
  */
 export async function releaseImage(
-  deps: ReleaseDeps & { apps: AppStore; builds: BuildStore },
+  deps: ReleaseDeps & { apps: AppStore; builds: BuildStore; config: Pick<Config, 'namespaces'> },
   params: { app: string; image?: string; buildId?: string; deploy?: DeployConfigPatch },
 ): Promise<Release> {
   let app = await deps.apps.get(params.app);
@@ -22,6 +23,6 @@ export async function releaseImage(
     }
     image = `${build.image.repository}@${build.image.digest}`;
   }
-  if (params.deploy) app = await deps.apps.replace({ ...app, deploy: mergeDeployConfig(app.deploy, params.deploy) });
+  if (params.deploy) app = await deps.apps.replace({ ...app, deploy: mergeDeployConfig(app.deploy, params.deploy, deps.config.namespaces) });
   return makeRelease(deps, { app, image, trigger: { kind: 'api', buildId: params.buildId } });
 }

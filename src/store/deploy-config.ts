@@ -1,13 +1,19 @@
-import { ValidationError } from '../errors.js';
+import type { NamespaceRules } from '../config.js';
+import { SlipwayError, ValidationError } from '../errors.js';
 import type { DeployConfig, DeployConfigPatch } from './types.js';
 
 /** A deploy config whose hooks may still lack their defaults (as a request sets them). */
 type DeployConfigDraft = Omit<DeployConfig, 'hooks'> & Pick<DeployConfigPatch, 'hooks'>;
 
-/** What an app gets when it says nothing: one replica in a namespace named after it. */
-export function defaultDeployConfig(app: string): DeployConfig {
+/** The namespace of something that names none: its own name, after the prefix when one is set. */
+export function defaultNamespace(name: string, rules: NamespaceRules = {}): string {
+  return `${rules.prefix ?? ''}${name}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/** What an app gets when it says nothing: one replica in a namespace named after it (defaultNamespace). */
+export function defaultDeployConfig(app: string, rules: NamespaceRules = {}): DeployConfig {
   return {
-    namespace: app,
+    namespace: defaultNamespace(app, rules),
     kind: 'Deployment',
     replicas: 1,
     autoDeploy: true,
@@ -20,9 +26,42 @@ export function defaultDeployConfig(app: string): DeployConfig {
   };
 }
 
-/** A partial update over the current config; `env` and `podAnnotations` replace, not merge. */
-export function mergeDeployConfig(current: DeployConfig, patch: DeployConfigPatch): DeployConfig {
-  return checkDeployConfig({ ...current, ...patch });
+/**
+ * A partial update over the current config; `env` and `podAnnotations` replace, not merge. The
+ * namespace it ends up in must be one Slipway may deploy to (NAMESPACE_FORBIDDEN otherwise).
+ */
+export function mergeDeployConfig(current: DeployConfig, patch: DeployConfigPatch, rules: NamespaceRules): DeployConfig {
+  const merged = checkDeployConfig({ ...current, ...patch });
+  checkAppNamespace(merged.namespace, rules);
+  return merged;
+}
+
+/** Kubernetes' own namespaces (kube-system, kube-public, kube-node-lease and any later kube-*). */
+const KUBERNETES_PREFIX = 'kube-';
+
+/**
+ * Why `namespace` is not one apps and templates may use, or undefined when it is. Never a
+ * kube-* namespace or Slipway's own; never `default` (shared with everything in the cluster,
+ * and not Slipway's to label with a Pod Security level) unless SLIPWAY_NAMESPACES names it;
+ * with a prefix or an allow-list configured, only a namespace that starts with the prefix or is listed.
+ */
+export function namespaceRefusal(namespace: string, rules: NamespaceRules): string | undefined {
+  if (namespace.startsWith(KUBERNETES_PREFIX)) return "kube-* namespaces are Kubernetes' own";
+  if (rules.own && namespace === rules.own) return "it is Slipway's own namespace (SLIPWAY_NAMESPACE)";
+  if (rules.allowed?.includes(namespace)) return undefined;
+  if (namespace === 'default') return "`default` is shared with everything in the cluster; list it in SLIPWAY_NAMESPACES to allow it";
+  if (rules.prefix && namespace.startsWith(rules.prefix)) return undefined;
+  if (rules.prefix || rules.allowed) {
+    const allowed = [rules.prefix && `names starting with "${rules.prefix}" (SLIPWAY_NAMESPACE_PREFIX)`, rules.allowed && `${rules.allowed.join(', ')} (SLIPWAY_NAMESPACES)`];
+    return `Slipway deploys only to ${allowed.filter(Boolean).join(' or ')}`;
+  }
+  return undefined;
+}
+
+/** Throws NAMESPACE_FORBIDDEN (422) when apps and templates may not use `namespace`. */
+export function checkAppNamespace(namespace: string, rules: NamespaceRules): void {
+  const reason = namespaceRefusal(namespace, rules);
+  if (reason) throw new SlipwayError('NAMESPACE_FORBIDDEN', `namespace "${namespace}" is not one Slipway may deploy to: ${reason}`, { namespace, field: 'deploy.namespace' });
 }
 
 const HOOK_TIMEOUT_SECONDS = 300;

@@ -4,15 +4,19 @@ import type { QueueingDeps } from '../queue/build-queueing.js';
 import { startBuild } from '../builds/build-requests.js';
 import type { Config } from '../config.js';
 import { ensureNamespace } from '../releases/cluster/apply.js';
+import { withRestrictedDefaults } from '../releases/render/security-context.js';
+import { checkAppNamespace } from '../store/deploy-config.js';
 import type { BuildQueue } from '../queue/build-queue.js';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildStore } from '../store/build-store.js';
 import type { ProvisionStore } from '../store/provision-store.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import type { DeployConfig } from '../store/types.js';
-import { applyTemplateObject, type ApplyAction } from './apply-object.js';
+import { applyTemplateObject, type Applied } from './apply-object.js';
 import { existingSecretValues } from './pin-secret-values.js';
 import { processTemplate } from './process-template.js';
+import { POD_SPEC_PATH } from './openshift-images.js';
+import { enforceTemplatePolicy } from './template-policy.js';
 import { translateOpenShift, type TemplateApp, type Translation, type Unsupported } from './translate-openshift.js';
 import type { Template } from './types.js';
 import { waitForWorkload } from './wait-ready.js';
@@ -31,11 +35,13 @@ export interface ProvisionDeps extends QueueingDeps {
 export interface ProvisionReport {
   template: string;
   namespace: string;
-  objects: Array<{ kind: string; name: string; action: ApplyAction | 'managed by app' }>;
+  /** Secrets are reported with their key names (`keys`), never their values. */
+  objects: Array<{ kind: string; name: string; action: Applied['action'] | 'managed by app'; keys?: string[]; addedKeys?: string[] }>;
   apps: Array<{ name: string; action: 'created' | 'exists'; buildId?: string; buildError?: string; webhook?: { url: string; secret: string } }>;
   waited: Array<{ kind: string; name: string; state: string; reason?: string; message: string }>;
   unsupported: Unsupported[];
   notes: string[];
+  /** The template's message; a value it shows that is kept in an existing Secret reads `<kept in Secret NAME>`. */
   message?: string;
 }
 
@@ -46,19 +52,29 @@ type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; n
  * apply the objects idempotently into `namespace` (Secrets keep their values, PVCs are kept),
  * create an app per BuildConfig (its workload becomes the app's pod template) and start its
  * first build, then wait for the objects marked wait-for-ready.
+ *
+ * Refused before anything is read or applied: a namespace apps may not use (NAMESPACE_FORBIDDEN)
+ * and a template with an object the template policy refuses (TEMPLATE_FORBIDDEN). Pods of the
+ * workloads applied get the restricted security context wherever they leave it unset. Values
+ * kept in existing Secrets are never returned: those Secrets are reported `kept` by key name.
  */
 export async function provisionTemplate(
   deps: ProvisionDeps,
   params: { template: Template; values: Record<string, string>; namespace: string; ignoreUnknownParameters?: boolean; waitSeconds?: number },
 ): Promise<ProvisionReport> {
   const { template, namespace } = params;
+  checkAppNamespace(namespace, deps.config.namespaces);
+  const policy = { allowPrivileged: deps.config.templatesAllowPrivileged };
   const firstPass = processTemplate({ template, values: params.values, ignoreUnknownParameters: params.ignoreUnknownParameters });
+  enforceTemplatePolicy({ template: template.metadata.name, objects: firstPass.objects, options: policy });
   // Re-running must not rotate credentials: values already stored in a Secret win over new ones.
   const stored = await existingSecretValues({ kc: deps.kubeConfig(), namespace, template, processed: firstPass });
-  const processed = Object.keys(stored).length
-    ? processTemplate({ template, values: { ...params.values, ...stored }, ignoreUnknownParameters: true })
+  const processed = Object.keys(stored.values).length
+    ? processTemplate({ template, values: { ...params.values, ...stored.values }, ignoreUnknownParameters: true })
     : firstPass;
   const translation = translateOpenShift(processed.objects);
+  // What is applied is checked too: translation makes Deployments, Ingresses and TLS Secrets of its own.
+  enforceTemplatePolicy({ template: template.metadata.name, objects: translation.objects, options: policy });
   const { objects: toApply, podTemplates } = splitBoundWorkloads(translation);
   const report: ProvisionReport = {
     template: template.metadata.name,
@@ -68,15 +84,15 @@ export async function provisionTemplate(
     waited: [],
     unsupported: translation.unsupported,
     notes: translation.notes,
-    message: processed.message,
+    message: withoutStoredValues({ template, processed, secretOf: stored.secretOf }),
   };
 
-  await ensureNamespace({ kc: deps.kubeConfig(), namespace, app: template.metadata.name, manage: deps.config.manageNamespaces });
+  await ensureNamespace({ kc: deps.kubeConfig(), namespace, app: template.metadata.name, manage: deps.config.manageNamespaces, rules: deps.config.namespaces });
   // Remembered so listing databases asks only namespaces Slipway works in (namespace-scoped RBAC).
   await deps.provisions.rememberNamespace(namespace);
   for (const object of toApply as Obj[]) {
-    const labelled = { ...object, metadata: { ...object.metadata, namespace, labels: { ...object.metadata.labels, 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/template': template.metadata.name } } };
-    report.objects.push({ kind: object.kind, name: object.metadata.name, action: await applyTemplateObject(deps.kubeConfig(), labelled) });
+    const labelled = restricted({ ...object, metadata: { ...object.metadata, namespace, labels: { ...object.metadata.labels, 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/template': template.metadata.name } } });
+    report.objects.push({ kind: object.kind, name: object.metadata.name, ...(await applyTemplateObject(deps.kubeConfig(), labelled)) });
   }
   for (const app of translation.apps) report.apps.push(await provisionApp(deps, { app, namespace, podTemplate: podTemplates.get(app.name), report }));
 
@@ -95,6 +111,33 @@ export async function provisionTemplate(
     report.waited.push({ ...target, state: status.state, reason: status.reason, message: status.message });
   }
   return report;
+}
+
+/**
+ * A workload with the restricted security context filled in where its pods say nothing: app
+ * namespaces enforce Pod Security `restricted`, and a template written for OpenShift (whose SCC
+ * sets these itself) would otherwise have every pod refused. Values the template sets are kept.
+ */
+function restricted(object: Obj): Obj {
+  const path = POD_SPEC_PATH.get(object.kind)?.split('.');
+  if (!path) return object;
+  const copy = structuredClone(object);
+  const parent = path.slice(0, -1).reduce<Record<string, unknown> | undefined>((at, key) => (at?.[key] as Record<string, unknown> | undefined), copy);
+  const spec = parent?.[path.at(-1)!];
+  if (parent && spec && typeof spec === 'object') parent[path.at(-1)!] = withRestrictedDefaults(spec as Record<string, unknown>);
+  return copy;
+}
+
+/**
+ * The template's message, with every parameter whose value came from an existing Secret shown as
+ * `<kept in Secret NAME>`: a re-run reports what it kept, never the stored credentials. Other
+ * parameters keep the values this run used.
+ */
+function withoutStoredValues(params: { template: Template; processed: { message?: string; parameters: Record<string, string> }; secretOf: Record<string, string> }): string | undefined {
+  const { template, processed, secretOf } = params;
+  if (processed.message === undefined || Object.keys(secretOf).length === 0) return processed.message;
+  const masks = Object.fromEntries(Object.entries(secretOf).map(([parameter, secret]) => [parameter, `<kept in Secret ${secret}>`]));
+  return processTemplate({ template: { ...template, objects: [] }, values: { ...processed.parameters, ...masks }, ignoreUnknownParameters: true }).message;
 }
 
 /** Workloads whose image comes from an app's build become that app's pod template instead of objects applied now. */

@@ -105,7 +105,7 @@ export const IMPORT_RULES: ImportRules = {
       'src/releases/render/**',
       'src/releases/rollout/workload-status.ts',
       'src/releases/hooks/{hook-status,render-hook}.ts',
-      'src/templates/{process-template,expression,parse-template,translate-openshift,openshift-images,provisioned-databases}.ts',
+      'src/templates/{process-template,expression,parse-template,translate-openshift,openshift-images,provisioned-databases,template-policy}.ts',
       'src/webhooks/{github,gitlab,gitea,bitbucket,generic,signature,push-event,delivery}.ts',
       'src/apps/app-health.ts',
     ],

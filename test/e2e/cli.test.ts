@@ -126,10 +126,11 @@ test('new-app --template postgresql-persistent provisions, re-running changes no
 
   const again = await slipway(args, env);
   expect(again.code).toBe(0);
-  expect(again.stdout).toMatch(/unchanged +Secret\/postgresql/);
+  // Secrets are write-only: the existing Secret is kept and named by its keys, its values never shown again.
+  expect(again.stdout).toMatch(/kept +Secret\/postgresql \(keys: DATABASE_URL, POSTGRESQL_DATABASE, POSTGRESQL_PASSWORD, POSTGRESQL_USER\)/);
   expect(again.stdout).not.toMatch(/^ +(created|updated) +\w+\//m);
-  // The message shows the stored password, not a freshly generated one.
-  expect(again.stdout).toContain(`Password: ${Buffer.from(secret.POSTGRESQL_PASSWORD!, 'base64').toString()}`);
+  expect(again.stdout).toContain('Password: <kept in Secret postgresql>');
+  for (const value of Object.values(secret)) expect(again.stdout).not.toContain(Buffer.from(value, 'base64').toString());
   expect(await secretValues(dbNamespace, 'postgresql')).toEqual(secret);
   const claimsAgain = await kc.makeApiClient(CoreV1Api).listNamespacedPersistentVolumeClaim({ namespace: dbNamespace });
   expect(claimsAgain.items.map((c) => c.metadata!.uid)).toEqual(claims.items.map((c) => c.metadata!.uid));
@@ -165,6 +166,9 @@ test.each([
   ['bad -p', ['process', 'redis-persistent', '-p', 'oops'], {}, /-p takes KEY=VALUE/],
   ['no repo', ['new-app'], {}, /needs a repository URL/],
   ['a file:// repo', ['new-app', 'file:///etc', '--name', 'x'], {}, /REPO_URL_INVALID/],
+  // Names are one encoded path segment: this asks for the app named exactly that, never app "x" with its volumes.
+  ['a name that looks like a query', ['delete', 'x?volumes=delete'], {}, /VALIDATION_FAILED|APP_NOT_FOUND/],
+  ['a name that is a path', ['status', '..'], {}, /"\.\." is not a name/],
 ])('%s → a message and exit 1', async (_name, args, extra, message) => {
   const run = await slipway(args, { ...env, ...extra });
   expect(run.code).toBe(1);

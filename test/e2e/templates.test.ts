@@ -62,6 +62,26 @@ test.each([
   expect(claims.items.map((c) => c.status?.phase)).toEqual(['Bound']);
 });
 
+test('re-provisioning keeps the Secret and reports it as kept with its key names: no stored value is ever returned', async () => {
+  const namespace = newNamespace();
+  const first = await provisionTemplate(deps(), { template: await builtInTemplate('postgresql-persistent'), values: {}, namespace, waitSeconds: 0 });
+  // Created: key names reported; the generated credentials are in the template's message this once.
+  expect(first.objects).toContainEqual({ kind: 'Secret', name: 'postgresql', action: 'created', keys: ['DATABASE_URL', 'POSTGRESQL_DATABASE', 'POSTGRESQL_PASSWORD', 'POSTGRESQL_USER'] });
+  const secret = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace, name: 'postgresql' });
+  const stored = Object.values(secret.data!).map((v) => Buffer.from(v, 'base64').toString());
+  const password = Buffer.from(secret.data!.POSTGRESQL_PASSWORD!, 'base64').toString();
+  expect(first.message).toContain(`Password: ${password}`);
+
+  const again = await provisionTemplate(deps(), { template: await builtInTemplate('postgresql-persistent'), values: {}, namespace, waitSeconds: 0 });
+  expect(again.objects).toContainEqual({ kind: 'Secret', name: 'postgresql', action: 'kept', keys: ['DATABASE_URL', 'POSTGRESQL_DATABASE', 'POSTGRESQL_PASSWORD', 'POSTGRESQL_USER'] });
+  const answer = JSON.stringify(again);
+  for (const value of stored) expect(answer).not.toContain(value);
+  expect(again.message).toContain('Password: <kept in Secret postgresql>');
+  expect(again.message).toContain('Username: <kept in Secret postgresql>');
+  // Nothing rotated.
+  expect((await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace, name: 'postgresql' })).data).toEqual(secret.data);
+}, 120_000);
+
 test('nodejs-postgresql: the BuildConfig becomes an app that builds and runs in the template\'s own Deployment', async () => {
   const namespace = newNamespace();
   const repo = await publishFixture('node-server');

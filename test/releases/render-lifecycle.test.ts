@@ -149,8 +149,11 @@ describe('hook Jobs', () => {
         env: [{ name: 'PORT', value: '8080' }, { name: 'SLIPWAY_HOOK', value: 'pre' }],
         envFrom: [{ secretRef: { name: 'postgresql' } }, { configMapRef: { name: `shop-env-${contentHash({ A: '1' })}` } }],
         resources: { requests: { cpu: '100m' } },
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
       },
     ]);
+    // Pod Security `restricted`, which app namespaces enforce: a hook is admitted like the app's pods.
+    expect(pod.spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
   });
 
   test('hook pods are not the app\'s pods: no app name label, so no Service endpoint and no rollout pod', () => {

@@ -75,9 +75,21 @@ describe('renderManifests', () => {
     const template = find(manifests, 'Deployment').spec.template;
     expect(template.metadata.labels).toMatchObject({ name: 'web', 'slipway.dev/release': '3' });
     expect(template.spec.volumes).toEqual(spec.volumes);
-    expect(template.spec.containers[0]).toEqual({ ...spec.containers[0], image, envFrom: [{ secretRef: { name: 'db' } }] });
-    expect(template.spec.containers[1]).toEqual(spec.containers[1]);
+    // What the template left unset of Pod Security `restricted` is filled in (the namespace enforces it).
+    const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+    expect(template.spec.containers[0]).toEqual({ ...spec.containers[0], image, envFrom: [{ secretRef: { name: 'db' } }], securityContext: restricted });
+    expect(template.spec.containers[1]).toEqual({ ...spec.containers[1], securityContext: restricted });
+    expect(template.spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(spec.containers[0]!.image).toBe(' ');
+    expect(spec).not.toHaveProperty('securityContext');
+  });
+
+  test('the app\'s pods meet Pod Security `restricted`: non-root, RuntimeDefault seccomp, no escalation, no capabilities', () => {
+    for (const kind of ['Deployment', 'StatefulSet'] as const) {
+      const pod = find(renderManifests({ ...base, config: { ...base.config, kind } }), kind).spec.template.spec;
+      expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    }
   });
 
   test('rendering is deterministic', () => {

@@ -41,10 +41,12 @@ export default async function hookRoutes(instance: FastifyInstance, deps: ApiDep
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.config.webhookBodyLimit }, (_req, body, done) => done(null, body));
   const bodyLimit = deps.config.webhookBodyLimit;
   const response = { 202: hookReplyRef };
-  // Accepted deliveries are counted where the verdict is made; refused ones here.
+  // Accepted deliveries are counted where the verdict is made; refused ones here. The provider
+  // label comes from the fixed list, never from the path: `/hooks/<anything>/x` is `unknown`.
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode < 400) return;
-    const provider = (request.params as { provider?: string }).provider ?? 'generic';
+    const given = (request.params as { provider?: string }).provider;
+    const provider = given === undefined ? 'generic' : Object.hasOwn(PROVIDERS, given) ? given : 'unknown';
     deps.metrics.webhookDelivery(provider, reply.statusCode < 500 ? 'rejected' : 'error');
   });
 

@@ -63,7 +63,7 @@ export default async function releaseRoutes(instance: FastifyInstance, deps: Api
     },
     async (request) => {
       const current = await deps.apps.get(request.params.app);
-      return changeApp(deps, { app: current, deploy: mergeDeployConfig(current.deploy, request.body.deploy) });
+      return changeApp(deps, { app: current, deploy: mergeDeployConfig(current.deploy, request.body.deploy, deps.config.namespaces) });
     },
   );
 

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { SlipwayError } from '../../errors.js';
+import { defaultNamespace } from '../../store/deploy-config.js';
 import { NAMESPACE_PATTERN } from '../../store/schemas/deploy-config.js';
 import { closed, stringMap } from '../../store/schemas/type-helpers.js';
 import { builtInTemplate, listBuiltInTemplates } from '../../templates/catalog.js';
@@ -94,7 +95,8 @@ export default async function templateRoutes(instance: FastifyInstance, deps: Ap
         {
           template,
           values: request.body.parameters ?? {},
-          namespace: request.body.namespace ?? 'default',
+          // As an app's: a namespace named after the template (oc would use the current project).
+          namespace: request.body.namespace ?? defaultNamespace(template.metadata.name, deps.config.namespaces),
           ignoreUnknownParameters: request.body.ignoreUnknownParameters,
           waitSeconds: request.body.waitSeconds,
         },

@@ -1,6 +1,7 @@
 import type { App } from '../../store/types.js';
 import { CliError, type ApiClient } from '../client.js';
 import { keyValues } from '../parse-args.js';
+import { apiPath } from '../api-path.js';
 
 type Print = (line: string) => void;
 
@@ -30,7 +31,7 @@ export async function buildConfigCommand(params: { client: ApiClient; app: strin
     ...(options.test ? { postCommit: { script: options.test } } : {}),
     ...(options.test === false ? { postCommit: null } : {}),
   };
-  const record = Object.keys(patch).length ? await client.request<App>('PATCH', `/apps/${app}/build-config`, patch) : await client.get<App>(`/apps/${app}`);
+  const record = Object.keys(patch).length ? await client.request<App>('PATCH', apiPath`/apps/${app}/build-config`, patch) : await client.get<App>(apiPath`/apps/${app}`);
   print(`builder:     ${record.builder ?? (record.dockerfile ? 'docker' : 'detected at each build')}`);
   print(`context dir: ${record.contextDir}`);
   print(`dockerfile:  ${record.dockerfile ?? '(Dockerfile or Containerfile if present)'}`);
@@ -45,12 +46,12 @@ export async function buildSecretCommand(params: { client: ApiClient; action: 's
   let secrets: Listed['secrets'] = [];
   if (action === 'set') {
     if (!args.length) throw new CliError('build-secret set needs NAME=VALUE');
-    ({ secrets } = await client.request<Listed>('PUT', `/apps/${app}/build-secrets`, { secrets: keyValues(args, 'build-secret set') }));
+    ({ secrets } = await client.request<Listed>('PUT', apiPath`/apps/${app}/build-secrets`, { secrets: keyValues(args, 'build-secret set') }));
   } else if (action === 'unset') {
     if (!args.length) throw new CliError('build-secret unset needs a NAME');
-    for (const name of args) ({ secrets } = await client.request<Listed>('DELETE', `/apps/${app}/build-secrets/${encodeURIComponent(name)}`));
+    for (const name of args) ({ secrets } = await client.request<Listed>('DELETE', apiPath`/apps/${app}/build-secrets/${name}`));
   } else {
-    ({ secrets } = await client.get<Listed>(`/apps/${app}/build-secrets`));
+    ({ secrets } = await client.get<Listed>(apiPath`/apps/${app}/build-secrets`));
   }
   if (!secrets.length) print(`${app} has no build secrets`);
   for (const secret of secrets) print(`${secret.name}  sha256:${secret.sha256}`);

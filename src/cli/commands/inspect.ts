@@ -1,18 +1,19 @@
 import type { App, Build, Release } from '../../store/types.js';
 import { CliError, type ApiClient } from '../client.js';
 import { describeFailure, waitForRelease } from '../wait.js';
+import { apiPath, withQuery } from '../api-path.js';
 
 type Print = (line: string) => void;
 const when = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
 
 export async function appsCommand(client: ApiClient, print: Print): Promise<void> {
-  const { apps } = await client.get<{ apps: App[] }>('/apps');
+  const { apps } = await client.get<{ apps: App[] }>(apiPath`/apps`);
   print(['NAME'.padEnd(24), 'NAMESPACE'.padEnd(20), 'BRANCH'.padEnd(12), 'REPO'].join(' '));
   for (const a of apps) print([a.name.padEnd(24), a.deploy.namespace.padEnd(20), a.branch.padEnd(12), a.repo].join(' '));
 }
 
 export async function buildsCommand(client: ApiClient, app: string, print: Print): Promise<void> {
-  const { builds } = await client.get<{ builds: Build[] }>(`/apps/${app}/builds`);
+  const { builds } = await client.get<{ builds: Build[] }>(apiPath`/apps/${app}/builds`);
   print(['BUILD'.padEnd(24), 'STATE'.padEnd(10), 'COMMIT'.padEnd(8), 'STRATEGY'.padEnd(9), 'CREATED'.padEnd(21), 'REASON'].join(' '));
   for (const b of builds) {
     print([b.id.padEnd(24), b.state.padEnd(10), b.sha.slice(0, 7).padEnd(8), (b.strategy?.name ?? '-').padEnd(9), when(b.createdAt).padEnd(21), b.failure ? `${b.failure.step}: ${b.failure.reason}` : ''].join(' '));
@@ -23,12 +24,12 @@ export async function buildsCommand(client: ApiClient, app: string, print: Print
 export async function logsCommand(params: { client: ApiClient; buildId: string; follow: boolean; print: Print }): Promise<void> {
   const { client, buildId, follow, print } = params;
   if (!follow) {
-    const res = await client.fetch(`/builds/${buildId}/logs`);
+    const res = await client.fetch(apiPath`/builds/${buildId}/logs`);
     if (!res.ok) throw new CliError(`build ${buildId}: ${((await res.json()) as { error?: { message?: string } }).error?.message ?? res.status}`);
     process.stdout.write(await res.text());
     return;
   }
-  const res = await client.fetch(`/builds/${buildId}/logs`, { headers: { accept: 'text/event-stream' } });
+  const res = await client.fetch(apiPath`/builds/${buildId}/logs`, { headers: { accept: 'text/event-stream' } });
   if (!res.ok || !res.body) throw new CliError(`build ${buildId}: cannot follow its log (${res.status})`);
   let buffer = '';
   let final = '';
@@ -49,7 +50,7 @@ export async function logsCommand(params: { client: ApiClient; buildId: string; 
 }
 
 export async function releasesCommand(client: ApiClient, app: string, print: Print): Promise<void> {
-  const { releases } = await client.get<{ releases: Release[] }>(`/apps/${app}/releases`);
+  const { releases } = await client.get<{ releases: Release[] }>(apiPath`/apps/${app}/releases`);
   print(['REL'.padEnd(4), 'STATUS'.padEnd(12), 'TRIGGER'.padEnd(14), 'IMAGE'.padEnd(20), 'CREATED'.padEnd(21), 'REASON'].join(' '));
   for (const r of releases) {
     const trigger = r.trigger.kind === 'rollback' ? `rollback of ${r.trigger.rollbackOf}` : r.trigger.kind;
@@ -60,7 +61,7 @@ export async function releasesCommand(client: ApiClient, app: string, print: Pri
 
 export async function rollbackCommand(params: { client: ApiClient; app: string; to?: string; wait: boolean; print: Print }): Promise<void> {
   const { client, app, print } = params;
-  const release = await client.post<Release>(`/apps/${app}/rollback`, params.to ? { to: Number(params.to) } : {});
+  const release = await client.post<Release>(apiPath`/apps/${app}/rollback`, params.to ? { to: Number(params.to) } : {});
   print(`--> Release ${release.number} restores release ${release.trigger.rollbackOf}`);
   if (!params.wait) return;
   const settled = await waitForRelease({ client, app, pick: (r) => r.number === release.number, print, timeoutSeconds: 600 });
@@ -68,9 +69,9 @@ export async function rollbackCommand(params: { client: ApiClient; app: string; 
 }
 
 export async function statusCommand(client: ApiClient, app: string, print: Print): Promise<void> {
-  const target = await client.get<App>(`/apps/${app}`);
-  const { current, releases } = await client.get<{ current: number | null; releases: Release[] }>(`/apps/${app}/releases`);
-  const { builds } = await client.get<{ builds: Build[] }>(`/apps/${app}/builds`);
+  const target = await client.get<App>(apiPath`/apps/${app}`);
+  const { current, releases } = await client.get<{ current: number | null; releases: Release[] }>(apiPath`/apps/${app}/releases`);
+  const { builds } = await client.get<{ builds: Build[] }>(apiPath`/apps/${app}/builds`);
   print(`App:       ${target.name}  (${target.repo}#${target.branch})`);
   print(`Namespace: ${target.deploy.namespace}  ${target.deploy.kind} x${target.deploy.replicas}`);
   const live = releases.find((r) => r.number === current);
@@ -82,18 +83,18 @@ export async function statusCommand(client: ApiClient, app: string, print: Print
 }
 
 export async function deleteCommand(params: { client: ApiClient; app: string; deleteVolumes: boolean; print: Print }): Promise<void> {
-  const result = await params.client.request<{ deleted: string[]; kept: string[] }>('DELETE', `/apps/${params.app}${params.deleteVolumes ? '?volumes=delete' : ''}`);
+  const result = await params.client.request<{ deleted: string[]; kept: string[] }>('DELETE', withQuery(apiPath`/apps/${params.app}`, { volumes: params.deleteVolumes ? 'delete' : undefined }));
   params.print(`--> Deleted app ${params.app}: ${result.deleted.join(', ') || 'no cluster objects'}`);
   if (result.kept.length) params.print(`    kept: ${result.kept.join(', ')} (use --delete-volumes to delete them)`);
 }
 
 export async function cancelCommand(client: ApiClient, buildId: string, print: Print): Promise<void> {
-  const build = await client.post<Build>(`/builds/${buildId}/cancel`);
+  const build = await client.post<Build>(apiPath`/builds/${buildId}/cancel`);
   print(build.state === 'cancelled' ? `--> Build ${buildId} cancelled` : `--> Build ${buildId} is stopping (was ${build.state})`);
 }
 
 export async function rotateSecretCommand(client: ApiClient, app: string, print: Print): Promise<void> {
-  const { webhook } = await client.post<{ webhook: { url: string; secret: string } }>(`/apps/${app}/webhook-secret`);
+  const { webhook } = await client.post<{ webhook: { url: string; secret: string } }>(apiPath`/apps/${app}/webhook-secret`);
   print(`Webhook URL:    ${webhook.url}`);
   print(`Webhook secret: ${webhook.secret}   (shown once; the old secret no longer works)`);
 }

@@ -2,6 +2,7 @@ import type { App, Release } from '../../store/types.js';
 import { CliError, type ApiClient } from '../client.js';
 import { keyValues, parseProbe } from '../parse-args.js';
 import { describeFailure, waitForRelease } from '../wait.js';
+import { apiPath, withQuery } from '../api-path.js';
 
 type Print = (line: string) => void;
 
@@ -30,10 +31,10 @@ export async function configVarsCommand(params: {
   const { client, kind, action, app, args, print } = params;
   if (action === 'list') {
     if (kind === 'env') {
-      const { env } = await client.get<{ env: Record<string, string> }>(`/apps/${app}/env`);
+      const { env } = await client.get<{ env: Record<string, string> }>(apiPath`/apps/${app}/env`);
       for (const [k, v] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) print(`${k}=${v}`);
     } else {
-      const { secrets, version } = await client.get<{ secrets: Array<{ key: string; value: string }>; version: string | null }>(`/apps/${app}/secrets`);
+      const { secrets, version } = await client.get<{ secrets: Array<{ key: string; value: string }>; version: string | null }>(apiPath`/apps/${app}/secrets`);
       for (const s of secrets) print(`${s.key}=${s.value}`);
       if (version) print(`(version ${version}; values are never shown in full)`);
     }
@@ -41,7 +42,7 @@ export async function configVarsCommand(params: {
   }
   if (args.length === 0) throw new CliError(`${kind === 'env' ? 'env' : 'secret'} ${action} needs ${action === 'set' ? 'KEY=VALUE' : 'KEY'} arguments`);
   const body = action === 'set' ? { set: keyValues(args, kind === 'env' ? 'env set' : 'secret set') } : { unset: args };
-  const result = await client.request<{ release: Release | null }>('PATCH', `/apps/${app}/${kind}`, body);
+  const result = await client.request<{ release: Release | null }>('PATCH', apiPath`/apps/${app}/${kind}`, body);
   const what = result.release ? `${kind === 'env' ? 'Config vars' : 'Secrets'} ${action === 'set' ? 'set' : 'unset'}` : 'No change';
   await settle({ client, app, release: result.release, wait: params.wait, print, what });
 }
@@ -49,12 +50,12 @@ export async function configVarsCommand(params: {
 export async function scaleCommand(params: { client: ApiClient; app: string; replicas: string; print: Print }): Promise<void> {
   const replicas = Number(params.replicas);
   if (!Number.isInteger(replicas) || replicas < 0) throw new CliError(`scale takes a replica count (0 or more), got "${params.replicas}"`);
-  const result = await params.client.post<{ replicas: number; previous: number; applied: boolean }>(`/apps/${params.app}/scale`, { replicas });
+  const result = await params.client.post<{ replicas: number; previous: number; applied: boolean }>(apiPath`/apps/${params.app}/scale`, { replicas });
   params.print(`--> Scaled ${params.app} from ${result.previous} to ${result.replicas} replicas${result.applied ? '' : ' (not running yet: its next release starts with them)'}`);
 }
 
 export async function restartCommand(params: { client: ApiClient; app: string; wait: boolean; print: Print }): Promise<void> {
-  const release = await params.client.post<Release>(`/apps/${params.app}/restart`, {});
+  const release = await params.client.post<Release>(apiPath`/apps/${params.app}/restart`, {});
   await settle({ ...params, release, what: `Restarting every pod of ${params.app}` });
 }
 
@@ -72,13 +73,13 @@ export async function volumeAddCommand(params: {
     ...(options.accessMode ? { accessMode: options.accessMode } : {}),
     ...(options.storageClass ? { storageClass: options.storageClass } : {}),
   };
-  const result = await client.post<{ volume: { name: string; claim: string; mountPath: string }; release: Release | null }>(`/apps/${app}/volumes`, body);
+  const result = await client.post<{ volume: { name: string; claim: string; mountPath: string }; release: Release | null }>(apiPath`/apps/${app}/volumes`, body);
   print(`--> Volume ${result.volume.name}: claim ${result.volume.claim} mounted at ${result.volume.mountPath}`);
   await settle({ client, app, release: result.release, wait: options.wait, print, what: 'Mounting it' });
 }
 
 export async function volumeListCommand(params: { client: ApiClient; app: string; print: Print }): Promise<void> {
-  const { volumes } = await params.client.get<{ volumes: Array<{ name: string; claim: string; mountPath: string; size: string; accessMode: string; storageClass?: string }> }>(`/apps/${params.app}/volumes`);
+  const { volumes } = await params.client.get<{ volumes: Array<{ name: string; claim: string; mountPath: string; size: string; accessMode: string; storageClass?: string }> }>(apiPath`/apps/${params.app}/volumes`);
   params.print(['NAME'.padEnd(16), 'CLAIM'.padEnd(32), 'MOUNT'.padEnd(20), 'SIZE'.padEnd(6), 'ACCESS'.padEnd(16), 'CLASS'].join(' '));
   for (const v of volumes) params.print([v.name.padEnd(16), v.claim.padEnd(32), v.mountPath.padEnd(20), v.size.padEnd(6), v.accessMode.padEnd(16), v.storageClass ?? '-'].join(' '));
 }
@@ -87,7 +88,7 @@ export async function volumeRemoveCommand(params: { client: ApiClient; app: stri
   const { client, app, print } = params;
   const result = await client.request<{ claim: string; claimDeleted: boolean; release: Release | null }>(
     'DELETE',
-    `/apps/${app}/volumes/${params.name}${params.deleteClaim ? '?claim=delete' : ''}`,
+    withQuery(apiPath`/apps/${app}/volumes/${params.name}`, { claim: params.deleteClaim ? 'delete' : undefined }),
   );
   print(`--> Volume ${params.name} unmounted; claim ${result.claim} ${result.claimDeleted ? 'deleted' : 'kept (use --delete-claim to delete it)'}`);
   await settle({ client, app, release: result.release, wait: params.wait, print, what: 'Unmounting it' });
@@ -105,13 +106,13 @@ export async function probeSetCommand(params: {
     ...(options.initialDelay ? { initialDelaySeconds: Number(options.initialDelay) } : {}),
     ...(options.period ? { periodSeconds: Number(options.period) } : {}),
   };
-  const { probes: current } = await client.get<{ probes: Record<string, unknown> | null }>(`/apps/${app}/probes`);
+  const { probes: current } = await client.get<{ probes: Record<string, unknown> | null }>(apiPath`/apps/${app}/probes`);
   const probes = {
     ...(current ?? {}),
     ...(options.readiness ? { readiness: { ...parseProbe(options.readiness, '--readiness'), ...timing } } : {}),
     ...(options.liveness ? { liveness: { ...parseProbe(options.liveness, '--liveness'), ...timing } } : {}),
   };
-  const result = await client.request<{ release: Release | null }>('PUT', `/apps/${app}/probes`, { probes });
+  const result = await client.request<{ release: Release | null }>('PUT', apiPath`/apps/${app}/probes`, { probes });
   await settle({ client, app, release: result.release, wait: options.wait, print, what: 'Probes set' });
 }
 
@@ -124,7 +125,7 @@ export async function hookSetCommand(params: {
 }): Promise<void> {
   const { client, app, phase, options, print } = params;
   if (!['pre', 'post'].includes(phase)) throw new CliError(`hook phase is pre or post, got "${phase}"`);
-  const { hooks } = await client.get<{ hooks: Record<string, unknown> | null }>(`/apps/${app}/hooks`);
+  const { hooks } = await client.get<{ hooks: Record<string, unknown> | null }>(apiPath`/apps/${app}/hooks`);
   const next: Record<string, unknown> = { ...(hooks ?? {}) };
   if (options.unset) delete next[phase];
   else {
@@ -136,7 +137,7 @@ export async function hookSetCommand(params: {
       ...(phase === 'post' && options.onFailure ? { onFailure: options.onFailure } : {}),
     };
   }
-  await client.request('PUT', `/apps/${app}/hooks`, { hooks: Object.keys(next).length ? next : null });
+  await client.request('PUT', apiPath`/apps/${app}/hooks`, { hooks: Object.keys(next).length ? next : null });
   print(`--> ${phase} hook ${options.unset ? 'removed' : 'set'}; it applies from the next release`);
 }
 
@@ -149,12 +150,12 @@ export async function strategySetCommand(params: { client: ApiClient; app: strin
     type === 'auto'
       ? null
       : { type: names[type], ...(options.maxSurge ? { maxSurge: surge(options.maxSurge) } : {}), ...(options.maxUnavailable ? { maxUnavailable: surge(options.maxUnavailable) } : {}) };
-  await client.request('PUT', `/apps/${app}/strategy`, { strategy });
+  await client.request('PUT', apiPath`/apps/${app}/strategy`, { strategy });
   print(`--> Strategy ${type === 'auto' ? 'auto (Recreate with a ReadWriteOnce volume, else Rolling)' : names[type]}; it applies from the next release`);
 }
 
 export async function settingsCommand(params: { client: ApiClient; app: string; print: Print }): Promise<void> {
-  const app = await params.client.get<App>(`/apps/${params.app}`);
+  const app = await params.client.get<App>(apiPath`/apps/${params.app}`);
   const { hooks, probes, strategy, volumes } = app.deploy;
   params.print(JSON.stringify({ replicas: app.deploy.replicas, hooks: hooks ?? null, strategy: strategy ?? 'auto', probes: probes ?? 'default', volumes: volumes ?? [] }, null, 2));
 }

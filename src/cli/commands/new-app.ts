@@ -4,6 +4,7 @@ import { CliError, type ApiClient } from '../client.js';
 import { keyValues, paramFile, parseRepoArgument } from '../parse-args.js';
 import { describeFailure, waitForBuild, waitForRelease } from '../wait.js';
 import { printProvisionReport, type ProvisionReportView } from './templates.js';
+import { apiPath } from '../api-path.js';
 
 export interface NewAppOptions {
   name?: string;
@@ -36,7 +37,7 @@ export async function newApp(params: { client: ApiClient; repo?: string; options
   if (strategy && !['docker', 'source'].includes(strategy)) throw new CliError(`--strategy is docker or source, got "${strategy}"`);
 
   print(`--> Creating app ${name} from ${parsed.repo}${parsed.ref ? ` (${parsed.ref})` : ''}`);
-  const created = await client.post<{ app: App; webhook: { url: string; secret: string } }>('/apps', {
+  const created = await client.post<{ app: App; webhook: { url: string; secret: string } }>(apiPath`/apps`, {
     name,
     repo: parsed.repo,
     ...(parsed.ref ? { branch: parsed.ref } : {}),
@@ -50,7 +51,7 @@ export async function newApp(params: { client: ApiClient; repo?: string; options
       ...(options.namespace ? { namespace: options.namespace } : {}),
     },
   });
-  const build = await client.post<Build>(`/apps/${name}/builds`, {});
+  const build = await client.post<Build>(apiPath`/apps/${name}/builds`, {});
   print(`--> Build ${build.id} of ${build.sha.slice(0, 7)} queued`);
   const timeoutSeconds = Number(options.timeout);
   if (options.wait) {
@@ -76,7 +77,7 @@ async function newAppFromTemplate(params: { client: ApiClient; options: NewAppOp
   const source = existsSync(template) ? { content: readFileSync(template, 'utf8') } : { template };
   const parameters = { ...(options.paramFile ? paramFile(readFileSync(options.paramFile, 'utf8')) : {}), ...keyValues(options.param, '-p') };
   print(`--> Provisioning template ${template}${options.namespace ? ` into ${options.namespace}` : ''}`);
-  const report = await client.post<ProvisionReportView>('/templates/provision', {
+  const report = await client.post<ProvisionReportView>(apiPath`/templates/provision`, {
     ...source,
     parameters,
     ...(options.ignoreUnknownParameters ? { ignoreUnknownParameters: true } : {}),

@@ -2,13 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { CliError, type ApiClient } from '../client.js';
 import { keyValues, paramFile } from '../parse-args.js';
+import { apiPath } from '../api-path.js';
 
 type Print = (line: string) => void;
 
 export interface ProvisionReportView {
   template: string;
   namespace: string;
-  objects: Array<{ kind: string; name: string; action: string }>;
+  /** A Secret comes with its key names (values are never sent back). */
+  objects: Array<{ kind: string; name: string; action: string; keys?: string[]; addedKeys?: string[] }>;
   apps: Array<{ name: string; action: string; buildId?: string; buildError?: string; webhook?: { url: string; secret: string } }>;
   waited: Array<{ kind: string; name: string; state: string; reason?: string; message: string }>;
   unsupported: Array<{ kind: string; name: string; reason: string }>;
@@ -28,7 +30,7 @@ export async function processCommand(params: {
   if (!['yaml', 'json'].includes(options.output)) throw new CliError(`-o is yaml or json, got "${options.output}"`);
   const source = existsSync(template) ? { content: readFileSync(template, 'utf8') } : { template };
   const parameters = { ...(options.paramFile ? paramFile(readFileSync(options.paramFile, 'utf8')) : {}), ...keyValues(options.param, '-p') };
-  const result = await client.post<{ objects: unknown[]; unsupported: ProvisionReportView['unsupported']; notes: string[] }>('/templates/process', {
+  const result = await client.post<{ objects: unknown[]; unsupported: ProvisionReportView['unsupported']; notes: string[] }>(apiPath`/templates/process`, {
     ...source,
     parameters,
     ...(options.ignoreUnknownParameters ? { ignoreUnknownParameters: true } : {}),
@@ -41,7 +43,10 @@ export async function processCommand(params: {
 
 export function printProvisionReport(report: ProvisionReportView, print: Print): void {
   print(`--> Namespace ${report.namespace}`);
-  for (const o of report.objects) print(`    ${o.action.padEnd(15)} ${o.kind}/${o.name}`);
+  for (const o of report.objects) {
+    const keys = o.keys ? ` (keys: ${o.keys.join(', ')}${o.addedKeys?.length ? `; added ${o.addedKeys.join(', ')}` : ''})` : '';
+    print(`    ${o.action.padEnd(15)} ${o.kind}/${o.name}${keys}`);
+  }
   for (const a of report.apps) {
     print(`    app ${a.action.padEnd(11)} ${a.name}${a.buildId ? ` (build ${a.buildId} queued)` : ''}${a.buildError ? ` (first build not started: ${a.buildError})` : ''}`);
     if (a.webhook) print(`        webhook ${a.webhook.url}  secret ${a.webhook.secret}`);

@@ -1,6 +1,8 @@
 import { CoreV1Api, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { NamespaceRules } from '../../config.js';
 import { SlipwayError } from '../../errors.js';
-import { appLabels, FIELD_MANAGER, releaseSelector } from '../render/labels.js';
+import { checkAppNamespace } from '../../store/deploy-config.js';
+import { appLabels, FIELD_MANAGER, LABELS, releaseSelector } from '../render/labels.js';
 import { objectApi } from '../../services/kube-config.js';
 import type { Manifest } from '../render/manifest.js';
 
@@ -24,19 +26,42 @@ export async function applyManifests(kc: KubeConfig, manifests: Manifest[]): Pro
 }
 
 /**
- * Makes sure the app's namespace is there to deploy into. `manage`: creates it if absent (and
- * labels it as Slipway's). Otherwise only reads it: a RoleBinding in namespace N grants `get` on
- * the Namespace object N itself and on no other, so the read succeeds exactly in the namespaces
- * an admin handed to Slipway, and Slipway needs no cluster-wide permission at all.
+ * Pod Security admission at `restricted` on every namespace Slipway creates: no privileged or
+ * host-namespace pods, no hostPath, non-root, no privilege escalation, capabilities dropped,
+ * seccomp RuntimeDefault. Slipway's own pods and hooks satisfy it (render.ts, render-hook.ts).
  */
-export async function ensureNamespace(params: { kc: KubeConfig; namespace: string; app: string; manage: boolean }): Promise<void> {
+export const POD_SECURITY_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+} as const;
+
+/**
+ * Makes sure the app's namespace is there to deploy into, and that it is one Slipway may use at
+ * all (`rules`: kube-*, Slipway's own and unlisted namespaces are refused with NAMESPACE_FORBIDDEN
+ * before anything is read or written: defence in depth behind the same check on create and PATCH).
+ * `manage`: creates it if absent, labelled as Slipway's with Pod Security `restricted`; a namespace
+ * someone else made keeps its labels. Otherwise only reads it: a RoleBinding in namespace N grants
+ * `get` on the Namespace object N itself and on no other, so the read succeeds exactly in the
+ * namespaces an admin handed to Slipway, and Slipway needs no cluster-wide permission at all.
+ */
+export async function ensureNamespace(params: { kc: KubeConfig; namespace: string; app: string; manage: boolean; rules: NamespaceRules }): Promise<void> {
   const { kc, namespace, app } = params;
+  checkAppNamespace(namespace, params.rules);
+  const core = kc.makeApiClient(CoreV1Api);
   if (params.manage) {
-    await applyManifests(kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: appLabels(app) } }]);
+    const existing = await core.readNamespace({ name: namespace }).catch((error: unknown) => {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw error;
+    });
+    if (existing && existing.metadata?.labels?.[LABELS.managedBy] !== 'slipway') return;
+    // Created, or made by Slipway before it labelled namespaces: the labels are (re)applied.
+    await applyManifests(kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...appLabels(app), ...POD_SECURITY_LABELS } } }]);
     return;
   }
   try {
-    await kc.makeApiClient(CoreV1Api).readNamespace({ name: namespace });
+    await core.readNamespace({ name: namespace });
   } catch (error) {
     const code = (error as { code?: number }).code;
     if (code !== 403 && code !== 404) throw error;

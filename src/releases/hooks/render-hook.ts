@@ -2,6 +2,7 @@ import type { DeployConfig, HookSpec } from '../../store/types.js';
 import { appLabels, LABELS } from '../render/labels.js';
 import type { Manifest } from '../render/manifest.js';
 import { envFromRefs } from '../render/render-config.js';
+import { restrictedContainerContext, restrictedPodContext } from '../render/security-context.js';
 
 export type HookPhase = 'pre' | 'post';
 
@@ -40,6 +41,8 @@ export function renderHookJob(params: { app: string; release: number; image: str
         metadata: { labels: podLabels, ...(hook.podAnnotations && Object.keys(hook.podAnnotations).length ? { annotations: { ...hook.podAnnotations } } : {}) },
         spec: {
           restartPolicy: 'Never',
+          // The app namespace enforces Pod Security `restricted`: the hook runs like the app's pods.
+          securityContext: restrictedPodContext(),
           containers: [
             {
               name: 'hook',
@@ -48,6 +51,7 @@ export function renderHookJob(params: { app: string; release: number; image: str
               env: [{ name: 'PORT', value: String(port) }, { name: 'SLIPWAY_HOOK', value: phase }],
               ...(refs.length ? { envFrom: refs } : {}),
               ...(resources ? { resources } : {}),
+              securityContext: restrictedContainerContext(),
             },
           ],
         },

@@ -5,6 +5,7 @@ import { envConfigMap, envFromRefs } from './render-config.js';
 import { livenessProbe, readinessProbe } from './render-probes.js';
 import { deploymentStrategy } from './render-strategy.js';
 import { volumeWiring } from './render-volumes.js';
+import { restrictedContainerContext, restrictedPodContext, withRestrictedDefaults } from './security-context.js';
 import type { Manifest } from './manifest.js';
 
 export interface RenderInput {
@@ -106,13 +107,16 @@ function podTemplate(input: RenderInput & { labels: Record<string, string> }): R
   if (input.restartedAt) annotations[RESTARTED_AT_ANNOTATION] = input.restartedAt;
   if (config.podTemplate) return broughtPodTemplate({ ...input, annotations });
   const { volumes } = volumeWiring(input.app, config);
-  return { metadata: { labels, annotations }, spec: { containers: [container(input)], ...(volumes.length ? { volumes } : {}) } };
+  return { metadata: { labels, annotations }, spec: { securityContext: restrictedPodContext(), containers: [container(input)], ...(volumes.length ? { volumes } : {}) } };
 }
 
-/** A template's own pod spec, with the release's image, links and Slipway's labels added. */
+/**
+ * A template's own pod spec, with the release's image, links and Slipway's labels added, and the
+ * restricted security context filled in wherever it says nothing (the namespace enforces it).
+ */
 function broughtPodTemplate(input: RenderInput & { labels: Record<string, string>; annotations: Record<string, string> }): Record<string, unknown> {
   const brought = input.config.podTemplate!;
-  const spec = structuredClone(brought.spec) as { containers?: Array<Record<string, unknown>> };
+  const spec = withRestrictedDefaults(brought.spec) as { containers?: Array<Record<string, unknown>> };
   const refs = envFromRefs({ app: input.app, namespace: input.config.namespace, config: input.config });
   const { volumes, mounts } = volumeWiring(input.app, input.config);
   for (const c of spec.containers ?? []) {
@@ -143,6 +147,7 @@ function container(input: RenderInput): Record<string, unknown> {
     ...(liveness ? { livenessProbe: liveness } : {}),
     ...(mounts.length ? { volumeMounts: mounts } : {}),
     ...(resources ? { resources } : {}),
+    securityContext: restrictedContainerContext(),
   };
 }
 
