@@ -4,21 +4,25 @@ import { createBuildWorker } from '../src/builds/build-worker.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { runProcess } from '../src/process-entry.js';
+import { startBuildSweeper } from '../src/queue/build-sweeper.js';
 import { openServices } from '../src/services/services.js';
 
 runProcess({
   name: 'build worker',
   main: async () => {
-    const config = loadConfig();
+    const config = loadConfig(process.env, { role: 'worker' });
     const logger = createLogger({ name: 'build-worker', level: config.logLevel });
     const services = openServices(config);
     const worker = createBuildWorker({ services, logger });
     worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'build job failed'));
     void worker.run();
+    // issue 14: no build stays `queued` without a job (at start, then every 30 s).
+    const sweeper = startBuildSweeper({ deps: services, logger, intervalMs: 30_000 });
     logger.info({ concurrency: config.buildConcurrency, registry: config.registry.host }, 'build worker started');
     return {
       stop: async () => {
         logger.info('closing build worker');
+        await sweeper.stop();
         await worker.close();
         await services.close();
       },

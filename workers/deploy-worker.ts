@@ -9,7 +9,7 @@ import { openServices } from '../src/services/services.js';
 runProcess({
   name: 'deploy worker',
   main: async () => {
-    const config = loadConfig();
+    const config = loadConfig(process.env, { role: 'worker' });
     const logger = createLogger({ name: 'deploy-worker', level: config.logLevel });
     const services = openServices(config);
     const kc = services.kubeConfig();

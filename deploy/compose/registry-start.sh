@@ -1,10 +1,13 @@
 #!/bin/sh
-# Writes the registry's config and htpasswd from the environment, then serves.
+# Writes the registry's config and htpasswd from the environment (into a directory only its
+# user reads), then serves.
 set -eu
 : "${REGISTRY_USER:?REGISTRY_USER must be set}"
 : "${REGISTRY_PASSWORD:?REGISTRY_PASSWORD must be set}"
-htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >/etc/docker-registry.htpasswd
-cat >/etc/docker-registry.yml <<YAML
+umask 077
+dir=$(mktemp -d)
+htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >"$dir/htpasswd"
+cat >"$dir/config.yml" <<YAML
 version: 0.1
 log: { level: warn }
 storage:
@@ -13,6 +16,6 @@ storage:
 http:
   addr: ${REGISTRY_ADDR:-127.0.0.1:5000}
 auth:
-  htpasswd: { realm: slipway-registry, path: /etc/docker-registry.htpasswd }
+  htpasswd: { realm: slipway-registry, path: $dir/htpasswd }
 YAML
-exec docker-registry serve /etc/docker-registry.yml
+exec docker-registry serve "$dir/config.yml"

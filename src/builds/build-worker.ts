@@ -4,7 +4,9 @@ import { bullPrefix } from '../queue/create-queue.js';
 import { enqueueBuildSucceeded } from '../queue/deploy-queue.js';
 import { deleteIfEquals, releaseLock, takeLock } from '../queue/job-lock.js';
 import { QUEUES, type BuildJob } from '../queue/names.js';
+import { keepHeartbeat } from '../queue/worker-heartbeat.js';
 import type { Services } from '../services/services.js';
+import { HeartbeatStore } from '../store/heartbeat-store.js';
 import { createRedis } from '../store/redis.js';
 import { FINAL_BUILD_STATES } from '../store/types.js';
 import { loadBuilders } from './builder-catalog.js';
@@ -91,5 +93,7 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
     connection.disconnect();
     subscriber.disconnect();
   });
+  // The API's /readyz counts the build workers by these.
+  keepHeartbeat({ worker, role: 'build', heartbeats: new HeartbeatStore(redis, keys), logger });
   return worker;
 }

@@ -14,6 +14,7 @@ import { DeliveryStore } from '../store/delivery-store.js';
 import { keys, type Keys } from '../store/keys.js';
 import { ProvisionStore } from '../store/provision-store.js';
 import { ReleaseStore } from '../store/release-store.js';
+import { SecretBox } from '../store/secret-box.js';
 import { SecretStore } from '../store/secret-store.js';
 import { createRedis } from '../store/redis.js';
 
@@ -41,6 +42,8 @@ export interface Services {
 export function openServices(config: Config): Services {
   const redis = createRedis(config.redisUrl);
   const k = keys(config.prefix);
+  // issue 14, secrets at rest: the stores that hold secrets seal them with the configured key.
+  const box = new SecretBox(config.secretsKeys);
   const buildQueue = createBuildQueue({ connection: redis, prefix: config.prefix });
   const deployQueue = createDeployQueue({ connection: redis, prefix: config.prefix });
   let closed = false;
@@ -49,14 +52,15 @@ export function openServices(config: Config): Services {
     config,
     redis,
     keys: k,
-    apps: new AppStore(redis, k),
-    buildSecrets: new BuildSecretStore(redis, k),
+    apps: new AppStore(redis, k, box),
+    buildSecrets: new BuildSecretStore(redis, k, box),
     builds: new BuildStore(redis, k),
     deliveries: new DeliveryStore(redis, k),
-    logs: new BuildLog(redis, k),
+    // issue 14, bounded logs: bytes per line and per build.
+    logs: new BuildLog(redis, k, { lineBytes: config.logLineLimit, totalBytes: config.logByteLimit }),
     provisions: new ProvisionStore(redis, k),
     releases: new ReleaseStore(redis, k),
-    secrets: new SecretStore(redis, k),
+    secrets: new SecretStore(redis, k, box),
     buildQueue,
     deployQueue,
     docker: createDocker(config.dockerHost),

@@ -27,17 +27,10 @@ describe('health', () => {
     const res = await t.api.inject('/healthz');
     expect(res.statusCode).toBe(200);
   });
-  test('readyz checks redis and docker for real', async () => {
-    const res = await t.api.inject('/readyz');
+  // /readyz (Redis and the workers' heartbeats, never Docker): test/api/readiness.test.ts.
+  test('readyz answers without a token', async () => {
+    const res = await t.api.inject('/readyz?exclude=build-worker&exclude=deploy-worker');
     expect(res.statusCode).toBe(200);
-    expect(res.json().checks).toEqual([{ name: 'redis', ok: true }, { name: 'docker', ok: true }]);
-  });
-  test('readyz is 503 when docker is unreachable', async () => {
-    const broken = await startTestApi({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
-    const res = await broken.api.inject('/readyz');
-    await broken.close();
-    expect(res.statusCode).toBe(503);
-    expect(res.json().checks[1]).toMatchObject({ name: 'docker', ok: false });
   });
 });
 

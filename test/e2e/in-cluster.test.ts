@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, type V1LabelSelector, type V1Pod } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
 import { loadConfig } from '../../src/config.js';
 import { createDeployWorker } from '../../src/releases/deploy-worker.js';
@@ -17,28 +17,100 @@ import { waitFor } from '../helpers/wait.js';
 // deploy/kubernetes installed on the real control plane (kwok plays the kubelets, so pods become
 // Ready without running images): the workloads come up, the `slipway` ServiceAccount may do
 // exactly what deploying needs, and Slipway's own deploy code, holding only that account's token,
-// deploys into the managed namespace and refuses a namespace it was not given.
+// deploys into the managed namespace and refuses a namespace it was not given. Least privilege
+// as the manifests state it: the Docker engine only inside the build worker's pod (a unix
+// socket, no port), NetworkPolicies around Slipway's namespace, Pod Security `restricted` for
+// every pod but that engine (checked by the API server's own admission), and each pod reading
+// only the Secret keys it uses.
 const id = `ic${randomUUID().slice(0, 6)}`;
 const overlay = testOverlay(id);
 const admin = testKubeConfig();
 const unmanaged = `${id}-other`;
+const restricted = `${id}-restricted`;
 const sa = `system:serviceaccount:${overlay.namespace}:slipway`;
 let objects: Rendered[];
 
 const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as Rendered & { spec: any; data?: Record<string, string> };
-type Container = { name: string; command?: string[]; args?: string[]; securityContext?: any; resources?: any; readinessProbe?: any; livenessProbe?: any };
-const podSpec = (kind: string, name: string) => find(kind, name).spec.template.spec as { containers: Container[]; securityContext?: any; automountServiceAccountToken?: boolean; serviceAccountName?: string };
+type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; fieldRef?: { fieldPath: string } } };
+type Container = {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: EnvVar[];
+  envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
+  ports?: Array<{ containerPort: number }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+  restartPolicy?: string;
+  securityContext?: any;
+  resources?: any;
+  readinessProbe?: any;
+  livenessProbe?: any;
+  startupProbe?: any;
+};
+type PodSpec = {
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: Array<{ name: string; emptyDir?: object; secret?: object; hostPath?: object }>;
+  securityContext?: any;
+  automountServiceAccountToken?: boolean;
+  serviceAccountName?: string;
+  hostNetwork?: boolean;
+};
+const podSpec = (kind: string, name: string) => find(kind, name).spec.template.spec as PodSpec;
+const workloads = () => objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind));
+const allContainers = (spec: PodSpec) => [...(spec.initContainers ?? []), ...spec.containers];
+const generated = (kind: string, prefix: string) => objects.find((o) => o.kind === kind && o.metadata.name.startsWith(`${prefix}-`)) as Rendered & { data: Record<string, string> };
+/** A label selector as the API's `labelSelector` query takes it. */
+const selector = (s: V1LabelSelector) =>
+  [
+    ...Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(s.matchExpressions ?? []).map((e) => (e.operator === 'Exists' ? e.key : e.operator === 'DoesNotExist' ? `!${e.key}` : `${e.key} ${e.operator.toLowerCase()} (${e.values!.join(',')})`)),
+  ].join(',');
+
+/** A container's environment as the kubelet would make it, reading the generated ConfigMap and Secret. */
+function environment(container: Container): Record<string, string> {
+  const configMap = generated('ConfigMap', 'slipway-config');
+  const secret = generated('Secret', 'slipway-secrets');
+  const env: Record<string, string> = {};
+  for (const from of container.envFrom ?? []) {
+    if (from.configMapRef) Object.assign(env, configMap.data);
+    if (from.secretRef) Object.assign(env, Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])));
+  }
+  for (const e of container.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef;
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (ref && secret.data[ref.key] !== undefined) env[e.name] = Buffer.from(secret.data[ref.key]!, 'base64').toString();
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = overlay.namespace;
+  }
+  return env;
+}
+/** The Secret keys a pod can read: its secretKeyRefs, whole Secrets by envFrom, Secret volumes. */
+function secretKeys(spec: PodSpec): string[] {
+  const keys = new Set<string>();
+  const secret = generated('Secret', 'slipway-secrets');
+  for (const c of allContainers(spec)) {
+    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) keys.add(e.valueFrom.secretKeyRef.key);
+    for (const f of c.envFrom ?? []) if (f.secretRef) for (const k of Object.keys(secret.data)) keys.add(k);
+  }
+  for (const v of spec.volumes ?? []) if (v.secret) keys.add('<a whole Secret as a volume>');
+  return [...keys].sort();
+}
 
 beforeAll(async () => {
   objects = await render(overlay.dir);
   await kubectl(['apply', '--server-side', '--field-manager=slipway-test', '-k', overlay.dir]);
-  await admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: unmanaged } } });
+  const core = admin.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: unmanaged } } });
+  // Where the API server's Pod Security admission judges Slipway's pod specs.
+  await core.createNamespace({ body: { metadata: { name: restricted, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } } });
+  await core.createNamespacedServiceAccount({ namespace: restricted, body: { metadata: { name: 'slipway' }, automountServiceAccountToken: false } });
 }, 120_000);
 
 afterAll(async () => {
   // Namespaces take their objects (and volume claims) with them; the ClusterRole is cluster-scoped.
   await kubectl(['delete', '-k', overlay.dir, '--ignore-not-found', '--wait=false']).catch(() => undefined);
-  await admin.makeApiClient(CoreV1Api).deleteNamespace({ name: unmanaged }).catch(() => undefined);
+  for (const name of [unmanaged, restricted]) await admin.makeApiClient(CoreV1Api).deleteNamespace({ name }).catch(() => undefined);
   overlay.remove();
 }, 120_000);
 
@@ -47,48 +119,153 @@ describe('the manifests', () => {
     ['slipway-api', ['node', 'dist/src/main.js'], true],
     ['slipway-build-worker', ['node', 'dist/workers/build-worker.js'], false],
     ['slipway-deploy-worker', ['node', 'dist/workers/deploy-worker.js'], true],
-  ])('%s runs %j from the image, non-root, read-only, no capabilities; token mounted: %s', (name, command, token) => {
+  ])('%s runs %j from the image, non-root, read-only, no capabilities, RuntimeDefault seccomp; token mounted: %s', (name, command, token) => {
     const spec = podSpec('Deployment', name);
     const [container] = spec.containers;
+    expect(spec.containers).toHaveLength(1);
     expect(container!.command).toEqual(command);
     // The entry point is what `npm run build` (tsconfig.build.json) makes of these sources.
     expect(existsSync(path.join(KUSTOMIZE_DIR, '../..', command[1]!.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
     expect(spec.serviceAccountName).toBe('slipway');
     expect(spec.automountServiceAccountToken).toBe(token);
-    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1001 });
+    expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, seccompProfile: { type: 'RuntimeDefault' } });
     expect(container!.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(container!.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
   });
 
-  test('the API is probed on /readyz and /healthz; Redis keeps an AOF on a volume claim', () => {
+  test("the API's pod is probed on /readyz without the workers (it queues builds while none runs) and /healthz; Redis keeps an AOF on a volume claim and wants a password", () => {
     const [api] = podSpec('Deployment', 'slipway-api').containers;
-    expect(api!.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(api!.readinessProbe.httpGet.path).toBe('/readyz?exclude=build-worker&exclude=deploy-worker');
     expect(api!.livenessProbe.httpGet.path).toBe('/healthz');
     const redis = find('StatefulSet', 'slipway-redis');
-    expect(redis.spec.template.spec.containers[0].args.join(' ')).toContain('--appendonly yes');
+    const args = redis.spec.template.spec.containers[0].args.join(' ');
+    expect(args).toContain('--appendonly yes');
+    expect(args).toContain('--requirepass $(REDIS_PASSWORD)');
     expect(redis.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
   });
 
-  test('the generated ConfigMap and Secret are a valid Slipway config: no namespace management, builds on the in-cluster engine', () => {
-    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('slipway-config-')) as Rendered & { data: Record<string, string> };
-    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('slipway-secrets-')) as Rendered & { data: Record<string, string> };
-    const secretEnv = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-    const config = loadConfig({ ...configMap.data, ...secretEnv });
-    expect(config).toMatchObject({ manageNamespaces: false, host: '0.0.0.0', dockerHost: 'tcp://slipway-docker:2375', apiToken: overlay.apiToken });
-    expect(find('Service', 'slipway-docker').spec.ports[0].port).toBe(2375);
-    expect(new URL(config.redisUrl).hostname).toBe(find('Service', 'slipway-redis').metadata.name);
+  test("the Docker engine runs only in the build worker's pod, on a unix socket in a volume only those two containers mount; nothing serves 2375", () => {
+    // No port, Service, probe or setting anywhere names Docker's TCP ports.
+    expect(JSON.stringify(objects.filter((o) => o.kind !== 'Secret'))).not.toMatch(/\b237[56]\b/);
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual(['slipway-api', 'slipway-redis']);
+    expect(generated('ConfigMap', 'slipway-config').data.DOCKER_HOST).toBeUndefined();
+
+    const spec = podSpec('Deployment', 'slipway-build-worker');
+    const [engine] = spec.initContainers!;
+    const [worker] = spec.containers;
+    expect(spec.initContainers).toHaveLength(1);
+    // A native sidecar: up before the worker (gated on its startup probe), down after it.
+    expect(engine).toMatchObject({ name: 'engine', image: expect.stringMatching(/^slipway-engine:/), command: ['slipway-engine'], restartPolicy: 'Always' });
+    expect(engine!.ports ?? []).toEqual([]);
+    expect(engine!.startupProbe.exec.command).toEqual(['test', '-e', '/tmp/slipway-engine-ready']);
+    const engineEnv = Object.fromEntries((engine!.env ?? []).map((e) => [e.name, e.value]));
+    const workerEnv = environment(worker!);
+    expect(workerEnv.DOCKER_HOST).toBe('unix:///run/docker/docker.sock');
+    // The socket's group is the worker's: it needs no root to use it.
+    expect(engineEnv.SLIPWAY_ENGINE_GROUP).toBe(String(spec.securityContext.runAsGroup));
+    // One emptyDir, the socket in it: where the engine makes it is where the worker looks.
+    const socketVolume = spec.volumes!.find((v) => v.name === 'docker-socket')!;
+    expect(socketVolume.emptyDir).toBeDefined();
+    const mount = (c: Container) => c.volumeMounts!.find((m) => m.name === 'docker-socket')!;
+    expect(`${mount(engine!).mountPath}/docker.sock`).toBe(engineEnv.SLIPWAY_ENGINE_SOCKET);
+    expect(`unix://${mount(worker!).mountPath}/docker.sock`).toBe(workerEnv.DOCKER_HOST);
+    expect(mount(worker!).readOnly).toBe(true);
+    // Not at dockerd's exec-root (/run/docker): its runtime state stays the engine's.
+    expect(mount(engine!).mountPath).not.toBe('/run/docker');
+    // No other pod has an engine, its socket or a DOCKER_HOST.
+    for (const w of workloads().filter((o) => o.metadata.name !== 'slipway-build-worker')) {
+      const other = (w as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
+      expect(other.initContainers ?? []).toEqual([]);
+      expect((other.volumes ?? []).filter((v) => v.name === 'docker-socket')).toEqual([]);
+      for (const c of other.containers) expect(environment(c).DOCKER_HOST).toBeUndefined();
+    }
+  });
+
+  test('the engine image serves only the socket and fences the build network (deploy/build-network.sh) before it reports ready', () => {
+    const dockerfile = readFileSync(path.join(KUSTOMIZE_DIR, 'engine/Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY build-network.sh /usr/local/bin/slipway-build-network');
+    expect(dockerfile).toContain('ENTRYPOINT ["slipway-engine"]');
+    expect(existsSync(path.join(KUSTOMIZE_DIR, '..', 'build-network.sh'))).toBe(true);
+    const start = readFileSync(path.join(KUSTOMIZE_DIR, 'engine/engine-start.sh'), 'utf8');
+    const dockerd = start.split('\n').find((l) => l.startsWith('dockerd-entrypoint.sh dockerd '))!;
+    // `dockerd` first: the image's entrypoint then adds no tcp://0.0.0.0:2375 of its own.
+    expect(dockerd.match(/--host=\S+/g)).toEqual(['--host="unix://$socket"']);
+    const fence = start.indexOf('bash /usr/local/bin/slipway-build-network');
+    expect(fence).toBeGreaterThan(start.indexOf(dockerd));
+    expect(start.indexOf('touch "$ready"')).toBeGreaterThan(fence);
   });
 
   test.each([
-    ['external-redis', ['StatefulSet/slipway-redis', 'Service/slipway-redis', 'NetworkPolicy/slipway-redis'], 'privileged'],
-    ['external-docker', ['StatefulSet/slipway-docker', 'Service/slipway-docker', 'NetworkPolicy/slipway-docker'], 'restricted'],
-  ])('component %s leaves out %j; Pod Security of the namespace: %s', async (component, removed, podSecurity) => {
+    ['Deployment', 'slipway-api', ['SLIPWAY_API_TOKEN', 'SLIPWAY_REDIS_URL', 'SLIPWAY_SECRETS_KEY', 'SLIPWAY_SECRETS_OLD_KEYS']],
+    ['Deployment', 'slipway-build-worker', ['SLIPWAY_REDIS_URL', 'SLIPWAY_REGISTRY_PASSWORD', 'SLIPWAY_REGISTRY_USER', 'SLIPWAY_SECRETS_KEY', 'SLIPWAY_SECRETS_OLD_KEYS']],
+    ['Deployment', 'slipway-deploy-worker', ['SLIPWAY_REDIS_URL', 'SLIPWAY_SECRETS_KEY', 'SLIPWAY_SECRETS_OLD_KEYS']],
+    ['StatefulSet', 'slipway-redis', ['REDIS_PASSWORD']],
+  ])('%s %s can read only the Secret keys %j', (kind, name, keys) => {
+    expect(secretKeys(podSpec(kind, name))).toEqual(keys);
+  });
+
+  test('each Deployment, given only its keys, has a valid config for its role: only the API holds the token, only the build worker the registry password', () => {
+    const config = (name: string, role: 'api' | 'worker') => {
+      const spec = podSpec('Deployment', name);
+      return loadConfig(environment(spec.containers[0]!), { role });
+    };
+    const api = config('slipway-api', 'api');
+    expect(api).toMatchObject({ manageNamespaces: false, host: '0.0.0.0', apiToken: overlay.apiToken, registry: { password: undefined } });
+    expect(new URL(api.redisUrl).hostname).toBe(find('Service', 'slipway-redis').metadata.name);
+    const build = config('slipway-build-worker', 'worker');
+    expect(build).toMatchObject({ apiToken: '', dockerHost: 'unix:///run/docker/docker.sock', registry: { password: overlay.secrets.SLIPWAY_REGISTRY_PASSWORD } });
+    expect(config('slipway-deploy-worker', 'worker')).toMatchObject({ apiToken: '', registry: { password: undefined } });
+    // The same environment is not enough for the API: a worker really has no token.
+    const spec = podSpec('Deployment', 'slipway-deploy-worker');
+    expect(() => loadConfig(environment(spec.containers[0]!))).toThrow(/SLIPWAY_API_TOKEN/);
+  });
+
+  test('NetworkPolicies: nothing gets into Slipway\'s namespace but the API\'s port and, to Redis, Slipway\'s own pods; app pods send nothing to it', () => {
+    const policy = (name: string) => objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === name) as Rendered & { spec: any };
+    const inSlipway = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === overlay.namespace).map((o) => o.metadata.name).sort();
+    expect(inSlipway).toEqual(['slipway-api', 'slipway-default-deny-ingress', 'slipway-redis']);
+    expect(policy('slipway-default-deny-ingress').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    expect(policy('slipway-api').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'slipway', 'app.kubernetes.io/component': 'api' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: [{ port: 8080 }] }],
+    });
+    expect(podSpec('Deployment', 'slipway-api').containers[0]!.ports).toEqual([{ name: 'http', containerPort: 8080 }]);
+    expect(policy('slipway-redis').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['api', 'build-worker', 'deploy-worker'] }] } }], ports: [{ port: 6379 }] },
+    ]);
+    const apps = policy('slipway-apps-egress');
+    expect(apps.metadata.namespace).toBe(overlay.managed);
+    expect(apps.spec.podSelector).toEqual({});
+    expect(apps.spec.policyTypes).toEqual(['Egress']);
+    expect(apps.spec.egress[0]).toEqual({ to: [{ namespaceSelector: { matchExpressions: [{ key: 'slipway.dev/role', operator: 'NotIn', values: ['platform'] }] } }] });
+    expect(find('Namespace', overlay.namespace).metadata.labels!['slipway.dev/role']).toBe('platform');
+    expect(find('Namespace', overlay.managed).metadata.labels).toMatchObject({ 'slipway.dev/role': 'apps', 'pod-security.kubernetes.io/enforce': 'restricted' });
+  });
+
+  test('component external-redis leaves out Redis, its Service and NetworkPolicy', async () => {
     const names = (list: Rendered[]) => list.map((o) => `${o.kind}/${o.metadata.name}`);
+    const removed = ['StatefulSet/slipway-redis', 'Service/slipway-redis', 'NetworkPolicy/slipway-redis'];
     const base = await renderWithComponents([]);
-    const withComponent = await renderWithComponents([component]);
+    const withComponent = await renderWithComponents(['external-redis']);
     expect(names(base)).toEqual(expect.arrayContaining(removed));
     expect(names(withComponent).sort()).toEqual(names(base).filter((n) => !removed.includes(n)).sort());
-    expect(withComponent.find((o) => o.kind === 'Namespace')!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe(podSecurity);
+    expect(withComponent.find((o) => o.kind === 'Namespace')!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('privileged');
+  });
+
+  test('component external-docker takes the engine out of the build worker\'s pod; nothing privileged is left, the namespace is `restricted`', async () => {
+    const base = await renderWithComponents([]);
+    const rendered = await renderWithComponents(['external-docker']);
+    expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(base.map((o) => `${o.kind}/${o.metadata.name}`).sort());
+    const spec = (rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === 'slipway-build-worker') as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
+    expect(spec.initContainers ?? []).toEqual([]);
+    expect((spec.volumes ?? []).map((v) => v.name)).toEqual(['tmp']);
+    expect(spec.containers[0]!.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    // DOCKER_HOST comes from the overlay's config.properties then.
+    expect((spec.containers[0]!.env ?? []).map((e) => e.name)).not.toContain('DOCKER_HOST');
+    expect(JSON.stringify(rendered)).not.toContain('"privileged":true');
+    const labels = rendered.find((o) => o.kind === 'Namespace')!.metadata.labels!;
+    expect([labels['pod-security.kubernetes.io/enforce'], labels['pod-security.kubernetes.io/warn']]).toEqual(['restricted', 'restricted']);
   });
 
   test('Slipway is granted nothing cluster-wide and nothing in its own namespace', () => {
@@ -97,26 +274,92 @@ describe('the manifests', () => {
   });
 });
 
-test('every Deployment and StatefulSet becomes ready', async () => {
-  const apps = admin.makeApiClient(AppsV1Api);
-  const expected = objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
-  expect(expected).toHaveLength(5);
-  let notReady: string[] = expected;
-  await waitFor({
-    timeoutMs: 180_000,
-    message: () => `not ready: ${notReady.join(', ')}`,
-    check: async () => {
-      const namespace = overlay.namespace;
-      const workloads = [
-        ...(await apps.listNamespacedDeployment({ namespace })).items.map((w) => ({ ...w, kind: 'Deployment' })),
-        ...(await apps.listNamespacedStatefulSet({ namespace })).items.map((w) => ({ ...w, kind: 'StatefulSet' })),
-      ];
-      const ready = new Set(workloads.filter((w) => (w.status?.readyReplicas ?? 0) === w.spec!.replicas).map((w) => `${w.kind}/${w.metadata!.name}`));
-      notReady = expected.filter((name) => !ready.has(name));
-      return notReady.length === 0 ? true : undefined;
-    },
+describe('on the cluster', () => {
+  /** A workload's pod template as a Pod, for the API server's admission to judge. */
+  const asPod = (kind: string, name: string, edit: (spec: PodSpec) => PodSpec = (s) => s): V1Pod => {
+    const template = find(kind, name).spec.template;
+    const spec = edit(structuredClone(template.spec) as PodSpec);
+    // A StatefulSet's claim templates become volumes of its pods.
+    if (kind === 'StatefulSet') spec.volumes = [...(spec.volumes ?? []), ...find(kind, name).spec.volumeClaimTemplates.map((t: { metadata: { name: string } }) => ({ name: t.metadata.name, emptyDir: {} }))];
+    return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${name}-psa`, labels: template.metadata.labels }, spec: spec as V1Pod['spec'] };
+  };
+  const admit = async (pod: V1Pod) =>
+    admin
+      .makeApiClient(CoreV1Api)
+      .createNamespacedPod({ namespace: restricted, body: pod, dryRun: 'All' })
+      .then(
+        () => 'admitted',
+        (error: { body?: string }) => (JSON.parse(error.body ?? '{}') as { message?: string }).message ?? String(error),
+      );
+
+  test.each([
+    ['Deployment', 'slipway-api'],
+    ['Deployment', 'slipway-deploy-worker'],
+    ['StatefulSet', 'slipway-redis'],
+  ])('Pod Security admission: %s %s is admitted at `restricted`', async (kind, name) => {
+    expect(await admit(asPod(kind, name))).toBe('admitted');
   });
-}, 200_000);
+
+  test('Pod Security admission: the build worker is `restricted` but for its engine, the one privileged container, which `restricted` refuses', async () => {
+    const withoutEngine = (spec: PodSpec): PodSpec => ({
+      ...spec,
+      initContainers: [],
+      volumes: spec.volumes!.filter((v) => v.name === 'tmp'),
+      containers: spec.containers.map((c) => ({ ...c, volumeMounts: c.volumeMounts!.filter((m) => m.name === 'tmp') })),
+    });
+    expect(await admit(asPod('Deployment', 'slipway-build-worker', withoutEngine))).toBe('admitted');
+    const refused = await admit(asPod('Deployment', 'slipway-build-worker'));
+    expect(refused).toMatch(/violates PodSecurity "restricted:latest"/);
+    expect(refused).toMatch(/privileged \(container "engine"/);
+    expect(refused).not.toMatch(/container "build-worker"/);
+  });
+
+  test("the NetworkPolicies are in place and select what they mean: every pod of Slipway's namespace, Redis's peers, and every namespace but Slipway's", async () => {
+    const net = admin.makeApiClient(NetworkingV1Api);
+    const core = admin.makeApiClient(CoreV1Api);
+    const live = async (namespace: string) => Object.fromEntries((await net.listNamespacedNetworkPolicy({ namespace })).items.map((p) => [p.metadata!.name!, p.spec!]));
+    const inSlipway = await live(overlay.namespace);
+    const inApps = await live(overlay.managed);
+    expect(Object.keys(inSlipway).sort()).toEqual(['slipway-api', 'slipway-default-deny-ingress', 'slipway-redis']);
+    expect(Object.keys(inApps)).toEqual(['slipway-apps-egress']);
+
+    const podsOf = async (labelSelector: string) => (await core.listNamespacedPod({ namespace: overlay.namespace, labelSelector })).items.map((p) => p.metadata!.labels!['app.kubernetes.io/component']).sort();
+    await waitFor({
+      timeoutMs: 120_000,
+      message: () => 'the pods of every workload never appeared',
+      check: async () => ((await podsOf('')).length >= 5 ? true : undefined),
+    });
+    expect(await podsOf(selector(inSlipway['slipway-default-deny-ingress']!.podSelector!))).toEqual(['api', 'api', 'build-worker', 'deploy-worker', 'redis']);
+    expect(await podsOf(selector(inSlipway['slipway-api']!.podSelector!))).toEqual(['api', 'api']);
+    expect(await podsOf(selector(inSlipway['slipway-redis']!.ingress![0]!._from![0]!.podSelector!))).toEqual(['api', 'api', 'build-worker', 'deploy-worker']);
+
+    const egress = inApps['slipway-apps-egress']!;
+    const namespaces = (await core.listNamespace({ labelSelector: selector(egress.egress![0]!.to![0]!.namespaceSelector!) })).items.map((n) => n.metadata!.name);
+    expect(namespaces).toEqual(expect.arrayContaining([overlay.managed, unmanaged, 'kube-system', 'default']));
+    expect(namespaces).not.toContain(overlay.namespace);
+  });
+
+  test('every Deployment and StatefulSet becomes ready', async () => {
+    const apps = admin.makeApiClient(AppsV1Api);
+    const expected = workloads().map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(expected).toEqual(['Deployment/slipway-api', 'Deployment/slipway-build-worker', 'Deployment/slipway-deploy-worker', 'StatefulSet/slipway-redis']);
+    let notReady: string[] = expected;
+    await waitFor({
+      timeoutMs: 180_000,
+      message: () => `not ready: ${notReady.join(', ')}`,
+      check: async () => {
+        const namespace = overlay.namespace;
+        const live = [
+          ...(await apps.listNamespacedDeployment({ namespace })).items.map((w) => ({ ...w, kind: 'Deployment' })),
+          ...(await apps.listNamespacedStatefulSet({ namespace })).items.map((w) => ({ ...w, kind: 'StatefulSet' })),
+        ];
+        const ready = new Set(live.filter((w) => (w.status?.readyReplicas ?? 0) === w.spec!.replicas).map((w) => `${w.kind}/${w.metadata!.name}`));
+        notReady = expected.filter((name) => !ready.has(name));
+        return notReady.length === 0 ? true : undefined;
+      },
+    });
+  }, 200_000);
+});
 
 describe('the slipway ServiceAccount (SubjectAccessReview)', () => {
   type Row = [verb: string, resource: string, namespace: string, extra?: { group?: string; subresource?: string; name?: string }];

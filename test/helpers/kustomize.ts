@@ -27,13 +27,23 @@ export type Rendered = { apiVersion: string; kind: string; metadata: { name: str
  * app namespace `<id>-apps`, the ClusterRole renamed `slipway-deployer-<id>` (cluster-scoped),
  * generated secrets, and volume claims small enough for the test cluster's PersistentVolumes.
  */
-export function testOverlay(id: string): { dir: string; namespace: string; managed: string; clusterRole: string; apiToken: string; remove: () => void } {
+export function testOverlay(id: string): { dir: string; namespace: string; managed: string; clusterRole: string; apiToken: string; secrets: Record<string, string>; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), `slipway-incluster-${id}-`));
   const namespace = `slipway-${id}`;
   const managed = `${id}-apps`;
   const clusterRole = `slipway-deployer-${id}`;
   const apiToken = randomBytes(24).toString('hex');
   const redisPassword = randomBytes(24).toString('hex');
+  // Every key of the Secret an install has (overlays/example/slipway-secrets.env.example), so a
+  // test can see which pod may read which.
+  const secrets: Record<string, string> = {
+    SLIPWAY_API_TOKEN: apiToken,
+    REDIS_PASSWORD: redisPassword,
+    SLIPWAY_REDIS_URL: `redis://:${redisPassword}@slipway-redis:6379/0`,
+    SLIPWAY_REGISTRY_USER: 'slipway',
+    SLIPWAY_REGISTRY_PASSWORD: randomBytes(24).toString('hex'),
+    SLIPWAY_SECRETS_KEY: randomBytes(32).toString('base64'),
+  };
   const rel = (from: string, to: string) => path.relative(path.join(dir, from), path.join(KUSTOMIZE_DIR, to));
   const write = (sub: string, lines: string[]) => {
     mkdirSync(path.join(dir, sub), { recursive: true });
@@ -45,7 +55,7 @@ export function testOverlay(id: string): { dir: string; namespace: string; manag
     `resources: [${rel('slipway', 'base')}]`,
     'secretGenerator:',
     '  - name: slipway-secrets',
-    `    literals: [SLIPWAY_API_TOKEN=${apiToken}, REDIS_PASSWORD=${redisPassword}, "SLIPWAY_REDIS_URL=redis://:${redisPassword}@slipway-redis:6379/0"]`,
+    `    literals: [${Object.entries(secrets).map(([k, v]) => JSON.stringify(`${k}=${v}`)).join(', ')}]`,
     'patches:',
     // The test cluster's PersistentVolumes are 1-10Gi.
     '  - target: { kind: StatefulSet }',
@@ -67,7 +77,7 @@ export function testOverlay(id: string): { dir: string; namespace: string; manag
     '    patch: |-',
     `      - { op: replace, path: /metadata/name, value: ${clusterRole} }`,
   ]);
-  return { dir, namespace, managed, clusterRole, apiToken, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, namespace, managed, clusterRole, apiToken, secrets, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The base with the given components (deploy/kubernetes/components/<name>), rendered. */
