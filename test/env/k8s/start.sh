@@ -180,6 +180,10 @@ sign scheduler "/CN=system:kube-scheduler" "$CLIENT_EXT"
 # kwok acts as every node's kubelet; a single system:node identity could not
 # (NodeRestriction), so it is given admin rights.
 sign kwok "/O=system:masters/CN=kwok" "$CLIENT_EXT"
+# What the apiserver presents to kubelets (logs, exec, port-forward). kwok ignores it;
+# a real kubelet (test/env/node) checks it against the CA and asks the apiserver whether
+# this user may use the kubelet API (node/start.sh binds it to system:kubelet-api-admin).
+sign apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client" "$CLIENT_EXT"
 if [ ! -f "$PKI/sa.key" ]; then
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
@@ -239,6 +243,9 @@ wait_for etcd "etcd /health" curl -fsS --max-time 2 "http://127.0.0.1:$ETCD_CLIE
 # address, so the reconciler that would publish it in the "kubernetes" Endpoints
 # is off (it would log a validation error every 10s); the Service still exists.
 # No pod runs for real, so nothing in-cluster needs to reach the apiserver.
+# --kubelet-preferred-address-types puts InternalIP first: kwok nodes only have one
+# (127.0.0.1), and the real node's (test/env/node) is this machine's own address, so
+# its name ("slipway-node") need not resolve (default order: Hostname first).
 start_bg kube-apiserver \
   --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
   --endpoint-reconciler-type=none \
@@ -257,6 +264,9 @@ start_bg kube-apiserver \
   --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
   --requestheader-extra-headers-prefix=X-Remote-Extra- \
   --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
+  --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" \
+  --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+  --kubelet-preferred-address-types=InternalIP,Hostname,InternalDNS,ExternalDNS,ExternalIP \
   --profiling=false
 wait_for kube-apiserver "kube-apiserver /readyz on 127.0.0.1:$APISERVER_PORT" api_get /readyz
 

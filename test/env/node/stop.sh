@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Stops the test node started by start.sh and removes what it left outside its state dir.
+# Never by process name alone: processes by the pids start.sh recorded, shims by the
+# containerd socket they serve, containers by the node's cgroup, network namespaces by the
+# pod range they hold, files by the names and paths that are the node's.
+# Idempotent: runs fine on a node that is stopped, half-started or crashed.
+#
+#   stop.sh                     stop; delete the Node object; keep certs and pulled images
+#   stop.sh --keep-node-object  same, but leave the Node in the API (start.sh's restart:
+#                               pods bound to the node come back with the kubelet)
+#   stop.sh --purge             stop and delete the state dir (pulled images included)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE="${SLIPWAY_NODE_STATE:-$HOME/.cache/slipway/state/node}"
+K8S_STATE="${SLIPWAY_K8S_STATE:-$HOME/.cache/slipway/state/k8s}"
+# shellcheck source=test/env/node/config.sh
+source "$HERE/config.sh"
+PURGE=0 KEEP_NODE=0
+for a in "$@"; do
+  case "$a" in
+    --purge) PURGE=1 ;;
+    --keep-node-object) KEEP_NODE=1 ;;
+    *) echo "usage: stop.sh [--keep-node-object] [--purge]" >&2; exit 2 ;;
+  esac
+done
+log() { echo "node/stop.sh: $*" >&2; }
+
+stop_pid() { # name : TERM the recorded pid if it still runs a binary called <name>, KILL after 15s
+  local f="$STATE/run/$1.pid" pid argv0=""
+  [ -f "$f" ] || return 0
+  pid="$(cat "$f")"
+  { IFS= read -r -d '' argv0 <"/proc/$pid/cmdline"; } 2>/dev/null || true
+  if [ -n "$pid" ] && [ "${argv0##*/}" = "$1" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$1 ($pid) did not exit on TERM; killing"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    log "stopped $1 ($pid)"
+  fi
+  rm -f "$f"
+}
+
+# 1. The kubelet first, so it does not restart what is torn down below.
+stop_pid kubelet
+
+# 2. Containers, while containerd still answers: kill and delete every task and container
+#    of the node's namespace (this also ends their shims and releases their snapshots).
+CTR=(ctr --address "$CONTAINERD_SOCK" --namespace k8s.io --timeout 10s)
+if [ -S "$CONTAINERD_SOCK" ] && "${CTR[@]}" version >/dev/null 2>&1; then
+  n=0
+  for id in $("${CTR[@]}" containers ls -q 2>/dev/null); do
+    "${CTR[@]}" tasks delete --force "$id" >/dev/null 2>&1 || true
+    "${CTR[@]}" containers delete "$id" >/dev/null 2>&1 || true
+    n=$((n + 1))
+  done
+  [ "$n" = 0 ] || log "removed $n containers/sandboxes"
+fi
+stop_pid containerd
+
+# 3. Whatever survived (containerd crashed earlier, say): shims serving our socket, then
+#    any process still in the node's cgroups.
+for d in /proc/[0-9]*; do
+  cmd="$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)" || continue
+  case "$cmd" in
+    *containerd-shim*"-address $CONTAINERD_SOCK "*)
+      if kill -KILL "${d#/proc/}" 2>/dev/null; then log "killed shim ${d#/proc/}"; fi ;;
+  esac
+done
+if [ -d "/sys/fs/cgroup/pids$CGROUP_ROOT" ]; then
+  for _ in 1 2 3; do
+    pids="$(find "/sys/fs/cgroup/pids$CGROUP_ROOT" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)"
+    [ -n "$pids" ] || break
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null || true
+    sleep 0.3
+  done
+fi
+
+# 4. Mounts under the state dir (pod volumes, sandbox /dev/shm, rootfs snapshots), deepest first.
+if [ -d "$STATE" ]; then
+  findmnt -rn -o TARGET | awk -v p="$STATE/" 'index($0, p) == 1' | sort -r | while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
+  done
+fi
+
+# 5. Network: the pods' namespaces (identified by an address in the node's pod range), the
+#    bridge, libcni's result cache for our network, the iptables chains.
+for ns in /run/netns/cni-*; do
+  [ -e "$ns" ] || continue
+  name="${ns##*/}"
+  if grep -q " inet ${POD_CIDR%.*}\." <<<"$(ip -n "$name" -4 -o addr show 2>/dev/null)"; then
+    if ip netns delete "$name" 2>/dev/null; then log "removed netns $name"; fi
+  fi
+done
+rmdir /run/netns 2>/dev/null || true   # the CRI made it; empty unless someone else uses it
+if ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then
+  ip link delete "$NODE_BRIDGE" && log "removed bridge $NODE_BRIDGE"
+fi
+# Each sandbox has two: "<network>-<sandbox id>-eth0" and the CRI's "cni-loopback-<id>-lo".
+for f in /var/lib/cni/results/"$CNI_NETWORK"-*-eth0; do
+  [ -e "$f" ] || continue
+  id="${f##*/"$CNI_NETWORK"-}"; id="${id%-eth0}"
+  rm -f "$f" "/var/lib/cni/results/cni-loopback-$id-lo"
+done
+rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null || true
+while iptables -D INPUT -i "$NODE_BRIDGE" -j "$IPT_INPUT" 2>/dev/null; do :; done
+while iptables -D FORWARD -j "$IPT_FORWARD" 2>/dev/null; do :; done
+for c in "$IPT_INPUT" "$IPT_FORWARD"; do
+  if iptables -F "$c" 2>/dev/null; then iptables -X "$c"; fi
+done
+# host-local's leases: every pod is gone, so every address is free again.
+rm -rf "$STATE/cni/ipam"
+
+# 6. Files the kubelet writes to fixed paths whatever its root dir: the /var/log/containers
+#    links into our pod logs, and the device-plugin socket (unless another kubelet runs).
+for l in /var/log/containers/*; do
+  [ -L "$l" ] || continue
+  case "$(readlink "$l")" in "$STATE/"*) rm -f "$l" ;; esac
+done
+rmdir /var/log/containers 2>/dev/null || true
+other_kubelet=0
+for d in /proc/[0-9]*; do
+  argv0=""; { IFS= read -r -d '' argv0 <"$d/cmdline"; } 2>/dev/null || continue
+  if [ "${argv0##*/}" = kubelet ]; then other_kubelet=1; break; fi
+done
+if [ "$other_kubelet" = 0 ]; then
+  rm -f /var/lib/kubelet/device-plugins/kubelet.sock /var/lib/kubelet/device-plugins/kubelet_internal_checkpoint \
+    /var/lib/kubelet/device-plugins/DEPRECATION
+  rmdir /var/lib/kubelet/device-plugins /var/lib/kubelet 2>/dev/null || true
+fi
+
+# 7. The node's cgroups, leaves first (a cgroup with children or tasks cannot be removed).
+for h in /sys/fs/cgroup/*/; do
+  [ -d "$h${CGROUP_ROOT#/}" ] || continue
+  find "$h${CGROUP_ROOT#/}" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  if [ -d "$h${CGROUP_ROOT#/}" ]; then log "cgroup $h${CGROUP_ROOT#/} still in use"; fi
+done
+rm -f "$STATE/run/config.hash"
+
+# 8. The Node object: nothing else would ever mark it NotReady (the control plane runs no
+#    node lifecycle controller), so a stopped node must not stay in the API looking Ready.
+#    Its pods are then removed by the pod GC.
+if [ "$KEEP_NODE" = 0 ] && [ -f "$K8S_STATE/env" ]; then
+  # shellcheck disable=SC1091
+  KUBECTL_BIN="$(. "$K8S_STATE/env" && echo "$SLIPWAY_K8S_BIN/kubectl")"
+  if [ -x "$KUBECTL_BIN" ] && [[ "$("$KUBECTL_BIN" --kubeconfig "$K8S_STATE/kubeconfig" --request-timeout=5s \
+       delete node "$NODE_NAME" --ignore-not-found --wait=false 2>/dev/null)" == *deleted* ]]; then
+    log "deleted Node $NODE_NAME"
+  fi
+fi
+
+if [ "$PURGE" = 1 ]; then
+  if [ -f "$STATE/.slipway-node-state" ]; then
+    rm -rf --one-file-system "$STATE"; log "removed $STATE"
+  elif [ -e "$STATE" ]; then
+    log "not purging '$STATE': no .slipway-node-state marker, not a node/start.sh state dir"
+  fi
+fi
