@@ -88,6 +88,9 @@ export async function buildApp(input: ApiInput, options: FastifyServerOptions = 
   });
   await app.register(dashboardRoutes, {});
   await app.register(async (rest) => {
+    // The REST API takes JSON only: without this, fastify's built-in text/plain parser let a
+    // text body through to schema validation (400) instead of 415 UNSUPPORTED_MEDIA_TYPE.
+    rest.removeContentTypeParser('text/plain');
     rest.addHook('onRequest', requireBearer(deps.config.apiToken));
     await limitRequests(rest, { deps, name: 'api', perMinute: deps.config.rateLimits.apiPerMinute, key: tokenKey });
     await rest.register(appRoutes, deps);

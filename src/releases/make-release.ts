@@ -25,6 +25,18 @@ export interface ReleaseSpec {
 }
 
 /**
+ * The image a release of `app` runs: `image` when given, else the current release's; referenced
+ * by digest, or RELEASE_NOT_DEPLOYABLE. Callers that also save a change check this first, so a
+ * release that cannot be made leaves nothing changed.
+ */
+export async function deployableImage(releases: ReleaseStore, params: { app: string; image?: string }): Promise<string> {
+  const image = params.image ?? (await releases.current(params.app))?.image;
+  if (!image) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${params.app}" has no image yet: build it first, or give an image`, { app: params.app });
+  if (!DIGEST_REFERENCE.test(image)) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `image "${image}" must be referenced by digest (repo@sha256:...)`, { image });
+  return image;
+}
+
+/**
  * Records release N (pending) with its manifests rendered now, so what gets applied, and
  * later re-applied by a rollback, is exactly what was recorded. Without an image it reuses
  * the current release's (a config-only change); without config, the app's. The deploy worker
@@ -32,9 +44,7 @@ export interface ReleaseSpec {
  */
 export async function recordRelease(releases: ReleaseStore, spec: ReleaseSpec): Promise<Release> {
   const { app, trigger } = spec;
-  const image = spec.image ?? (await releases.current(app.name))?.image;
-  if (!image) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${app.name}" has no image yet: build it first, or give an image`, { app: app.name });
-  if (!DIGEST_REFERENCE.test(image)) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `image "${image}" must be referenced by digest (repo@sha256:...)`, { image });
+  const image = await deployableImage(releases, { app: app.name, image: spec.image });
   const config = spec.config ?? app.deploy;
   const port = spec.port ?? app.port;
   const number = spec.number ?? (await releases.nextNumber(app.name));

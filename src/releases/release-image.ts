@@ -4,7 +4,7 @@ import type { AppStore } from '../store/app-store.js';
 import type { BuildStore } from '../store/build-store.js';
 import { mergeDeployConfig } from '../store/deploy-config.js';
 import type { DeployConfigPatch, Release } from '../store/types.js';
-import { makeRelease, type ReleaseDeps } from './make-release.js';
+import { deployableImage, makeRelease, type ReleaseDeps } from './make-release.js';
 
 /**
  * Deploys an image by digest, a succeeded build, or (neither) the current image again; a
@@ -23,6 +23,8 @@ export async function releaseImage(
     }
     image = `${build.image.repository}@${build.image.digest}`;
   }
+  // Checked before the deploy change is saved: a release refused here changes nothing.
+  image = await deployableImage(deps.releases, { app: app.name, image });
   if (params.deploy) app = await deps.apps.replace({ ...app, deploy: mergeDeployConfig(app.deploy, params.deploy, deps.config.namespaces) });
   return makeRelease(deps, { app, image, trigger: { kind: 'api', buildId: params.buildId } });
 }

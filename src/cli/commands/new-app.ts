@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { App, Build, Release } from '../../store/types.js';
 import { CliError, type ApiClient } from '../client.js';
 import { keyValues, paramFile, parseRepoArgument } from '../parse-args.js';
 import { describeFailure, waitForBuild, waitForRelease } from '../wait.js';
-import { printProvisionReport, type ProvisionReportView } from './templates.js';
+import { printProvisionReport, templateSource, type ProvisionReportView } from './templates.js';
 import { apiPath } from '../api-path.js';
 
 export interface NewAppOptions {
@@ -74,7 +74,7 @@ export async function newApp(params: { client: ApiClient; repo?: string; options
 async function newAppFromTemplate(params: { client: ApiClient; options: NewAppOptions; print: Print }): Promise<void> {
   const { client, options, print } = params;
   const template = options.template!;
-  const source = existsSync(template) ? { content: readFileSync(template, 'utf8') } : { template };
+  const source = templateSource(template);
   const parameters = { ...(options.paramFile ? paramFile(readFileSync(options.paramFile, 'utf8')) : {}), ...keyValues(options.param, '-p') };
   print(`--> Provisioning template ${template}${options.namespace ? ` into ${options.namespace}` : ''}`);
   const report = await client.post<ProvisionReportView>(apiPath`/templates/provision`, {

@@ -18,6 +18,20 @@ export interface ProvisionReportView {
   message?: string;
 }
 
+/** A built-in template's name, as the API's catalogue takes it (src/templates/catalog.ts). */
+const BUILT_IN_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * What `--template`/`process` name: a file's text when the argument is a file, else a built-in
+ * template's name. An argument that is neither (`./db.yaml` that is not there) is said to be a
+ * missing file here, rather than sent on and refused as "not a template name".
+ */
+export function templateSource(template: string): { content: string } | { template: string } {
+  if (existsSync(template)) return { content: readFileSync(template, 'utf8') };
+  if (BUILT_IN_NAME.test(template)) return { template };
+  throw new CliError(`no template file "${template}" (and no built-in template is named that)`);
+}
+
 /** `slipway process`: the objects a template makes (OpenShift kinds translated), as a List, like `oc process`. */
 export async function processCommand(params: {
   client: ApiClient;
@@ -28,7 +42,7 @@ export async function processCommand(params: {
 }): Promise<void> {
   const { client, template, options, print, warn } = params;
   if (!['yaml', 'json'].includes(options.output)) throw new CliError(`-o is yaml or json, got "${options.output}"`);
-  const source = existsSync(template) ? { content: readFileSync(template, 'utf8') } : { template };
+  const source = templateSource(template);
   const parameters = { ...(options.paramFile ? paramFile(readFileSync(options.paramFile, 'utf8')) : {}), ...keyValues(options.param, '-p') };
   const result = await client.post<{ objects: unknown[]; unsupported: ProvisionReportView['unsupported']; notes: string[] }>(apiPath`/templates/process`, {
     ...source,
