@@ -76,6 +76,25 @@ export interface Config {
    * (SLIPWAY_SECRETS_OLD_KEYS or _FILE).
    */
   secretsKeys: { current: Buffer; old: Buffer[] };
+  /**
+   * Where app and hook pods run, install-wide (like OpenShift's project default node selector):
+   * SLIPWAY_POD_NODE_SELECTOR `k=v,...` and SLIPWAY_POD_TOLERATIONS `key[=value][:Effect],...`.
+   */
+  podPlacement: PodPlacement;
+}
+
+/** A node selector and tolerations added to every app and hook pod (src/releases/render/placement.ts). */
+export interface PodPlacement {
+  nodeSelector: Record<string, string>;
+  tolerations: PodToleration[];
+}
+
+/** A Kubernetes toleration: without a value it is `Exists`, without an effect it tolerates every effect. */
+export interface PodToleration {
+  key: string;
+  operator: 'Equal' | 'Exists';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
 /**
@@ -217,6 +236,52 @@ function secretsKeys(env: Env): Config['secretsKeys'] {
 }
 // ---- end issue 14, secrets at rest
 
+// ---- pod placement (SLIPWAY_POD_NODE_SELECTOR, SLIPWAY_POD_TOLERATIONS)
+// A label key: an optional DNS-subdomain prefix and `/`, then a name; a value: a name or empty.
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+
+function labelKey(name: string, key: string): string {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  if (!LABEL_NAME.test(key.slice(slash + 1)) || (prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix)))) {
+    throw new ConfigError(name, `has an invalid label key "${key}" (an optional DNS prefix and /, then at most 63 letters, digits, - _ .)`);
+  }
+  return key;
+}
+
+function labelValue(name: string, value: string): string {
+  if (value !== '' && !LABEL_NAME.test(value)) throw new ConfigError(name, `has an invalid label value "${value}" (at most 63 letters, digits, - _ .)`);
+  return value;
+}
+
+function podPlacement(env: Env): PodPlacement {
+  const items = (variable: string) => (env[variable] ?? '').split(',').map((i) => i.trim()).filter(Boolean);
+  const nodeSelector: Record<string, string> = {};
+  for (const item of items('SLIPWAY_POD_NODE_SELECTOR')) {
+    const eq = item.indexOf('=');
+    if (eq < 0) throw new ConfigError('SLIPWAY_POD_NODE_SELECTOR', `must be key=value pairs separated by commas, got "${item}"`);
+    nodeSelector[labelKey('SLIPWAY_POD_NODE_SELECTOR', item.slice(0, eq))] = labelValue('SLIPWAY_POD_NODE_SELECTOR', item.slice(eq + 1));
+  }
+  const tolerations = items('SLIPWAY_POD_TOLERATIONS').map((item): PodToleration => {
+    const name = 'SLIPWAY_POD_TOLERATIONS';
+    const match = /^([^=:]+)(?:=([^:]*))?(?::(.*))?$/.exec(item);
+    if (!match) throw new ConfigError(name, `must be key[=value][:Effect] separated by commas, got "${item}"`);
+    const [, key, value, effect] = match;
+    if (effect !== undefined && !TAINT_EFFECTS.includes(effect as PodToleration['effect'] & string)) {
+      throw new ConfigError(name, `has an unknown effect "${effect}" in "${item}"; allowed: ${TAINT_EFFECTS.join(', ')}`);
+    }
+    return {
+      key: labelKey(name, key!),
+      ...(value === undefined ? { operator: 'Exists' as const } : { operator: 'Equal' as const, value: labelValue(name, value) }),
+      ...(effect !== undefined ? { effect: effect as PodToleration['effect'] } : {}),
+    };
+  });
+  return { nodeSelector, tolerations };
+}
+// ---- end pod placement
+
 function registry(env: Env): Config['registry'] {
   const host = text(env, 'SLIPWAY_REGISTRY');
   // host[:port][/namespace], as in `docker tag`; no scheme: docker decides http for loopback.
@@ -286,5 +351,6 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     templatesAllowPrivileged: boolean(env, 'SLIPWAY_TEMPLATES_ALLOW_PRIVILEGED', false),
     // issue 14, secrets at rest.
     secretsKeys: secretsKeys(env),
+    podPlacement: podPlacement(env),
   };
 }

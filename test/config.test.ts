@@ -235,3 +235,39 @@ describe('loadConfig: HTTP timeouts, rate limits, namespaces, templates', () => 
     expect(() => loadConfig({ ...base, ...env })).toThrow(variable);
   });
 });
+
+describe('loadConfig: pod placement (SLIPWAY_POD_NODE_SELECTOR, SLIPWAY_POD_TOLERATIONS)', () => {
+  test('default: no node selector, no tolerations', () => {
+    expect(loadConfig(base).podPlacement).toEqual({ nodeSelector: {}, tolerations: [] });
+  });
+
+  test('read from the environment', () => {
+    const config = loadConfig({
+      ...base,
+      SLIPWAY_POD_NODE_SELECTOR: 'slipway.dev/node=real, zone=a,empty=',
+      SLIPWAY_POD_TOLERATIONS: 'slipway.dev/real-node=true:NoSchedule,dedicated:NoExecute,gpu,spot=yes',
+    });
+    expect(config.podPlacement).toEqual({
+      nodeSelector: { 'slipway.dev/node': 'real', zone: 'a', empty: '' },
+      tolerations: [
+        { key: 'slipway.dev/real-node', operator: 'Equal', value: 'true', effect: 'NoSchedule' },
+        { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' },
+        { key: 'gpu', operator: 'Exists' },
+        { key: 'spot', operator: 'Equal', value: 'yes' },
+      ],
+    });
+  });
+
+  test.each([
+    ['SLIPWAY_POD_NODE_SELECTOR', 'real', /key=value/],
+    ['SLIPWAY_POD_NODE_SELECTOR', 'Bad_Prefix.io/node=real', /invalid label key/],
+    ['SLIPWAY_POD_NODE_SELECTOR', 'node=has space', /invalid label value/],
+    ['SLIPWAY_POD_NODE_SELECTOR', `node=${'a'.repeat(64)}`, /invalid label value/],
+    ['SLIPWAY_POD_TOLERATIONS', 'slipway.dev/real-node=true:Sometimes', /unknown effect "Sometimes"/],
+    ['SLIPWAY_POD_TOLERATIONS', '=true:NoSchedule', /key\[=value\]\[:Effect\]/],
+    ['SLIPWAY_POD_TOLERATIONS', 'a b=c', /invalid label key/],
+  ])('%s=%s is refused', (variable, value, message) => {
+    expect(() => loadConfig({ ...base, [variable]: value })).toThrow(message);
+    expect(() => loadConfig({ ...base, [variable]: value })).toThrow(variable);
+  });
+});

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { NamespaceRules } from '../config.js';
+import type { NamespaceRules, PodPlacement } from '../config.js';
 import { SlipwayError } from '../errors.js';
 import type { AppStore } from '../store/app-store.js';
 import type { ReleaseStore } from '../store/release-store.js';
@@ -13,6 +13,8 @@ import type { Manifest } from './render/manifest.js';
 import type { HookPhase } from './hooks/render-hook.js';
 import { watchRollout } from './rollout/watch-rollout.js';
 import { runHook } from './hooks/run-hook.js';
+import { withPlacement } from './render/placement.js';
+import { withPullSecret, type RegistryCredentials } from './render/pull-secret.js';
 import { withReplicas } from './render/with-replicas.js';
 import type { WorkloadStatus } from './rollout/workload-status.js';
 
@@ -26,6 +28,10 @@ export interface DeployDeps {
   manageNamespaces: boolean;
   /** Namespaces apps may use at all (config.namespaces): checked again before anything is applied. */
   namespaces: NamespaceRules;
+  /** Where app and hook pods run (config.podPlacement): install config, added at apply time. */
+  placement: PodPlacement;
+  /** The registry and its credentials (config.registry): kept as a pull secret in each app namespace. */
+  registry?: RegistryCredentials;
 }
 
 /**
@@ -155,12 +161,17 @@ async function notManaged(deps: DeployDeps, release: Release): Promise<SlipwayEr
 async function hook(deps: DeployDeps, release: Release, phase: HookPhase, spec: HookSpec): Promise<HookRun> {
   const startedAt = new Date().toISOString();
   try {
-    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces, namespaces: deps.namespaces });
-    return await runHook({ kc: deps.kc, logger: deps.logger, release, phase, hook: spec });
+    const { imagePullSecret } = await prepareRelease(prepareParams(deps, release));
+    return await runHook({ kc: deps.kc, logger: deps.logger, release, phase, hook: spec, placement: deps.placement, ...(imagePullSecret ? { imagePullSecret } : {}) });
   } catch (error) {
     const message = error instanceof SlipwayError ? error.message : kubeMessage(error);
     return { phase, job: '-', state: 'failed', reason: 'ClusterError', message, startedAt, finishedAt: new Date().toISOString() };
   }
+}
+
+function prepareParams(deps: DeployDeps, release: Release): Parameters<typeof prepareRelease>[0] {
+  const { kc, secrets, manageNamespaces, namespaces, registry } = deps;
+  return { kc, secrets, release, manageNamespaces, namespaces, ...(registry ? { registry } : {}) };
 }
 
 function hookPods(run: HookRun): Array<{ pod: string; container: string; reason: string; message?: string }> {
@@ -180,9 +191,12 @@ async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, repl
     pods: [],
   });
   try {
-    await prepareRelease({ kc: deps.kc, secrets: deps.secrets, release, manageNamespaces: deps.manageNamespaces, namespaces: deps.namespaces });
+    const { imagePullSecret } = await prepareRelease(prepareParams(deps, release));
     const replicas = (await deps.apps.find(release.app))?.deploy.replicas;
-    await applyManifests(deps.kc, withReplicas(release.manifests as Manifest[], replicas));
+    // Scale and placement are the app's and the install's now, not the release's: added here,
+    // never stored in the release record's manifests (a rollback runs where the install says).
+    // The pull secret too: only the deploy worker holds registry credentials (prepare-release.ts).
+    await applyManifests(deps.kc, withPullSecret(withPlacement(withReplicas(release.manifests as Manifest[], replicas), deps.placement), imagePullSecret));
     // A StatefulSet does not replace a pod that never became ready after its template is
     // reverted: "you must also delete any Pods that StatefulSet had already attempted to run
     // with the bad configuration" (Kubernetes docs, StatefulSet "Forced rollback").

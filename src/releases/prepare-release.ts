@@ -4,8 +4,10 @@ import { SlipwayError } from '../errors.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { Release } from '../store/types.js';
 import { applyManifests, ensureNamespace } from './cluster/apply.js';
+import { ensurePullSecret } from './cluster/pull-secret.js';
 import { appLabels, FIELD_MANAGER, LABELS } from './render/labels.js';
 import type { Manifest } from './render/manifest.js';
+import type { RegistryCredentials } from './render/pull-secret.js';
 import { secretName } from './render/render-config.js';
 import { renderClaim } from './render/render-volumes.js';
 
@@ -13,13 +15,23 @@ import { renderClaim } from './render/render-volumes.js';
  * What a release's pods and hooks need before any of them exists: the namespace, the app's
  * volume claims, its Secret (made from Redis: secret values are never part of a release's
  * manifests) and its env ConfigMap. Idempotent, so a rollback to an old release, or a resumed
- * one, recreates what has since gone.
+ * one, recreates what has since gone. With registry credentials (`registry`, the deploy
+ * worker's config) it also keeps the namespace's registry pull secret, and answers its name for
+ * the pods and hook Jobs to reference.
  */
-export async function prepareRelease(params: { kc: KubeConfig; secrets: SecretStore; release: Release; manageNamespaces: boolean; namespaces: NamespaceRules }): Promise<void> {
+export async function prepareRelease(params: {
+  kc: KubeConfig;
+  secrets: SecretStore;
+  release: Release;
+  manageNamespaces: boolean;
+  namespaces: NamespaceRules;
+  registry?: RegistryCredentials;
+}): Promise<{ imagePullSecret?: string }> {
   const { kc, secrets, release } = params;
   const { config, app } = release;
   const namespace = config.namespace;
   await ensureNamespace({ kc, namespace, app, manage: params.manageNamespaces, rules: params.namespaces });
+  const imagePullSecret = await ensurePullSecret({ kc, namespace, ...(params.registry ? { registry: params.registry } : {}) });
   const core = kc.makeApiClient(CoreV1Api);
   for (const volume of config.volumes ?? []) {
     // Create, never apply: a bound claim's spec is the cluster's now (volumeName, a resize).
@@ -38,6 +50,7 @@ export async function prepareRelease(params: { kc: KubeConfig; secrets: SecretSt
   }
   const configObjects = (release.manifests as Manifest[]).filter((m) => m.kind === 'ConfigMap');
   if (configObjects.length) await applyManifests(kc, configObjects);
+  return imagePullSecret ? { imagePullSecret } : {};
 }
 
 async function createIfAbsent(create: () => Promise<unknown>): Promise<void> {

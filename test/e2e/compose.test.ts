@@ -181,7 +181,8 @@ test("only the build worker holds the Docker socket, and uses it through the soc
 test.each([
   ['api', ['token', 'redis', 'key']],
   ['build-worker', ['registry', 'redis', 'key']],
-  ['deploy-worker', ['redis', 'key']],
+  // issue 15: the deploy worker keeps the registry pull secret in app namespaces.
+  ['deploy-worker', ['registry', 'redis', 'key']],
   ['redis', ['redis']],
   ['registry', ['registry']],
 ])('%s holds only the secrets it uses: %j', (service, expected) => {

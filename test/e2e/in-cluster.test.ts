@@ -198,13 +198,13 @@ describe('the manifests', () => {
   test.each([
     ['Deployment', 'slipway-api', ['SLIPWAY_API_TOKEN', 'SLIPWAY_REDIS_URL', 'SLIPWAY_SECRETS_KEY', 'SLIPWAY_SECRETS_OLD_KEYS']],
     ['Deployment', 'slipway-build-worker', ['SLIPWAY_REDIS_URL', 'SLIPWAY_REGISTRY_PASSWORD', 'SLIPWAY_REGISTRY_USER', 'SLIPWAY_SECRETS_KEY', 'SLIPWAY_SECRETS_OLD_KEYS']],
-    ['Deployment', 'slipway-deploy-worker', ['SLIPWAY_REDIS_URL', 'SLIPWAY_SECRETS_KEY', 'SLIPWAY_SECRETS_OLD_KEYS']],
+    ['Deployment', 'slipway-deploy-worker', ['SLIPWAY_REDIS_URL', 'SLIPWAY_REGISTRY_PASSWORD', 'SLIPWAY_REGISTRY_USER', 'SLIPWAY_SECRETS_KEY', 'SLIPWAY_SECRETS_OLD_KEYS']],
     ['StatefulSet', 'slipway-redis', ['REDIS_PASSWORD']],
   ])('%s %s can read only the Secret keys %j', (kind, name, keys) => {
     expect(secretKeys(podSpec(kind, name))).toEqual(keys);
   });
 
-  test('each Deployment, given only its keys, has a valid config for its role: only the API holds the token, only the build worker the registry password', () => {
+  test('each Deployment, given only its keys, has a valid config for its role: only the API holds the token, only the workers the registry password', () => {
     const config = (name: string, role: 'api' | 'worker') => {
       const spec = podSpec('Deployment', name);
       return loadConfig(environment(spec.containers[0]!), { role });
@@ -214,7 +214,8 @@ describe('the manifests', () => {
     expect(new URL(api.redisUrl).hostname).toBe(find('Service', 'slipway-redis').metadata.name);
     const build = config('slipway-build-worker', 'worker');
     expect(build).toMatchObject({ apiToken: '', dockerHost: 'unix:///run/docker/docker.sock', registry: { password: overlay.secrets.SLIPWAY_REGISTRY_PASSWORD } });
-    expect(config('slipway-deploy-worker', 'worker')).toMatchObject({ apiToken: '', registry: { password: undefined } });
+    // The deploy worker keeps the registry pull secret in app namespaces (issue 15).
+    expect(config('slipway-deploy-worker', 'worker')).toMatchObject({ apiToken: '', registry: { password: overlay.secrets.SLIPWAY_REGISTRY_PASSWORD } });
     // The same environment is not enough for the API: a worker really has no token.
     const spec = podSpec('Deployment', 'slipway-deploy-worker');
     expect(() => loadConfig(environment(spec.containers[0]!))).toThrow(/SLIPWAY_API_TOKEN/);
@@ -374,6 +375,8 @@ describe('the slipway ServiceAccount (SubjectAccessReview)', () => {
     ...['list', 'watch', 'deletecollection'].map((v): Row => [v, 'pods', m]),
     ['get', 'pods', m, { subresource: 'log' }],
     ...['list', 'watch'].map((v): Row => [v, 'events', m]),
+    // The registry pull secret on the namespace's default ServiceAccount.
+    ...['get', 'patch'].map((v): Row => [v, 'serviceaccounts', m, { name: 'default' }]),
   ];
   const denied: Row[] = [
     // Cluster-wide: nothing.
@@ -400,6 +403,10 @@ describe('the slipway ServiceAccount (SubjectAccessReview)', () => {
     ['create', 'rolebindings', m, { group: 'rbac.authorization.k8s.io' }],
     ['create', 'roles', m, { group: 'rbac.authorization.k8s.io' }],
     ['create', 'serviceaccounts', m],
+    ['update', 'serviceaccounts', m, { name: 'default' }],
+    ['delete', 'serviceaccounts', m, { name: 'default' }],
+    ['create', 'serviceaccounts', m, { subresource: 'token', name: 'default' }],
+    ['patch', 'serviceaccounts', unmanaged, { name: 'default' }],
     ['create', 'pods', m],
     ['get', 'pods', m],
     ['create', 'pods', m, { subresource: 'exec' }],

@@ -130,6 +130,19 @@ function waiting(name: string, reason: string, message?: string, o: ContainerOpt
   };
 }
 
+/**
+ * A container between two runs as a real kubelet reports it (kubelet v1.36, containerd): the
+ * exit it just made in `state.terminated`, the one before in `lastState`, not ready, not started.
+ */
+function terminated(name: string, exit: { exitCode: number; reason: string }, o: ContainerOpts = {}): V1ContainerStatus {
+  return {
+    name, image: IMAGE, imageID: IMAGE, containerID: 'containerd://7c8d9e0f1a2b', ready: false, started: false,
+    restartCount: o.restartCount ?? 0,
+    state: { terminated: { ...exit, startedAt: at(60), finishedAt: at(61), containerID: 'containerd://7c8d9e0f1a2b' } },
+    ...lastState(o),
+  };
+}
+
 interface PodOpts {
   containers?: V1ContainerStatus[];
   init?: V1ContainerStatus[];
@@ -195,6 +208,31 @@ const crashLoop = (name = 'web', restartCount = 3): V1ContainerStatus =>
 const readyPods = [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`)];
 const oneReady = [pod(`${RS}-x2x9k`), pod(`${RS}-q8m4z`, { containers: [running('web', { ready: false })] })];
 const inProgress = { readyReplicas: 1, availableReplicas: 1 };
+
+/** One pod through a real kubelet's crash loop, snapshot by snapshot, with what each must give. */
+function kubeletCrashLoop(): Case[] {
+  const error = { exitCode: 1, reason: 'Error' };
+  const observeOne = (c: V1ContainerStatus): WorkloadObservation =>
+    observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [pod(`${RS}-x2x9k`, { phase: 'Running', containers: [c] })]);
+  const loop = (message: string, restartCount: number) => ({ state: 'failed' as const, reason: 'CrashLoopBackOff' as const, message, pods: [{ container: 'web', reason: 'CrashLoopBackOff', restartCount }] });
+  return [
+    { name: 'real kubelet 1: running, not yet ready', observation: observeOne(running('web', { ready: false })), expected: { state: 'deploying', reason: 'Progressing' } },
+    // The first exit is not judged: the kubelet restarts it at once, without a back-off.
+    { name: 'real kubelet 2: first exit, terminated (Error, 1), restartCount 0', observation: observeOne(terminated('web', error)), expected: { state: 'deploying', reason: 'Progressing' } },
+    { name: 'real kubelet 3: running again after one restart', observation: observeOne(running('web', { ready: false, restartCount: 1, lastExit: error })), expected: { state: 'deploying', reason: 'Progressing' } },
+    {
+      name: 'real kubelet 4: terminated (Error, 1) again, restartCount 1: the crash loop, before any waiting reason shows',
+      observation: observeOne(terminated('web', error, { restartCount: 1, lastExit: error })),
+      expected: loop(`pod ${RS}-x2x9k container web: CrashLoopBackOff (restarted 1 time): exited with code 1 (Error) and is being restarted; last exit code 1 (Error)`, 1),
+    },
+    {
+      name: 'real kubelet 5: waiting CrashLoopBackOff (briefly shown)',
+      observation: observeOne(waiting('web', 'CrashLoopBackOff', BACKOFF, { restartCount: 1, lastExit: error })),
+      expected: loop('CrashLoopBackOff (restarted 1 time): back-off 10s restarting failed container=web', 1),
+    },
+    { name: 'real kubelet 6: terminated again, restartCount 2', observation: observeOne(terminated('web', error, { restartCount: 2, lastExit: error })), expected: loop('exited with code 1 (Error)', 2) },
+  ];
+}
 
 interface Case {
   name: string;
@@ -315,6 +353,49 @@ const cases: Case[] = [
       pod(`${RS}-x2x9k`, { containers: [waiting('web', 'CrashLoopBackOff', BACKOFF, { restartCount: 2, lastExit: { exitCode: 137, reason: 'OOMKilled' } })] }),
     ]),
     expected: { state: 'failed', reason: 'CrashLoopBackOff', message: 'last exit code 137 (OOMKilled)' },
+  },
+  // A real kubelet, container exiting 1 (`kubectl get pod -w`: Running 0, Error 0, Running 1,
+  // Error 1, CrashLoopBackOff 1, Running 2, Error 2, ...): between back-offs the status is mostly
+  // `terminated`, so the crash loop must be seen there too, not only in `waiting`.
+  ...kubeletCrashLoop(),
+  {
+    name: 'real kubelet: a container that exits 0 under restartPolicy Always (Completed) is a crash loop too',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { phase: 'Running', containers: [terminated('web', { exitCode: 0, reason: 'Completed' }, { restartCount: 1, lastExit: { exitCode: 0, reason: 'Completed' } })] }),
+    ]),
+    expected: {
+      state: 'failed', reason: 'CrashLoopBackOff',
+      message: `pod ${RS}-x2x9k container web: CrashLoopBackOff (restarted 1 time): exited with code 0 (Completed) and is being restarted; last exit code 0 (Completed)`,
+      pods: [{ pod: `${RS}-x2x9k`, container: 'web', reason: 'CrashLoopBackOff', restartCount: 1 }],
+    },
+  },
+  {
+    name: 'real kubelet: OOMKilled between back-offs, exit code and reason in the message',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { phase: 'Running', containers: [terminated('web', { exitCode: 137, reason: 'OOMKilled' }, { restartCount: 2, lastExit: { exitCode: 137, reason: 'OOMKilled' } })] }),
+    ]),
+    expected: { state: 'failed', reason: 'CrashLoopBackOff', message: 'exited with code 137 (OOMKilled) and is being restarted; last exit code 137 (OOMKilled)' },
+  },
+  {
+    name: 'real kubelet: an init container that failed once and then finished with 0 is done, not crashing',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, {
+        init: [terminated('migrate', { exitCode: 0, reason: 'Completed' }, { restartCount: 1, lastExit: { exitCode: 1, reason: 'Error' } })],
+        containers: [running('web', { ready: false })],
+      }),
+    ]),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'real kubelet: an init container terminated with Error again after a restart',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, {
+        phase: 'Pending',
+        init: [terminated('migrate', { exitCode: 2, reason: 'Error' }, { restartCount: 1, lastExit: { exitCode: 2, reason: 'Error' } })],
+        containers: [waiting('web', 'PodInitializing')],
+      }),
+    ]),
+    expected: { state: 'failed', reason: 'CrashLoopBackOff', message: 'container migrate: CrashLoopBackOff (restarted 1 time): exited with code 2 (Error)' },
   },
   {
     name: 'every crashing pod is collected; the message names the first',

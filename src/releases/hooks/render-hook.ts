@@ -1,6 +1,7 @@
 import type { DeployConfig, HookSpec } from '../../store/types.js';
 import { appLabels, LABELS } from '../render/labels.js';
 import type { Manifest } from '../render/manifest.js';
+import { withPullSecretSpec } from '../render/pull-secret.js';
 import { envFromRefs } from '../render/render-config.js';
 import { restrictedContainerContext, restrictedPodContext } from '../render/security-context.js';
 
@@ -18,9 +19,10 @@ export function hookJobName(params: { app: string; phase: HookPhase; release: nu
 /**
  * A hook as a Job: the release's image (by digest), its env, secrets and links, one attempt
  * (`backoffLimit: 0`: a migration that failed is not blindly retried) and an
- * `activeDeadlineSeconds` so Kubernetes itself stops a hook that hangs.
+ * `activeDeadlineSeconds` so Kubernetes itself stops a hook that hangs. `imagePullSecret`: the
+ * namespace's registry pull secret, when Slipway keeps one (prepare-release.ts).
  */
-export function renderHookJob(params: { app: string; release: number; image: string; port: number; config: DeployConfig; phase: HookPhase; hook: HookSpec }): Manifest {
+export function renderHookJob(params: { app: string; release: number; image: string; port: number; config: DeployConfig; phase: HookPhase; hook: HookSpec; imagePullSecret?: string }): Manifest {
   const { app, release, image, port, config, phase, hook } = params;
   const refs = envFromRefs({ app, namespace: config.namespace, config });
   const resources = config.resources ? { requests: { ...config.resources } } : undefined;
@@ -39,7 +41,7 @@ export function renderHookJob(params: { app: string; release: number; image: str
       ttlSecondsAfterFinished: KEEP_FINISHED_SECONDS,
       template: {
         metadata: { labels: podLabels, ...(hook.podAnnotations && Object.keys(hook.podAnnotations).length ? { annotations: { ...hook.podAnnotations } } : {}) },
-        spec: {
+        spec: withPullSecretSpec({
           restartPolicy: 'Never',
           // The app namespace enforces Pod Security `restricted`: the hook runs like the app's pods.
           securityContext: restrictedPodContext(),
@@ -54,7 +56,7 @@ export function renderHookJob(params: { app: string; release: number; image: str
               securityContext: restrictedContainerContext(),
             },
           ],
-        },
+        }, params.imagePullSecret),
       },
     },
   };

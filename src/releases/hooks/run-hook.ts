@@ -1,9 +1,12 @@
 import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { PodPlacement } from '../../config.js';
 import type { HookRun, HookSpec, Release } from '../../store/types.js';
 import { kubeMessage } from '../cluster/apply.js';
 import { checkHookStatus, type HookStatus } from './hook-status.js';
 import { FIELD_MANAGER } from '../render/labels.js';
+import type { Manifest } from '../render/manifest.js';
+import { withPlacement } from '../render/placement.js';
 import { renderHookJob, type HookPhase } from './render-hook.js';
 import { watchUntil } from '../cluster/watch-until.js';
 
@@ -15,9 +18,10 @@ const LOG_TIMEOUT_MS = 5000;
  * release and phase, so a deploy worker that resumes a release finds the Job it started and
  * keeps watching it instead of running a migration twice.
  */
-export async function runHook(params: { kc: KubeConfig; logger: Logger; release: Release; phase: HookPhase; hook: HookSpec }): Promise<HookRun> {
+export async function runHook(params: { kc: KubeConfig; logger: Logger; release: Release; phase: HookPhase; hook: HookSpec; imagePullSecret?: string; placement: PodPlacement }): Promise<HookRun> {
   const { kc, logger, release, phase, hook } = params;
-  const job = renderHookJob({ app: release.app, release: release.number, image: release.image, port: release.port, config: release.config, phase, hook });
+  // The hook pod runs where the app's pods run: the install's placement, added at apply time.
+  const [job] = withPlacement([renderHookJob({ app: release.app, release: release.number, image: release.image, port: release.port, config: release.config, phase, hook, ...(params.imagePullSecret ? { imagePullSecret: params.imagePullSecret } : {}) })], params.placement) as [Manifest];
   const namespace = release.config.namespace;
   const name = job.metadata.name;
   const batch = kc.makeApiClient(BatchV1Api);

@@ -190,14 +190,19 @@ function podFailures(pod: V1Pod, maxRestarts: number): Failure[] {
     const why = [pod.status.reason, pod.status.message].filter(Boolean).join(': ');
     return [{ pod: name, reason: 'PodFailed', ...(why ? { message: why } : {}) }];
   }
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  return statuses.flatMap((c): Failure[] => {
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []).map((c) => ({ c, init: true })),
+    ...(pod.status?.containerStatuses ?? []).map((c) => ({ c, init: false })),
+  ];
+  return statuses.flatMap(({ c, init }): Failure[] => {
     const waiting = c.state?.waiting?.reason;
     const base = { pod: name, container: c.name, restartCount: c.restartCount };
     if (waiting && FATAL_WAITING.has(waiting as RolloutFailureReason)) {
       const message = joinMessage(c.state?.waiting?.message, lastExit(c));
       return [{ ...base, reason: waiting as RolloutFailureReason, ...(message ? { message } : {}) }];
     }
+    const crashed = terminatedCrash(c, init);
+    if (crashed) return [{ ...base, reason: 'CrashLoopBackOff', message: crashed }];
     // Restarts count even when the container is Running right now: a process that dies every few
     // minutes passes readiness between crashes and would otherwise be promoted.
     if (maxRestarts > 0 && c.restartCount >= maxRestarts) {
@@ -206,6 +211,24 @@ function podFailures(pod: V1Pod, maxRestarts: number): Failure[] {
     }
     return [];
   });
+}
+
+/**
+ * A real kubelet shows `waiting: CrashLoopBackOff` only while a back-off runs; between back-offs
+ * (and for a moment after each exit) the container is `terminated` (reason Error, Completed,
+ * OOMKilled) with `restartCount` rising and `lastState.terminated` holding the run before. kwok
+ * shows the waiting reason all along, so judging by it alone catches a crash loop on kwok and
+ * lets one slip by on a real node until the back-off happens to be sampled. A container that
+ * has already been restarted and is terminated again is the same crash loop, whatever the exit
+ * code: an app container exiting 0 under `restartPolicy: Always` (Completed) loops too. An init
+ * container that finished with 0 is done, not crashing. The first exit (restartCount 0) is not
+ * judged: the kubelet restarts it at once, and the next exit is.
+ */
+function terminatedCrash(c: V1ContainerStatus, init: boolean): string | undefined {
+  const t = c.state?.terminated;
+  if (!t || c.restartCount < 1) return undefined;
+  if (init && t.exitCode === 0) return undefined;
+  return joinMessage(`exited with code ${t.exitCode}${t.reason ? ` (${t.reason})` : ''} and is being restarted`, lastExit(c));
 }
 
 function lastExit(c: V1ContainerStatus): string | undefined {
