@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine and runs the whole test suite against real services:
-# installs packages, starts Redis, dockerd, the registry and git daemon (test/env/start.sh),
+# installs packages, starts Redis, dockerd, the registry, git daemon and the local cluster
+# (control plane, kwok nodes, one real node: test/env/start.sh),
 # installs npm dependencies, runs jest, and ends with one line: `tests: N passed, N failed`.
 # Extra arguments go to jest (e.g. a path to run one suite).
 set -euo pipefail

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs Slipway locally: Redis, the Docker engine, the registry, a git
-# daemon and a local Kubernetes control plane with kwok nodes (test/env/start.sh), then
+# daemon and a local Kubernetes control plane with kwok nodes and one real node
+# (test/env/start.sh), then
 # Slipway's API, build worker and deploy worker, built from this checkout.
 # Idempotent; `bash scripts/down.sh` stops it all. Logs and pids are in ~/.cache/slipway/state.
 set -euo pipefail
@@ -37,6 +38,8 @@ Slipway is running.
   registry       $SLIPWAY_REGISTRY (user slipway, password in $SLIPWAY_STATE/registry/password)
   git daemon     $SLIPWAY_GIT_URL/<repo>.git, repos in $SLIPWAY_GIT_ROOT
   kubernetes     KUBECONFIG=$KUBECONFIG   (kubectl: $SLIPWAY_K8S_BIN/kubectl)
+  real node      $SLIPWAY_REAL_NODE: apps run there with SLIPWAY_POD_NODE_SELECTOR=$SLIPWAY_REAL_NODE_SELECTOR
+                 SLIPWAY_POD_TOLERATIONS=$SLIPWAY_REAL_NODE_TOLERATIONS (else they land on kwok nodes)
   logs           $SLIPWAY_STATE/{api,build-worker,deploy-worker}.log
   environment    source $SLIPWAY_STATE/env.sh && export SLIPWAY_TOKEN=\$(cat $token_file)
   CLI            npx slipway new-app <repo>   (or npx slipway new-app --template postgresql-persistent)

@@ -109,6 +109,12 @@ export SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS='true'
 # The local control plane (test/env/k8s): Slipway reaches it only through this kubeconfig.
 export KUBECONFIG='$SLIPWAY_STATE/k8s/kubeconfig'
 export SLIPWAY_K8S_BIN='$k8s_bin'
+# The real node (test/env/node): tests that need pods to really run place them there, with
+# the install-wide placement settings Slipway reads (SLIPWAY_POD_NODE_SELECTOR, _TOLERATIONS).
+export SLIPWAY_REAL_NODE='$real_node'
+export SLIPWAY_REAL_NODE_SELECTOR='slipway.dev/node=real'
+export SLIPWAY_REAL_NODE_TOLERATIONS='slipway.dev/real-node=true:NoSchedule'
+export SLIPWAY_NODE_STATE='$SLIPWAY_STATE/node'
 ENV
 }
 
@@ -119,6 +125,11 @@ start_git_daemon
 # The Kubernetes binaries are built from Go modules once per version (minutes), then cached.
 k8s_bin=$(bash "$ENV_DIR/k8s/build.sh" | tail -n1)
 SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" bash "$ENV_DIR/k8s/start.sh" >/dev/null
+# One real node (kubelet + its own containerd + CNI bridge) beside the kwok nodes, after the
+# control plane it joins. Built once per version and cached like the control plane (about
+# 2 min with a warm Go cache); tainted, so only pods that tolerate it land there.
+bash "$ENV_DIR/node/build.sh" >/dev/null
+real_node=$(SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" SLIPWAY_NODE_STATE="$SLIPWAY_STATE/node" bash "$ENV_DIR/node/start.sh" | tail -n1)
 write_env
 DOCKER_HOST="unix://$SLIPWAY_STATE/docker/docker.sock" bash "$ENV_DIR/images.sh"
 log "stack ready; variables in $SLIPWAY_STATE/env.sh"
