@@ -22,6 +22,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$HERE/common.sh"
 CACHE="${SLIPWAY_CACHE:-$HOME/.cache/slipway}"
 NICE="${NICE:-19}"
 
@@ -53,7 +54,7 @@ fi
 
 BIN="$CACHE/k8s/bin/$K8S_VERSION"
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
-STAMP_WANT="$(cat "$HERE/go.mod" "$HERE/go.sum" "$HERE/kwok/go.mod" "$HERE/kwok/go.sum" "$HERE/build.sh" | sha256sum | cut -c1-16)"
+STAMP_WANT="$(cat "$HERE/go.mod" "$HERE/go.sum" "$HERE/kwok/go.mod" "$HERE/kwok/go.sum" "$HERE/build.sh" "$HERE/common.sh" | sha256sum | cut -c1-16)"
 
 up_to_date() {
   [ -f "$BIN/.stamp" ] && [ "$(cat "$BIN/.stamp")" = "$STAMP_WANT" ] || return 1
@@ -80,16 +81,7 @@ trap 'rm -rf "$TMP"' EXIT
 now() { date +%s; }
 T0=$(now)
 
-# Same -X flags as kubernetes' hack/lib/version.sh; without them the binaries
-# report v0.0.0-master, which confuses clients that check the server version.
-MINOR="${K8S_VERSION#v1.}"; MINOR="${MINOR%%.*}"
-KV=()
-for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
-  KV+=("-X $pkg.gitVersion=$K8S_VERSION" "-X $pkg.gitMajor=1" "-X $pkg.gitMinor=$MINOR"
-       "-X $pkg.gitTreeState=clean" "-X $pkg.buildDate=1970-01-01T00:00:00Z")
-done
-# -s -w drop symbol/DWARF tables: ~30% smaller binaries, we never debug them.
-K8S_LDFLAGS="-s -w ${KV[*]}"
+K8S_LDFLAGS="$(k8s_ldflags "$K8S_VERSION")"
 
 echo "build.sh: building k8s $K8S_VERSION (apiserver, controller-manager, scheduler, kubectl) + etcd ..." >&2
 # One `go build` for all main packages lets Go share and parallelise the work.

@@ -9,28 +9,12 @@ set -euo pipefail
 
 STATE="${SLIPWAY_K8S_STATE:-$HOME/.cache/slipway/state/k8s}"
 log() { echo "stop.sh: $*" >&2; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # Reverse start order: clients of the apiserver first, etcd last, so nothing
 # logs a storm of connection errors while shutting down.
 for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
-  f="$STATE/run/$name.pid"
-  [ -f "$f" ] || continue
-  pid="$(cat "$f")"
-  # Only signal the pid if it still runs the binary we started (argv[0] ends in
-  # /$name): a stale pid file may point at an unrelated, reused pid.
-  argv0=""
-  { IFS= read -r -d '' argv0 <"/proc/$pid/cmdline"; } 2>/dev/null || true
-  if [ -n "$pid" ] && [ "${argv0##*/}" = "$name" ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    # Graceful first (etcd flushes, apiserver drains); SIGKILL after 15s.
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$name ($pid) did not exit on TERM; killing"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    log "stopped $name ($pid)"
-  fi
-  rm -f "$f"
+  stop_recorded "$name" "$STATE/run/$name.pid"
 done
 rm -f "$STATE/run/stages.hash"
 

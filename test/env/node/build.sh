@@ -21,6 +21,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 K8S_MOD="$HERE/../k8s"
+source "$K8S_MOD/common.sh"
 CACHE="${SLIPWAY_CACHE:-$HOME/.cache/slipway}"
 NICE="${NICE:-19}"
 
@@ -46,7 +47,7 @@ fi
 
 BIN="$CACHE/k8s/node-bin/$K8S_VERSION"
 ARTEFACTS=(kubelet cni/bridge cni/host-local cni/loopback pause pause.oci.tar pause.image)
-STAMP_WANT="$(cat "$K8S_MOD/go.mod" "$K8S_MOD/go.sum" "$HERE/cni/go.mod" "$HERE/cni/go.sum" "$HERE/build.sh" \
+STAMP_WANT="$(cat "$K8S_MOD/go.mod" "$K8S_MOD/go.sum" "$HERE/cni/go.mod" "$HERE/cni/go.sum" "$HERE/build.sh" "$K8S_MOD/common.sh" \
   | sha256sum | cut -c1-16)"
 
 up_to_date() {
@@ -71,16 +72,9 @@ now() { date +%s; }
 T0=$(now)
 
 # ---------------------------------------------------------------- kubelet
-# Same -X version flags as ../k8s/build.sh: the Node reports this as kubeletVersion,
-# and the apiserver's version skew checks read it.
-MINOR="${K8S_VERSION#v1.}"; MINOR="${MINOR%%.*}"
-KV=()
-for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
-  KV+=("-X $pkg.gitVersion=$K8S_VERSION" "-X $pkg.gitMajor=1" "-X $pkg.gitMinor=$MINOR"
-       "-X $pkg.gitTreeState=clean" "-X $pkg.buildDate=1970-01-01T00:00:00Z")
-done
+# The Node reports its kubeletVersion, and the apiserver's version skew checks read it.
 echo "node/build.sh: building kubelet $K8S_VERSION ..." >&2
-( cd "$K8S_MOD" && nice -n "$NICE" go build -trimpath -ldflags="-s -w ${KV[*]}" -o "$TMP/kubelet" \
+( cd "$K8S_MOD" && nice -n "$NICE" go build -trimpath -ldflags="$(k8s_ldflags "$K8S_VERSION")" -o "$TMP/kubelet" \
     k8s.io/kubernetes/cmd/kubelet )
 T1=$(now); echo "node/build.sh:   kubelet: $((T1 - T0))s" >&2
 

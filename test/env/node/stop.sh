@@ -26,25 +26,10 @@ for a in "$@"; do
 done
 log() { echo "node/stop.sh: $*" >&2; }
 
-stop_pid() { # name : TERM the recorded pid if it still runs a binary called <name>, KILL after 15s
-  local f="$STATE/run/$1.pid" pid argv0=""
-  [ -f "$f" ] || return 0
-  pid="$(cat "$f")"
-  { IFS= read -r -d '' argv0 <"/proc/$pid/cmdline"; } 2>/dev/null || true
-  if [ -n "$pid" ] && [ "${argv0##*/}" = "$1" ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$1 ($pid) did not exit on TERM; killing"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    log "stopped $1 ($pid)"
-  fi
-  rm -f "$f"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../k8s/common.sh"
 
 # 1. The kubelet first, so it does not restart what is torn down below.
-stop_pid kubelet
+stop_recorded kubelet "$STATE/run/kubelet.pid"
 
 # 2. Containers, while containerd still answers: kill and delete every task and container
 #    of the node's namespace (this also ends their shims and releases their snapshots).
@@ -58,7 +43,7 @@ if [ -S "$CONTAINERD_SOCK" ] && "${CTR[@]}" version >/dev/null 2>&1; then
   done
   [ "$n" = 0 ] || log "removed $n containers/sandboxes"
 fi
-stop_pid containerd
+stop_recorded containerd "$STATE/run/containerd.pid"
 
 # 3. Whatever survived (containerd crashed earlier, say): shims serving our socket, then
 #    any process still in the node's cgroups.
