@@ -12,11 +12,17 @@ FROM deps AS build
 {{buildEnv}}
 COPY . .
 {{buildSteps}}
+# Group 0 gets the owner's rights on everything the runtime stage copies: the image runs as uid
+# 1001, or as any uid a namespace assigns (OpenShift's restricted SCC, SLIPWAY_ARBITRARY_UIDS), always with group 0.
+RUN chmod -R g=u /app /out
 
 # Runtime: Debian slim (a /bin/sh for .s2i/bin/run), the binary, the sources' assets, no root.
 FROM {{runtimeImage}}
+# The app's dir, also HOME: writable by uid 1001 and by group 0, so the app may write its own files under any uid.
+RUN install -d -o 1001 -g 0 -m 775 /app
 WORKDIR /app
 ENV PORT={{port}}
+ENV HOME=/app
 {{runtimeEnv}}
 # Debian slim has no CA bundle; the app's outgoing TLS needs the builder's.
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt

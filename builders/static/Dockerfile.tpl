@@ -10,8 +10,11 @@ FROM deps AS build
 {{buildEnv}}
 COPY . .
 {{buildSteps}}
+# Group 0 gets the owner's rights on everything the runtime stage copies: the image runs as uid
+# 1001, or as any uid a namespace assigns (OpenShift's restricted SCC, SLIPWAY_ARBITRARY_UIDS), always with group 0.
+RUN chmod -R g=u /out
 
-# Runtime: nginx serving /out/site as uid 1001. nginx cannot read $PORT, so the start
+# Runtime: nginx serving /out/site as uid 1001 (or any uid with group 0). nginx cannot read $PORT, so the start
 # command writes the port into this config; pid, temp files and logs avoid root-owned paths.
 FROM {{runtimeImage}}
 USER root
@@ -25,9 +28,12 @@ RUN mkdir -p /etc/slipway && printf '%s\n' \
       '  uwsgi_temp_path /tmp/uwsgi_temp;' '  scgi_temp_path /tmp/scgi_temp;' \
       '  server {' '    listen @PORT@;' '    root /app;' '    index index.html;' \
       '    location ~ /\. { deny all; }' '    location / { try_files $uri $uri/ {{notFound}}; }' '  }' \
-      '}' >/etc/slipway/nginx.conf
+      '}' >/etc/slipway/nginx.conf \
+ && install -d -o 1001 -g 0 -m 775 /app
+# /app is the site and HOME (dotfiles there are never served: `location ~ /\.`), writable by uid 1001 and group 0.
 WORKDIR /app
 ENV PORT={{port}}
+ENV HOME=/app
 {{runtimeEnv}}
 COPY --from=build --chown=1001:0 /out/site /app
 {{runOverride}}
