@@ -43,6 +43,12 @@ export interface Config {
    * any other namespace fails with NAMESPACE_NOT_MANAGED.
    */
   manageNamespaces: boolean;
+  /**
+   * Releases are verified by real HTTP requests to their new pods before they become current,
+   * unless an app's `deploy.verify.enabled` says otherwise. Off: only apps that turn it on are
+   * verified (a cluster whose pods cannot answer, such as kwok's simulated ones).
+   */
+  verifyReleases: boolean;
   webhookBodyLimit: number;
   allowedRepoSchemes: RepoScheme[];
   /** Loopback and private-range repo hosts are refused unless this is set (SSRF guard). */
@@ -81,6 +87,11 @@ export interface Config {
    * SLIPWAY_POD_NODE_SELECTOR `k=v,...` and SLIPWAY_POD_TOLERATIONS `key[=value][:Effect],...`.
    */
   podPlacement: PodPlacement;
+  /**
+   * SLIPWAY_ARBITRARY_UIDS: every app namespace has a uid range, as OpenShift gives each project
+   * one, and app and hook pods run as its first uid with group 0 (src/releases/render/uid-range.ts).
+   */
+  arbitraryUids: boolean;
 }
 
 /** A node selector and tolerations added to every app and hook pod (src/releases/render/placement.ts). */
@@ -333,6 +344,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     cancelRunningBuilds: boolean(env, 'SLIPWAY_CANCEL_RUNNING_BUILDS', false),
     kubeconfig: env.SLIPWAY_KUBECONFIG?.trim() || undefined,
     manageNamespaces: boolean(env, 'SLIPWAY_MANAGE_NAMESPACES', true),
+    verifyReleases: boolean(env, 'SLIPWAY_VERIFY_RELEASES', true),
     webhookBodyLimit: integer(env, 'SLIPWAY_WEBHOOK_BODY_LIMIT', 5 * 1024 * 1024, [1024, 100 * 1024 * 1024]),
     allowedRepoSchemes: schemes as RepoScheme[],
     allowPrivateRepoHosts: boolean(env, 'SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS', false),
@@ -352,5 +364,6 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     // issue 14, secrets at rest.
     secretsKeys: secretsKeys(env),
     podPlacement: podPlacement(env),
+    arbitraryUids: boolean(env, 'SLIPWAY_ARBITRARY_UIDS', false),
   };
 }

@@ -1,4 +1,5 @@
 import { FINAL_BUILD_STATES, SETTLED_RELEASE_STATES, type Build, type Release } from '../store/types.js';
+import { verificationSummary } from '../store/views.js';
 import { CliError, type ApiClient } from './client.js';
 import { apiPath } from './api-path.js';
 
@@ -38,7 +39,8 @@ export async function waitForRelease(params: {
     const release = releases.find(pick);
     if (release && release.status !== shown) {
       shown = release.status;
-      print(`  release ${release.number}: ${release.status}`);
+      const verified = release.status === 'current' && release.verification ? ` (verification ${verificationSummary(release.verification)})` : '';
+      print(`  release ${release.number}: ${release.status}${verified}`);
     }
     if (release && SETTLED_RELEASE_STATES.includes(release.status)) return release;
     if (Date.now() > deadline) throw new CliError(`no settled release of ${app} after ${params.timeoutSeconds}s; see: slipway releases ${app}`);
@@ -49,5 +51,16 @@ export async function waitForRelease(params: {
 /** One line for a failed release: reason, message, and what was rolled back to. */
 export function describeFailure(release: Release): string {
   const back = release.rolledBackTo ? `; rolled back to release ${release.rolledBackTo.number}${release.rolledBackTo.ready ? '' : ' (not ready either)'}` : '';
-  return `release ${release.number} failed: ${release.failure?.reason}: ${release.failure?.message}${back}`;
+  // A crashed container's last words: what a user needs first, without a trip to kubectl logs.
+  const logs = (release.failure?.pods ?? [])
+    .filter((p) => p.log)
+    .map((p) => `\n  last log lines of ${p.pod}${p.exitCode !== undefined ? ` (exit code ${p.exitCode})` : ''}:\n${indent(p.log ?? '')}`);
+  return `release ${release.number} failed: ${release.failure?.reason}: ${release.failure?.message}${back}${logs.join('')}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
 }

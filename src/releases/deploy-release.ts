@@ -6,7 +6,7 @@ import type { AppStore } from '../store/app-store.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import { namespaceRefusal } from '../store/deploy-config.js';
 import type { SecretStore } from '../store/secret-store.js';
-import type { HookRun, HookSpec, Release } from '../store/types.js';
+import type { HookRun, HookSpec, Release, Verification } from '../store/types.js';
 import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './cluster/apply.js';
 import { prepareRelease } from './prepare-release.js';
 import type { Manifest } from './render/manifest.js';
@@ -16,7 +16,11 @@ import { runHook } from './hooks/run-hook.js';
 import { withPlacement } from './render/placement.js';
 import { withPullSecret, type RegistryCredentials } from './render/pull-secret.js';
 import { withReplicas } from './render/with-replicas.js';
-import type { WorkloadStatus } from './rollout/workload-status.js';
+import { withRunAs } from './render/run-as.js';
+import type { PodProblem, WorkloadStatus } from './rollout/workload-status.js';
+import { verifyPlan } from './rollout/verification.js';
+import { verifyRelease } from './rollout/verify-release.js';
+import { podLog } from './cluster/pod-log.js';
 
 export interface DeployDeps {
   kc: KubeConfig;
@@ -32,6 +36,10 @@ export interface DeployDeps {
   placement: PodPlacement;
   /** The registry and its credentials (config.registry): kept as a pull secret in each app namespace. */
   registry?: RegistryCredentials;
+  /** Pods run as their namespace's assigned uid, OpenShift-style (config.arbitraryUids): added at apply time. */
+  arbitraryUids?: boolean;
+  /** Verify releases by real requests unless an app says otherwise (config.verifyReleases). */
+  verifyReleases: boolean;
 }
 
 /**
@@ -97,6 +105,15 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   }
 
   let status: Outcome = await rollOut(deps, release, rolloutStartedAt);
+  if (status.state === 'ready') {
+    // Ready is what Kubernetes says; before the release becomes current it must also answer.
+    const verification = await verify(deps, release);
+    release = await releases.update(release.app, release.number, { verification });
+    if (verification.state === 'failed') {
+      logger.warn({ app: release.app, release: release.number, verification }, 'verification failed');
+      status = { state: 'failed', reason: 'VerificationFailed', message: `verification: ${verification.message}`, pods: verificationPods(verification) };
+    }
+  }
   if (status.state === 'ready' && hooks.post) {
     const post = await hook(deps, release, 'post', hooks.post);
     release = await releases.update(release.app, release.number, { hooks: { ...release.hooks, post } });
@@ -118,7 +135,8 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
     return releases.update(release.app, release.number, { status: 'current', finishedAt });
   }
 
-  const failure = { reason: status.reason ?? 'Failed', message: status.message, pods: status.pods, detectedAt: finishedAt };
+  const pods = await withCrashLogs(deps.kc, release.config.namespace, status.pods);
+  const failure = { reason: status.reason ?? 'Failed', message: status.message, pods, detectedAt: finishedAt };
   logger.warn({ app: release.app, release: release.number, failure }, 'rollout failed');
   if (!previous) {
     return releases.update(release.app, release.number, {
@@ -161,8 +179,8 @@ async function notManaged(deps: DeployDeps, release: Release): Promise<SlipwayEr
 async function hook(deps: DeployDeps, release: Release, phase: HookPhase, spec: HookSpec): Promise<HookRun> {
   const startedAt = new Date().toISOString();
   try {
-    const { imagePullSecret } = await prepareRelease(prepareParams(deps, release));
-    return await runHook({ kc: deps.kc, logger: deps.logger, release, phase, hook: spec, placement: deps.placement, ...(imagePullSecret ? { imagePullSecret } : {}) });
+    const { imagePullSecret, runAs } = await prepareRelease(prepareParams(deps, release));
+    return await runHook({ kc: deps.kc, logger: deps.logger, release, phase, hook: spec, placement: deps.placement, ...(imagePullSecret ? { imagePullSecret } : {}), ...(runAs ? { runAs } : {}) });
   } catch (error) {
     const message = error instanceof SlipwayError ? error.message : kubeMessage(error);
     return { phase, job: '-', state: 'failed', reason: 'ClusterError', message, startedAt, finishedAt: new Date().toISOString() };
@@ -170,12 +188,61 @@ async function hook(deps: DeployDeps, release: Release, phase: HookPhase, spec: 
 }
 
 function prepareParams(deps: DeployDeps, release: Release): Parameters<typeof prepareRelease>[0] {
-  const { kc, secrets, manageNamespaces, namespaces, registry } = deps;
-  return { kc, secrets, release, manageNamespaces, namespaces, ...(registry ? { registry } : {}) };
+  const { kc, secrets, manageNamespaces, namespaces, registry, arbitraryUids } = deps;
+  return { kc, secrets, release, manageNamespaces, namespaces, ...(registry ? { registry } : {}), arbitraryUids: arbitraryUids ?? false };
 }
 
 function hookPods(run: HookRun): Array<{ pod: string; container: string; reason: string; message?: string }> {
   return run.pod ? [{ pod: run.pod, container: 'hook', reason: run.reason ?? 'Failed', ...(run.exitCode !== undefined ? { message: `exit code ${run.exitCode}` } : {}) }] : [];
+}
+
+/**
+ * Verifies a ready release by real requests (rollout/verify-release.ts), or records why not. A
+ * cluster error while verifying is a failed verification: nothing showed the release answers.
+ */
+async function verify(deps: DeployDeps, release: Release): Promise<Verification> {
+  const replicas = (await deps.apps.find(release.app))?.deploy.replicas ?? release.config.replicas;
+  const plan = verifyPlan({ config: release.config, port: release.port, replicas, installDefault: deps.verifyReleases });
+  if ('off' in plan) return { state: 'off', message: plan.off };
+  const startedAt = new Date().toISOString();
+  try {
+    return await verifyRelease({ kc: deps.kc, namespace: release.config.namespace, app: release.app, release: release.number, plan });
+  } catch (error) {
+    return { state: 'failed', message: `the release's pods could not be listed: ${kubeMessage(error)}`, path: plan.path, port: plan.port, requests: 0, failed: 0, startedAt, finishedAt: new Date().toISOString() };
+  }
+}
+
+function verificationPods(v: Verification): PodProblem[] {
+  const f = v.firstFailure;
+  if (!f) return [];
+  const answer = f.status !== undefined ? `HTTP ${f.status}` : (f.error ?? 'failed');
+  return [{ pod: f.pod, reason: 'VerificationFailed', message: f.body ? `${answer}: ${f.body.slice(0, 200)}` : answer }];
+}
+
+/** Crashed containers (ones with an exit code) whose last log lines the failure quotes; a few, not every replica's. */
+const CRASH_LOG_PODS = 3;
+const CRASH_LOG_LINES = 20;
+
+/**
+ * The failure's pod problems with the last log lines of each crashed container (the run that
+ * exited), read through the API server's pod log endpoint. Best effort: a log that cannot be
+ * read leaves the problem as it was.
+ */
+async function withCrashLogs(kc: KubeConfig, namespace: string, pods: PodProblem[]): Promise<PodProblem[]> {
+  let read = 0;
+  return Promise.all(
+    pods.map(async (p) => {
+      if (p.exitCode === undefined || !p.container || read >= CRASH_LOG_PODS) return p;
+      read++;
+      // A container `terminated` right now is the run that crashed: its log is the current one
+      // (the kubelet has already removed the run before it). One waiting in CrashLoopBackOff has
+      // no current run: the crashed one is `previous`.
+      const base = { kc, namespace, pod: p.pod, container: p.container, tailLines: CRASH_LOG_LINES };
+      let { log } = await podLog(base);
+      if (!log?.trim()) ({ log } = await podLog({ ...base, previous: true }));
+      return log?.trim() ? { ...p, log: log.trimEnd() } : p;
+    }),
+  );
 }
 
 /** What a rollout came to: the workload's status, or a failure to reach or apply to the cluster. */
@@ -191,12 +258,13 @@ async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, repl
     pods: [],
   });
   try {
-    const { imagePullSecret } = await prepareRelease(prepareParams(deps, release));
+    const { imagePullSecret, runAs } = await prepareRelease(prepareParams(deps, release));
     const replicas = (await deps.apps.find(release.app))?.deploy.replicas;
     // Scale and placement are the app's and the install's now, not the release's: added here,
     // never stored in the release record's manifests (a rollback runs where the install says).
     // The pull secret too: only the deploy worker holds registry credentials (prepare-release.ts).
-    await applyManifests(deps.kc, withPullSecret(withPlacement(withReplicas(release.manifests as Manifest[], replicas), deps.placement), imagePullSecret));
+    // The uid as well: it is the namespace's (render/run-as.ts).
+    await applyManifests(deps.kc, withRunAs(withPullSecret(withPlacement(withReplicas(release.manifests as Manifest[], replicas), deps.placement), imagePullSecret), runAs));
     // A StatefulSet does not replace a pod that never became ready after its template is
     // reverted: "you must also delete any Pods that StatefulSet had already attempted to run
     // with the bad configuration" (Kubernetes docs, StatefulSet "Forced rollback").

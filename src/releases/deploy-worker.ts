@@ -39,7 +39,7 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
         const number = 'release' in job.data ? job.data.release : (await releaseFromBuild(services, { buildId: job.data.build }))?.number;
         if (number === undefined) return {};
         const release = await deployRelease(
-          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces, namespaces: services.config.namespaces, placement: services.config.podPlacement, registry: services.config.registry },
+          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces, namespaces: services.config.namespaces, placement: services.config.podPlacement, registry: services.config.registry, verifyReleases: services.config.verifyReleases, arbitraryUids: services.config.arbitraryUids },
           { app, number });
         return { release: release.number, status: release.status, reason: release.failure?.reason };
       } finally {

@@ -10,6 +10,7 @@ import type { Manifest } from './render/manifest.js';
 import type { RegistryCredentials } from './render/pull-secret.js';
 import { secretName } from './render/render-config.js';
 import { renderClaim } from './render/render-volumes.js';
+import type { RunAs } from './render/uid-range.js';
 
 /**
  * What a release's pods and hooks need before any of them exists: the namespace, the app's
@@ -17,7 +18,7 @@ import { renderClaim } from './render/render-volumes.js';
  * manifests) and its env ConfigMap. Idempotent, so a rollback to an old release, or a resumed
  * one, recreates what has since gone. With registry credentials (`registry`, the deploy
  * worker's config) it also keeps the namespace's registry pull secret, and answers its name for
- * the pods and hook Jobs to reference.
+ * the pods and hook Jobs to reference; with `arbitraryUids`, what they run as (the namespace's uid).
  */
 export async function prepareRelease(params: {
   kc: KubeConfig;
@@ -26,11 +27,13 @@ export async function prepareRelease(params: {
   manageNamespaces: boolean;
   namespaces: NamespaceRules;
   registry?: RegistryCredentials;
-}): Promise<{ imagePullSecret?: string }> {
+  /** SLIPWAY_ARBITRARY_UIDS: the namespace's uid range is assigned, and answered as `runAs`. */
+  arbitraryUids?: boolean;
+}): Promise<{ imagePullSecret?: string; runAs?: RunAs }> {
   const { kc, secrets, release } = params;
   const { config, app } = release;
   const namespace = config.namespace;
-  await ensureNamespace({ kc, namespace, app, manage: params.manageNamespaces, rules: params.namespaces });
+  const { runAs } = await ensureNamespace({ kc, namespace, app, manage: params.manageNamespaces, rules: params.namespaces, arbitraryUids: params.arbitraryUids ?? false });
   const imagePullSecret = await ensurePullSecret({ kc, namespace, ...(params.registry ? { registry: params.registry } : {}) });
   const core = kc.makeApiClient(CoreV1Api);
   for (const volume of config.volumes ?? []) {
@@ -50,7 +53,7 @@ export async function prepareRelease(params: {
   }
   const configObjects = (release.manifests as Manifest[]).filter((m) => m.kind === 'ConfigMap');
   if (configObjects.length) await applyManifests(kc, configObjects);
-  return imagePullSecret ? { imagePullSecret } : {};
+  return { ...(imagePullSecret ? { imagePullSecret } : {}), ...(runAs ? { runAs } : {}) };
 }
 
 async function createIfAbsent(create: () => Promise<unknown>): Promise<void> {

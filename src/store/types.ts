@@ -11,10 +11,11 @@ import type {
   postHookSpecSchema,
   probeSpecSchema,
   strategySchema,
+  verifySpecSchema,
   volumeInputSchema,
   volumeSpecSchema,
 } from './schemas/deploy-config.js';
-import type { hookRunSchema, releaseSchema, releaseStatusSchema, releaseTriggerSchema } from './schemas/release.js';
+import type { hookRunSchema, releaseSchema, releaseStatusSchema, releaseTriggerSchema, verificationSchema } from './schemas/release.js';
 
 export type App = Static<typeof appSchema>;
 /** An app as POST /apps takes it: a name and a repo; everything else has a default. */
@@ -34,6 +35,9 @@ export type VolumeSpec = Static<typeof volumeSpecSchema>;
 export type VolumeInput = Static<typeof volumeInputSchema>;
 export type VolumeAccessMode = VolumeSpec['accessMode'];
 export type ProbeSpec = Static<typeof probeSpecSchema>;
+export type VerifySpec = Static<typeof verifySpecSchema>;
+/** What a release's verification by real HTTP requests came to. */
+export type Verification = Static<typeof verificationSchema>;
 
 /** What one hook Job came to, kept on the release. */
 export type HookRun = Static<typeof hookRunSchema>;

@@ -12,6 +12,7 @@ import type {
   provisionedDatabaseSchema,
   volumeViewSchema,
 } from './schemas/views.js';
+import type { Verification } from './types.js';
 
 export type HealthState = Static<typeof healthStateSchema>;
 export type PodHealth = Static<typeof podHealthSchema>;
@@ -26,3 +27,18 @@ export type HookReply = Static<typeof hookReplySchema>;
 export type BuildSecretSummary = Static<typeof buildSecretSummarySchema>;
 /** An app volume with the claim it mounts. */
 export type VolumeView = Static<typeof volumeViewSchema>;
+
+/**
+ * A release's verification in one line, as the CLI and the dashboard show it:
+ * `passed: 200 ×20, p50 3 ms p99 9 ms` · `failed: 500 ×3 of 3 (at most 10%)` · `off: <why>`.
+ */
+export function verificationSummary(v: Verification | undefined): string {
+  if (!v) return 'not verified';
+  if (v.state === 'off') return `off: ${v.message}`;
+  const counts = Object.entries(v.statuses ?? {}).map(([status, n]) => `${status} ×${n}`);
+  if (v.timeouts) counts.push(`timeout ×${v.timeouts}`);
+  if (v.unreachable) counts.push(`unreachable ×${v.unreachable}`);
+  const latency = v.latencyMs && Object.keys(v.statuses ?? {}).length ? `, p50 ${v.latencyMs.p50} ms p99 ${v.latencyMs.p99} ms` : '';
+  const share = v.state === 'failed' ? ` (${v.failed ?? 0} of ${v.requests ?? 0} failed, at most ${v.maxFailedPercent ?? 0}% allowed)` : '';
+  return `${v.state}: GET ${v.path ?? '/'} ${counts.join(', ') || 'no answer'}${share}${latency}`;
+}

@@ -4,6 +4,10 @@ import type { QueueingDeps } from '../queue/build-queueing.js';
 import { startBuild } from '../builds/build-requests.js';
 import type { Config } from '../config.js';
 import { ensureNamespace } from '../releases/cluster/apply.js';
+import { ensurePullSecret } from '../releases/cluster/pull-secret.js';
+import type { Manifest } from '../releases/render/manifest.js';
+import { withPlacement } from '../releases/render/placement.js';
+import { withPullSecret } from '../releases/render/pull-secret.js';
 import { withRestrictedDefaults } from '../releases/render/security-context.js';
 import { checkAppNamespace } from '../store/deploy-config.js';
 import type { BuildQueue } from '../queue/build-queue.js';
@@ -55,7 +59,8 @@ type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; n
  *
  * Refused before anything is read or applied: a namespace apps may not use (NAMESPACE_FORBIDDEN)
  * and a template with an object the template policy refuses (TEMPLATE_FORBIDDEN). Pods of the
- * workloads applied get the restricted security context wherever they leave it unset. Values
+ * workloads applied get the restricted security context wherever they leave it unset, and the
+ * install's placement and registry pull secret as app pods do. Values
  * kept in existing Secrets are never returned: those Secrets are reported `kept` by key name.
  */
 export async function provisionTemplate(
@@ -90,9 +95,13 @@ export async function provisionTemplate(
   await ensureNamespace({ kc: deps.kubeConfig(), namespace, app: template.metadata.name, manage: deps.config.manageNamespaces, rules: deps.config.namespaces });
   // Remembered so listing databases asks only namespaces Slipway works in (namespace-scoped RBAC).
   await deps.provisions.rememberNamespace(namespace);
+  // As for an app's release (issue 15): a template's image may live in Slipway's registry (an
+  // air-gapped copy of a database image), so its pods pull with the namespace's registry pull
+  // secret, kept here when this process holds the registry credentials.
+  const imagePullSecret = await ensurePullSecret({ kc: deps.kubeConfig(), namespace, registry: deps.config.registry });
   for (const object of toApply as Obj[]) {
     const labelled = restricted({ ...object, metadata: { ...object.metadata, namespace, labels: { ...object.metadata.labels, 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/template': template.metadata.name } } });
-    report.objects.push({ kind: object.kind, name: object.metadata.name, ...(await applyTemplateObject(deps.kubeConfig(), labelled)) });
+    report.objects.push({ kind: object.kind, name: object.metadata.name, ...(await applyTemplateObject(deps.kubeConfig(), placed(labelled, { deps, imagePullSecret }))) });
   }
   for (const app of translation.apps) report.apps.push(await provisionApp(deps, { app, namespace, podTemplate: podTemplates.get(app.name), report }));
 
@@ -126,6 +135,17 @@ function restricted(object: Obj): Obj {
   const spec = parent?.[path.at(-1)!];
   if (parent && spec && typeof spec === 'object') parent[path.at(-1)!] = withRestrictedDefaults(spec as Record<string, unknown>);
   return copy;
+}
+
+/**
+ * A template object as the install runs app pods: its pods get the install's placement
+ * (SLIPWAY_POD_NODE_SELECTOR / _TOLERATIONS, merged with the template's own) and the registry
+ * pull secret, as the deploy worker adds them to a release's workload at apply time. Other kinds
+ * as they are.
+ */
+function placed(object: Obj, params: { deps: ProvisionDeps; imagePullSecret?: string }): Obj {
+  const [withPod] = withPullSecret(withPlacement([object as Manifest], params.deps.config.podPlacement), params.imagePullSecret);
+  return withPod as Obj;
 }
 
 /**

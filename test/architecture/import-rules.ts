@@ -103,7 +103,7 @@ export const IMPORT_RULES: ImportRules = {
       'src/builds/{strategy,plan,planners,generate-dockerfile,dockerfile-template,s2i-overrides,builder-definition}.ts',
       'src/builds/builders/**',
       'src/releases/render/**',
-      'src/releases/rollout/workload-status.ts',
+      'src/releases/rollout/{workload-status,verification}.ts',
       'src/releases/hooks/{hook-status,render-hook}.ts',
       'src/templates/{process-template,expression,parse-template,translate-openshift,openshift-images,provisioned-databases,template-policy}.ts',
       'src/webhooks/{github,gitlab,gitea,bitbucket,generic,signature,push-event,delivery}.ts',

@@ -23,6 +23,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     SLIPWAY_API_TOKEN: TEST_TOKEN,
     SLIPWAY_PREFIX: `test-${id}`,
     SLIPWAY_LOG_LEVEL: 'warn',
+    // kwok's pods are simulated: nothing listens, so no release on a kwok node could answer a
+    // verification request. Suites on the real node turn it back on (helpers/real-node.ts).
+    SLIPWAY_VERIFY_RELEASES: 'false',
     SLIPWAY_WORK_DIR: path.join(os.tmpdir(), `slipway-test-${id}`),
     ...overrides,
   });

@@ -1,4 +1,5 @@
 import type { App, Build, Release } from '../../store/types.js';
+import { verificationSummary } from '../../store/views.js';
 import { CliError, type ApiClient } from '../client.js';
 import { describeFailure, waitForRelease } from '../wait.js';
 import { apiPath, withQuery } from '../api-path.js';
@@ -51,12 +52,24 @@ export async function logsCommand(params: { client: ApiClient; buildId: string; 
 
 export async function releasesCommand(client: ApiClient, app: string, print: Print): Promise<void> {
   const { releases } = await client.get<{ releases: Release[] }>(apiPath`/apps/${app}/releases`);
-  print(['REL'.padEnd(4), 'STATUS'.padEnd(12), 'TRIGGER'.padEnd(14), 'IMAGE'.padEnd(20), 'CREATED'.padEnd(21), 'REASON'].join(' '));
+  print(['REL'.padEnd(4), 'STATUS'.padEnd(12), 'TRIGGER'.padEnd(14), 'IMAGE'.padEnd(20), 'CREATED'.padEnd(21), 'VERIFIED'.padEnd(22), 'REASON'].join(' '));
   for (const r of releases) {
     const trigger = r.trigger.kind === 'rollback' ? `rollback of ${r.trigger.rollbackOf}` : r.trigger.kind;
     const reason = r.failure ? `${r.failure.reason}${r.rolledBackTo ? ` → back to ${r.rolledBackTo.number}` : ''}` : '';
-    print([String(r.number).padEnd(4), r.status.padEnd(12), trigger.padEnd(14), `…${r.image.slice(-17)}`.padEnd(20), when(r.createdAt).padEnd(21), reason].join(' '));
+    print([String(r.number).padEnd(4), r.status.padEnd(12), trigger.padEnd(14), `…${r.image.slice(-17)}`.padEnd(20), when(r.createdAt).padEnd(21), verifiedColumn(r).padEnd(22), reason].join(' '));
   }
+}
+
+/** `200×20 p50 3ms` · `500×3 FAILED` · `off` · `-` (not verified: before verification existed, or still rolling out). */
+function verifiedColumn(r: Release): string {
+  const v = r.verification;
+  if (!v) return '-';
+  if (v.state === 'off') return 'off';
+  const counts = Object.entries(v.statuses ?? {}).map(([status, n]) => `${status}×${n}`);
+  if (v.timeouts) counts.push(`timeout×${v.timeouts}`);
+  if (v.unreachable) counts.push(`unreachable×${v.unreachable}`);
+  const tail = v.state === 'failed' ? ' FAILED' : v.latencyMs ? ` p50 ${Math.round(v.latencyMs.p50)}ms` : '';
+  return `${counts.join(',') || 'none'}${tail}`;
 }
 
 export async function rollbackCommand(params: { client: ApiClient; app: string; to?: string; wait: boolean; print: Print }): Promise<void> {
@@ -76,6 +89,7 @@ export async function statusCommand(client: ApiClient, app: string, print: Print
   print(`Namespace: ${target.deploy.namespace}  ${target.deploy.kind} x${target.deploy.replicas}`);
   const live = releases.find((r) => r.number === current);
   print(`Current:   ${live ? `release ${live.number}, ${live.image}` : 'no release yet'}`);
+  if (live) print(`Verified:  ${verificationSummary(live.verification)}`);
   const latest = releases[0];
   if (latest && latest.number !== current) print(`Latest:    release ${latest.number} ${latest.status}${latest.failure ? ` (${latest.failure.reason}: ${latest.failure.message})` : ''}`);
   const build = builds[0];

@@ -1,10 +1,12 @@
-import { CoreV1Api, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, type KubeConfig, type KubernetesObject, type V1Namespace } from '@kubernetes/client-node';
 import type { NamespaceRules } from '../../config.js';
 import { SlipwayError } from '../../errors.js';
 import { checkAppNamespace } from '../../store/deploy-config.js';
 import { appLabels, FIELD_MANAGER, LABELS, releaseSelector } from '../render/labels.js';
 import { objectApi } from '../../services/kube-config.js';
 import type { Manifest } from '../render/manifest.js';
+import { namespaceRunAs, UID_RANGE_ANNOTATION, type RunAs } from '../render/uid-range.js';
+import { ensureRunAs } from './uid-range.js';
 
 /**
  * Server-side apply, field manager `slipway`, forced: Slipway owns every field it renders,
@@ -45,8 +47,13 @@ export const POD_SECURITY_LABELS = {
  * someone else made keeps its labels. Otherwise only reads it: a RoleBinding in namespace N grants
  * `get` on the Namespace object N itself and on no other, so the read succeeds exactly in the
  * namespaces an admin handed to Slipway, and Slipway needs no cluster-wide permission at all.
+ *
+ * `arbitraryUids` (SLIPWAY_ARBITRARY_UIDS): answers what the namespace's pods run as, from its uid
+ * range (render/uid-range.ts). A managed namespace without one is given one (uid-range.ts); an
+ * unmanaged one must already carry it (an admin's `slipway.dev/uid-range`, or OpenShift's), else
+ * DEPLOY_APPLY_FAILED: the setting promises pods never run as the image's own uid.
  */
-export async function ensureNamespace(params: { kc: KubeConfig; namespace: string; app: string; manage: boolean; rules: NamespaceRules }): Promise<void> {
+export async function ensureNamespace(params: { kc: KubeConfig; namespace: string; app: string; manage: boolean; rules: NamespaceRules; arbitraryUids?: boolean }): Promise<{ runAs?: RunAs }> {
   const { kc, namespace, app } = params;
   checkAppNamespace(namespace, params.rules);
   const core = kc.makeApiClient(CoreV1Api);
@@ -55,13 +62,21 @@ export async function ensureNamespace(params: { kc: KubeConfig; namespace: strin
       if ((error as { code?: number }).code === 404) return undefined;
       throw error;
     });
-    if (existing && existing.metadata?.labels?.[LABELS.managedBy] !== 'slipway') return;
-    // Created, or made by Slipway before it labelled namespaces: the labels are (re)applied.
-    await applyManifests(kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...appLabels(app), ...POD_SECURITY_LABELS } } }]);
-    return;
+    if (!existing || existing.metadata?.labels?.[LABELS.managedBy] === 'slipway') {
+      // Created, or made by Slipway before it labelled namespaces: the labels are (re)applied.
+      await applyManifests(kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...appLabels(app), ...POD_SECURITY_LABELS } } }]);
+    }
+    if (!params.arbitraryUids) return {};
+    try {
+      return { runAs: await ensureRunAs({ kc, namespace }) };
+    } catch (error) {
+      if (error instanceof SlipwayError) throw error;
+      throw new SlipwayError('DEPLOY_APPLY_FAILED', `assigning a uid range to namespace "${namespace}" failed: ${kubeMessage(error)}`, { namespace });
+    }
   }
+  let existing: V1Namespace;
   try {
-    await core.readNamespace({ name: namespace });
+    existing = await core.readNamespace({ name: namespace });
   } catch (error) {
     const code = (error as { code?: number }).code;
     if (code !== 403 && code !== 404) throw error;
@@ -72,6 +87,15 @@ export async function ensureNamespace(params: { kc: KubeConfig; namespace: strin
       { namespace, app },
     );
   }
+  if (!params.arbitraryUids) return {};
+  const runAs = namespaceRunAs(existing.metadata?.annotations);
+  if (runAs) return { runAs };
+  throw new SlipwayError(
+    'DEPLOY_APPLY_FAILED',
+    `namespace "${namespace}" has no uid range, and SLIPWAY_ARBITRARY_UIDS runs every app under its namespace's: ` +
+      `Slipway does not manage namespaces here, so an admin annotates it (${UID_RANGE_ANNOTATION}: <first uid>/<size>, a block no other namespace uses)`,
+    { namespace, app },
+  );
 }
 
 /** Deletes the pods of one release of an app (selected by label). */

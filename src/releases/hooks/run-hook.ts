@@ -1,4 +1,4 @@
-import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { PodPlacement } from '../../config.js';
 import type { HookRun, HookSpec, Release } from '../../store/types.js';
@@ -7,21 +7,23 @@ import { checkHookStatus, type HookStatus } from './hook-status.js';
 import { FIELD_MANAGER } from '../render/labels.js';
 import type { Manifest } from '../render/manifest.js';
 import { withPlacement } from '../render/placement.js';
+import { withRunAs } from '../render/run-as.js';
+import type { RunAs } from '../render/uid-range.js';
 import { renderHookJob, type HookPhase } from './render-hook.js';
 import { watchUntil } from '../cluster/watch-until.js';
+import { podLog } from '../cluster/pod-log.js';
 
 const LOG_TAIL_LINES = 200;
-const LOG_TIMEOUT_MS = 5000;
 
 /**
  * Runs one hook of a release to the end and reports what happened. The Job's name is fixed per
  * release and phase, so a deploy worker that resumes a release finds the Job it started and
  * keeps watching it instead of running a migration twice.
  */
-export async function runHook(params: { kc: KubeConfig; logger: Logger; release: Release; phase: HookPhase; hook: HookSpec; imagePullSecret?: string; placement: PodPlacement }): Promise<HookRun> {
+export async function runHook(params: { kc: KubeConfig; logger: Logger; release: Release; phase: HookPhase; hook: HookSpec; imagePullSecret?: string; placement: PodPlacement; runAs?: RunAs }): Promise<HookRun> {
   const { kc, logger, release, phase, hook } = params;
-  // The hook pod runs where the app's pods run: the install's placement, added at apply time.
-  const [job] = withPlacement([renderHookJob({ app: release.app, release: release.number, image: release.image, port: release.port, config: release.config, phase, hook, ...(params.imagePullSecret ? { imagePullSecret: params.imagePullSecret } : {}) })], params.placement) as [Manifest];
+  // The hook pod runs where and as the app's pods run: the install's placement and the namespace's uid, added at apply time.
+  const [job] = withRunAs(withPlacement([renderHookJob({ app: release.app, release: release.number, image: release.image, port: release.port, config: release.config, phase, hook, ...(params.imagePullSecret ? { imagePullSecret: params.imagePullSecret } : {}) })], params.placement), params.runAs) as [Manifest];
   const namespace = release.config.namespace;
   const name = job.metadata.name;
   const batch = kc.makeApiClient(BatchV1Api);
@@ -43,7 +45,7 @@ export async function runHook(params: { kc: KubeConfig; logger: Logger; release:
     // Our own deadline passed before the Job controller's: stop the hook ourselves.
     await batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' }).catch(() => undefined);
   }
-  const log = await podLog({ kc, namespace, pod: status.pod });
+  const log = status.pod ? await podLog({ kc, namespace, pod: status.pod, container: 'hook', tailLines: LOG_TAIL_LINES }) : {};
   return {
     ...base,
     startedAt: since.toISOString(),
@@ -78,20 +80,3 @@ async function watchHook(params: { kc: KubeConfig; namespace: string; name: stri
   });
 }
 
-/** The hook pod's log, best effort: the node may be gone, or (kwok) have no logs to give. */
-async function podLog(params: { kc: KubeConfig; namespace: string; pod?: string }): Promise<{ log?: string; logError?: string }> {
-  if (!params.pod) return {};
-  const core = params.kc.makeApiClient(CoreV1Api);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${LOG_TIMEOUT_MS} ms`)), LOG_TIMEOUT_MS);
-  });
-  try {
-    const log = await Promise.race([core.readNamespacedPodLog({ namespace: params.namespace, name: params.pod, container: 'hook', tailLines: LOG_TAIL_LINES }), timeout]);
-    return { log: String(log) };
-  } catch (error) {
-    return { logError: `log unavailable: ${kubeMessage(error)}` };
-  } finally {
-    clearTimeout(timer);
-  }
-}

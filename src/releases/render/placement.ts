@@ -1,5 +1,6 @@
 import type { PodPlacement } from '../../config.js';
 import type { Manifest } from './manifest.js';
+import { withPodSpec } from './pod-spec.js';
 
 type PodSpec = Record<string, unknown> & { nodeSelector?: Record<string, string>; tolerations?: unknown[] };
 
@@ -13,7 +14,7 @@ type PodSpec = Record<string, unknown> & { nodeSelector?: Record<string, string>
  */
 export function withPlacement(manifests: Manifest[], placement: PodPlacement): Manifest[] {
   if (!Object.keys(placement.nodeSelector).length && !placement.tolerations.length) return manifests;
-  return manifests.map((m) => withPodSpec(m, (spec) => place(spec, placement)));
+  return manifests.map((m) => withPodSpec(m, (spec) => place(spec as PodSpec, placement)));
 }
 
 function place(spec: PodSpec, placement: PodPlacement): PodSpec {
@@ -30,31 +31,4 @@ function place(spec: PodSpec, placement: PodPlacement): PodSpec {
 function sameToleration(a: unknown, b: PodPlacement['tolerations'][number]): boolean {
   const t = a as Record<string, unknown>;
   return t.key === b.key && (t.operator ?? 'Equal') === b.operator && t.value === b.value && t.effect === b.effect;
-}
-
-/** The manifest with its pod spec (a Pod's own, or a workload's or Job's template's) changed by `change`. */
-function withPodSpec(m: Manifest, change: (spec: PodSpec) => PodSpec): Manifest {
-  const spec = (m.spec ?? {}) as Record<string, unknown>;
-  switch (m.kind) {
-    case 'Pod':
-      return { ...m, spec: change(spec as PodSpec) };
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'ReplicaSet':
-    case 'Job':
-      return { ...m, spec: { ...spec, template: withTemplate(spec.template, change) } };
-    case 'CronJob': {
-      const job = (spec.jobTemplate ?? {}) as Record<string, unknown>;
-      const jobSpec = (job.spec ?? {}) as Record<string, unknown>;
-      return { ...m, spec: { ...spec, jobTemplate: { ...job, spec: { ...jobSpec, template: withTemplate(jobSpec.template, change) } } } };
-    }
-    default:
-      return m;
-  }
-}
-
-function withTemplate(template: unknown, change: (spec: PodSpec) => PodSpec): Record<string, unknown> {
-  const t = (template ?? {}) as Record<string, unknown>;
-  return { ...t, spec: change((t.spec ?? {}) as PodSpec) };
 }

@@ -16,7 +16,7 @@ export type RolloutFailureReason =
   | 'CreateContainerConfigError' | 'CreateContainerError' | 'RunContainerError'
   | 'RestartsExceeded' | 'ProgressDeadlineExceeded' | 'ReadinessDeadlineExceeded' | 'ReplicaFailure' | 'PodFailed';
 
-export interface PodProblem { pod: string; container?: string; reason: string; message?: string; restartCount?: number }
+export interface PodProblem { pod: string; container?: string; reason: string; message?: string; restartCount?: number; exitCode?: number; log?: string }
 
 export interface WorkloadStatus {
   state: WorkloadState;
@@ -196,7 +196,9 @@ function podFailures(pod: V1Pod, maxRestarts: number): Failure[] {
   ];
   return statuses.flatMap(({ c, init }): Failure[] => {
     const waiting = c.state?.waiting?.reason;
-    const base = { pod: name, container: c.name, restartCount: c.restartCount };
+    // The exit code of the run that ended: the one terminated now, else the one before it.
+    const exitCode = (c.state?.terminated ?? c.lastState?.terminated)?.exitCode;
+    const base = { pod: name, container: c.name, restartCount: c.restartCount, ...(exitCode !== undefined ? { exitCode } : {}) };
     if (waiting && FATAL_WAITING.has(waiting as RolloutFailureReason)) {
       const message = joinMessage(c.state?.waiting?.message, lastExit(c));
       return [{ ...base, reason: waiting as RolloutFailureReason, ...(message ? { message } : {}) }];

@@ -83,6 +83,26 @@ export const probesSchema = probes(probeSpecSchema);
 /** Probes as a request sets them: an http probe needs its path, an exec probe its command. */
 export const probesInputSchema = probes(probeInputSchema);
 
+// ---- verification
+
+/** What verification uses when an app leaves a field out (the schema's defaults say so to API users). */
+export const VERIFY_DEFAULTS = { requests: 20, maxFailedPercent: 10, timeoutSeconds: 5 } as const;
+
+const verifyFields = {
+  enabled: Type.Boolean({ description: 'Off for an app that does not speak HTTP on its port (a worker, a database).' }),
+  path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048, description: 'The GET path (default `/`): a page that exercises the app, not only a health answer.' })),
+  requests: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: VERIFY_DEFAULTS.requests, description: "How many requests, spread over the release's ready pods." })),
+  maxFailedPercent: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 100, default: VERIFY_DEFAULTS.maxFailedPercent, description: 'More than this share answering 5xx, timing out or unreachable: the release failed.' }),
+  ),
+  timeoutSeconds: Type.Optional(seconds(60, 'One request without an answer this long is a failed request.')),
+};
+export const verifySpecSchema = Type.Object(verifyFields, {
+  ...closed,
+  description:
+    "Real HTTP requests to the new release's pods through the API server's pod proxy once they are ready, before the release becomes current. Unset: on (unless the install turns it off), with the defaults.",
+});
+
 // ---- volumes
 
 /** A volume's name and access mode when a request leaves them out (the schema's defaults say so to API users). */
@@ -169,6 +189,7 @@ export const deployConfigSchema = Type.Object(
     strategy: Type.Optional(strategySchema),
     volumes: Type.Optional(Type.Array(volumeSpecSchema, { description: "PersistentVolumeClaims `<app>-<name>` mounted into the app's container." })),
     probes: Type.Optional(probesSchema),
+    verify: Type.Optional(verifySpecSchema),
     secret: Type.Optional(
       Type.Object(
         { version: Type.String(), keys: Type.Array(Type.String()) },
@@ -201,6 +222,7 @@ export const deployConfigPatchSchema = Type.Partial(
     hooks: hooksInputSchema,
     strategy: strategySchema,
     probes: probesInputSchema,
+    verify: verifySpecSchema,
     resources: settableFields.resources,
   }),
   closed,

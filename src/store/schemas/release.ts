@@ -1,7 +1,7 @@
 // The release record as JSON Schema. The Release types in src/store/types.ts are these schemas' static types.
 import { Type } from 'typebox';
 import { deployConfigSchema } from './deploy-config.js';
-import { closed, opaqueObject, stringEnum } from './type-helpers.js';
+import { closed, mapOf, opaqueObject, stringEnum } from './type-helpers.js';
 
 /**
  * pending → deploying → current, then superseded by the next current release (rolled-back when
@@ -49,8 +49,41 @@ const podProblem = Type.Object(
     reason: Type.String(),
     message: Type.Optional(Type.String()),
     restartCount: Type.Optional(Type.Integer()),
+    exitCode: Type.Optional(Type.Integer({ description: "A crashed container's last exit code." })),
+    log: Type.Optional(Type.String({ description: "A crashed container's last log lines (its previous run), read through the API server." })),
   },
   closed,
+);
+
+const latencySchema = Type.Object(
+  { p50: Type.Number(), p90: Type.Number(), p99: Type.Number(), max: Type.Number() },
+  { ...closed, description: 'Milliseconds, of the requests that got an answer.' },
+);
+
+export const verificationSchema = Type.Object(
+  {
+    state: stringEnum(['passed', 'failed', 'off']),
+    message: Type.String(),
+    path: Type.Optional(Type.String()),
+    port: Type.Optional(Type.Integer()),
+    requests: Type.Optional(Type.Integer({ description: 'Requests sent; fewer than asked when the verdict was certain early.' })),
+    failed: Type.Optional(Type.Integer({ description: 'Answered 5xx, timed out or could not reach the pod.' })),
+    maxFailedPercent: Type.Optional(Type.Integer()),
+    statuses: Type.Optional(mapOf(Type.Integer(), { description: 'How many answers had each HTTP status.' })),
+    timeouts: Type.Optional(Type.Integer()),
+    unreachable: Type.Optional(Type.Integer({ description: 'The API server could not reach the pod (its own 502/503 Status).' })),
+    latencyMs: Type.Optional(latencySchema),
+    pods: Type.Optional(Type.Array(Type.String())),
+    firstFailure: Type.Optional(
+      Type.Object(
+        { pod: Type.String(), status: Type.Optional(Type.Integer()), error: Type.Optional(Type.String()), body: Type.Optional(Type.String()) },
+        { ...closed, description: 'The first failed request: its status and the start of its body, or the error.' },
+      ),
+    ),
+    startedAt: Type.Optional(Type.String()),
+    finishedAt: Type.Optional(Type.String()),
+  },
+  { ...closed, description: "What the release's verification by real HTTP requests came to." },
 );
 
 export const releaseSchema = Type.Object(
@@ -83,6 +116,7 @@ export const releaseSchema = Type.Object(
       ),
     ),
     restartedAt: Type.Optional(Type.String({ description: 'A restart: the pod-template timestamp that makes every pod be replaced.' })),
+    verification: Type.Optional(verificationSchema),
     hooks: Type.Optional(Type.Object({ pre: Type.Optional(hookRunSchema), post: Type.Optional(hookRunSchema) }, closed)),
     createdAt: Type.String(),
     startedAt: Type.Optional(Type.String()),

@@ -3,7 +3,7 @@ import { releaseChanges, type Change } from '../diff.js';
 import { badge, errorText, fill, h, shortImage, when } from '../dom.js';
 import type { Cleanup, PageContext } from '../page.js';
 import type { Release } from '../types.js';
-import { FORMER_RELEASE_STATES, SETTLED_RELEASE_STATES } from '../types.js';
+import { FORMER_RELEASE_STATES, SETTLED_RELEASE_STATES, verificationSummary } from '../types.js';
 import { appHeader } from './app-tabs.js';
 
 const POLL_MS = 1000;
@@ -82,8 +82,23 @@ function releaseItem(params: { release: Release; previous?: Release; current: nu
     ),
     h('p', { class: 'mono' }, release.image),
     release.failure ? h('p', { class: 'error' }, `${release.failure.reason}: ${release.failure.message}`) : null,
+    release.failure?.pods.some((p) => p.log) ? crashLogs(release.failure.pods) : null,
     release.rolledBackTo ? h('p', { class: 'muted' }, `Rolled back to #${release.rolledBackTo.number}: ${release.rolledBackTo.message}`) : null,
+    release.verification
+      ? h('p', { class: release.verification.state === 'failed' ? 'error verification' : 'muted verification' }, `Verification ${verificationSummary(release.verification)}`)
+      : null,
     previous ? changeTable(changes, previous.number) : h('p', { class: 'muted' }, 'The first release.'),
+  );
+}
+
+/** The last log lines of each crashed container the failure names. */
+function crashLogs(pods: NonNullable<Release['failure']>['pods']): HTMLElement {
+  return h(
+    'div',
+    { class: 'crash-logs' },
+    pods
+      .filter((p) => p.log)
+      .map((p) => h('details', { open: true }, h('summary', null, `${p.pod}${p.exitCode !== undefined ? ` exited with code ${p.exitCode}` : ''}: last log lines`), h('pre', { class: 'mono' }, p.log ?? ''))),
   );
 }
 
