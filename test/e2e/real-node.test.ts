@@ -9,6 +9,7 @@ import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, liveTemplate, testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
+import { realNodeConfig, requireRealNode } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -17,10 +18,6 @@ import { waitFor } from '../helpers/wait.js';
 // readiness probe really asks the app, and the app answers HTTP through the API server's
 // service proxy. Slipway is pointed at the node the way an install would be: the install-wide
 // placement (SLIPWAY_POD_NODE_SELECTOR / SLIPWAY_POD_TOLERATIONS), which test/env exports.
-const REAL_NODE = process.env.SLIPWAY_REAL_NODE;
-const SELECTOR = process.env.SLIPWAY_REAL_NODE_SELECTOR;
-const TOLERATIONS = process.env.SLIPWAY_REAL_NODE_TOLERATIONS;
-if (!REAL_NODE || !SELECTOR || !TOLERATIONS) throw new Error('SLIPWAY_REAL_NODE(_SELECTOR, _TOLERATIONS) not set: run tests with scripts/test.sh (test/env/start.sh starts the real node)');
 
 const kc = testKubeConfig();
 const core = kc.makeApiClient(CoreV1Api);
@@ -29,30 +26,35 @@ let workers: Worker[];
 const p = pipeline(() => t);
 let app: string;
 let good: Release;
-const FALLBACK_SECRET = 'test-registry-pull';
+let realNode: string;
 
-// The fixture listens on 127.0.0.1, which only a `docker exec` from inside the container can
-// reach (how the build tests fetch it); a pod must listen on its pod IP for the kubelet's probe
-// and the service proxy. The copy pushed here listens on every interface, and exits 1 at
-// start when CRASH is set: the bad release.
+// The app's own server.js, with switches for each kind of bad release: CRASH exits at start,
+// READY_STATUS is what /ready answers (the readiness probe), ANSWER_STATUS what every other
+// path answers (what verification asks).
 const SERVER = `const http = require('http');
 const ms = require('ms');
 if (process.env.CRASH) { console.error('crashing on purpose: CRASH=' + process.env.CRASH); process.exit(1); }
 const port = Number(process.env.PORT || 8080);
+// Stops at once when Kubernetes asks (SIGTERM), as a server should: PID 1 has no default handler.
+process.on('SIGTERM', () => process.exit(0));
+const readyStatus = Number(process.env.READY_STATUS || 200);
+const answerStatus = Number(process.env.ANSWER_STATUS || 200);
 http
   .createServer((req, res) => {
+    if (req.url === '/ready') {
+      res.statusCode = readyStatus;
+      return res.end('ready: ' + readyStatus);
+    }
+    res.statusCode = answerStatus;
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ app: 'node-server', path: req.url, uptime: ms(Math.round(process.uptime() * 1000)), user: process.getuid() }));
+    res.end(JSON.stringify({ app: 'node-server', path: req.url, status: answerStatus, uptime: ms(Math.round(process.uptime() * 1000)), user: process.getuid() }));
   })
   .listen(port);
 `;
 
 beforeAll(async () => {
-  const node = await core.readNode({ name: REAL_NODE }).catch((error: unknown) => {
-    throw new Error(`the real node ${REAL_NODE} is not in the cluster (test/env/node/start.sh): ${String(error)}`);
-  });
-  if (!node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) throw new Error(`the real node ${REAL_NODE} is not Ready`);
-  t = await startTestApi({ SLIPWAY_POD_NODE_SELECTOR: SELECTOR, SLIPWAY_POD_TOLERATIONS: TOLERATIONS });
+  realNode = await requireRealNode(kc);
+  t = await startTestApi(realNodeConfig());
   const logger = createLogger({ name: 'real-node-workers', level: 'warn' });
   workers = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
   for (const w of workers) void w.run();
@@ -63,38 +65,32 @@ afterAll(async () => {
   await p.cleanup();
   await t?.close();
   if (app) await deleteNamespace(kc, app);
-});
+}, 600_000);
 
-test('push → build → release: the pod runs on the real node, is probed ready, and answers through the service proxy', async () => {
+test('push → build → release: the pod runs on the real node, is probed ready, verified by real requests, and answers through the service proxy', async () => {
   const created = await p.newApp('node-server', { deploy: { autoDeploy: true, readinessPath: '/ready', readinessDeadlineSeconds: 120 } });
   app = created.name;
-  const sha = await created.repo.commit({ 'server.js': SERVER }, 'listen on every interface; CRASH makes it exit');
+  const sha = await created.repo.commit({ 'server.js': SERVER }, 'listen on every interface; switches for bad releases');
   const build = await p.build({ ...created, sha });
   const image = await p.expectPushed(build);
 
-  let release = await settledRelease({ releases: t.services.releases, app, number: 1, timeoutMs: 240_000 });
-  const fallback = release.status === 'failed' && missingPullCredentials(release);
-  if (fallback) {
-    // Until Slipway creates it (issue 15, another change in flight): the namespace's registry
-    // pull secret, given to the default ServiceAccount so the pods created from now on use it.
-    await givePullSecret(app);
-    await core.deleteCollectionNamespacedPod({ namespace: app, labelSelector: appSelector(app) });
-    release = await settledRelease({ releases: t.services.releases, app, number: await newRelease(app, { image }), timeoutMs: 240_000 });
-  }
+  const release = await settledRelease({ releases: t.services.releases, app, number: 1, timeoutMs: 240_000 });
   expect(release).toMatchObject({ status: 'current', image });
   good = release;
+  // Verified by real GETs of `/` through the API server's pod proxy, every one answered 200.
+  expect(release.verification).toMatchObject({ state: 'passed', path: '/', port: 8080, failed: 0, statuses: { '200': 20 }, requests: 20 });
+  expect(release.verification!.latencyMs!.p50).toBeGreaterThan(0);
+  expect(release.verification!.pods!.length).toBeGreaterThan(0);
 
   const pods = await readyPods(app, release.number);
   expect(pods.length).toBeGreaterThan(0);
   for (const pod of pods) {
-    expect(pod.spec!.nodeName).toBe(REAL_NODE);
+    expect(pod.spec!.nodeName).toBe(realNode);
     // A real runtime ran it (kwok pods have no container id), and the kubelet's HTTP probe passed.
     expect(pod.status!.containerStatuses![0]!.containerID).toMatch(/^containerd:\/\//);
     expect(pod.spec!.containers[0]!.readinessProbe?.httpGet?.path).toBe('/ready');
-    // Pulled with a pull secret: Slipway's own, unless the fallback above had to step in.
-    const secrets = (pod.spec!.imagePullSecrets ?? []).map((s) => s.name);
-    expect(secrets.length).toBeGreaterThan(0);
-    if (!fallback) expect(secrets).not.toContain(FALLBACK_SECRET);
+    // Pulled from the authenticated registry with the pull secret Slipway keeps in the namespace.
+    expect((pod.spec!.imagePullSecrets ?? []).map((s) => s.name)).toContain('slipway-registry');
   }
   // Placement is install config added at apply time: not in the release record's manifests.
   const live = await liveTemplate({ kc, namespace: app, name: app });
@@ -102,45 +98,88 @@ test('push → build → release: the pod runs on the real node, is probed ready
   expect(live.spec!.tolerations).toContainEqual(expect.objectContaining({ key: 'slipway.dev/real-node', effect: 'NoSchedule' }));
   expect(JSON.stringify(release.manifests)).not.toContain('slipway.dev/real-node');
 
-  expect(await throughProxy(app, 'hello')).toMatchObject({ app: 'node-server', path: '/hello' });
+  expect(await throughProxy(app, 'hello')).toMatchObject({ app: 'node-server', path: '/hello', status: 200 });
 }, 600_000);
 
-test('a release whose process exits 1 crash-loops on the real node, fails, and the previous release serves again', async () => {
-  expect(good).toBeDefined();
-  const number = await newRelease(app, { deploy: { env: { CRASH: '1' } } });
-  const bad = await settledRelease({ releases: t.services.releases, app, number, timeoutMs: 240_000 });
-  expect(bad.status).toBe('failed');
+// Each bad release rolls back to the good one on what the real kubelet, registry and app say;
+// `deploy` is saved on the app, so every case sets env and links whole.
+test('the process exits 1: a real crash loop, failed with the exit code and the last log lines, rolled back', async () => {
+  const bad = await badRelease({ deploy: { env: { CRASH: '1' } } });
   // Judged from what the real kubelet reports about the exits, not from a deadline running out.
   expect(['CrashLoopBackOff', 'RestartsExceeded']).toContain(bad.failure?.reason);
   expect(bad.failure?.message).toMatch(/exit code 1/);
+  const crashed = bad.failure!.pods.find((pod) => pod.exitCode !== undefined);
+  expect(crashed).toMatchObject({ exitCode: 1, container: app });
+  // The crashed run's own words, read through the API server's pod log endpoint.
+  expect(crashed!.log).toContain('crashing on purpose: CRASH=1');
+}, 600_000);
+
+test('the image does not exist: the registry says so, the failure quotes the pull error, rolled back', async () => {
+  const missing = `${t.config.registry.host}/${app}@sha256:${'0'.repeat(63)}1`;
+  const bad = await badRelease({ image: missing, deploy: { env: {} } });
+  expect(['ErrImagePull', 'ImagePullBackOff']).toContain(bad.failure?.reason);
+  expect(bad.failure?.message).toMatch(/not found|manifest unknown/i);
+}, 600_000);
+
+test('a Secret it needs is missing: CreateContainerConfigError quoting the kubelet, rolled back', async () => {
+  const bad = await badRelease({ deploy: { env: {}, links: ['no-such-database'] } });
+  expect(bad.failure?.reason).toBe('CreateContainerConfigError');
+  expect(bad.failure?.message).toMatch(/secret "no-such-database" not found/);
+}, 600_000);
+
+test('the readiness probe answers 503: never ready, the failure quotes the probe with its status code, rolled back', async () => {
+  const bad = await badRelease({ deploy: { env: { READY_STATUS: '503' }, links: [], readinessDeadlineSeconds: 25 } });
+  expect(bad.failure?.reason).toBe('ReadinessDeadlineExceeded');
+  expect(bad.failure?.message).toMatch(/Readiness probe failed: HTTP probe failed with statuscode: 503/);
+}, 600_000);
+
+test("no node can take it: the scheduler's FailedScheduling is quoted, rolled back", async () => {
+  const bad = await badRelease({ deploy: { env: {}, resources: { cpu: '64' }, readinessDeadlineSeconds: 20 } });
+  expect(bad.failure?.reason).toBe('ReadinessDeadlineExceeded');
+  expect(bad.failure?.message).toMatch(/Insufficient cpu/);
+}, 600_000);
+
+test('ready, but every page answers 500: verification fails the release with the statuses it saw, rolled back', async () => {
+  const bad = await badRelease({ deploy: { env: { ANSWER_STATUS: '500' }, resources: {}, readinessDeadlineSeconds: 120 } });
+  expect(bad.failure?.reason).toBe('VerificationFailed');
+  // Kubernetes called it ready (the probe's /ready answers 200): only real requests showed it broken.
+  expect(bad.verification).toMatchObject({ state: 'failed', path: '/', statuses: { '500': expect.any(Number) } });
+  // The verdict was certain after 3 of 20 requests (at most 10% may fail): it stopped there.
+  expect(bad.verification!.requests).toBe(3);
+  expect(bad.verification!.firstFailure).toMatchObject({ status: 500 });
+  expect(bad.verification!.firstFailure!.body).toContain('"status":500');
+  expect(bad.failure?.message).toMatch(/500 ×3/);
+  expect(bad.failure?.pods[0]).toMatchObject({ reason: 'VerificationFailed', message: expect.stringMatching(/^HTTP 500/) });
+}, 600_000);
+
+test('an app that turns verification off is not asked: the same 500s become current', async () => {
+  const number = await newRelease(app, { deploy: { env: { ANSWER_STATUS: '500' }, verify: { enabled: false } } });
+  const release = await settledRelease({ releases: t.services.releases, app, number, timeoutMs: 240_000 });
+  expect(release).toMatchObject({ status: 'current', verification: { state: 'off', message: expect.stringMatching(/verify.enabled: false/) } });
+  // Back to a good release for whatever runs after.
+  const fixed = await newRelease(app, { deploy: { env: {}, verify: { enabled: true } } });
+  expect(await settledRelease({ releases: t.services.releases, app, number: fixed, timeoutMs: 240_000 })).toMatchObject({ status: 'current', verification: { state: 'passed' } });
+}, 600_000);
+
+/** Releases `payload`, expects it failed and release `good` serving again on the real node; returns it. */
+async function badRelease(payload: Record<string, unknown>): Promise<Release> {
+  expect(good).toBeDefined();
+  const number = await newRelease(app, payload);
+  const bad = await settledRelease({ releases: t.services.releases, app, number, timeoutMs: 240_000 });
+  expect(bad.status).toBe('failed');
   expect(bad.failure?.pods.length).toBeGreaterThan(0);
   expect(bad.rolledBackTo).toMatchObject({ number: good.number, ready: true });
-
   const live = await liveTemplate({ kc, namespace: app, name: app });
   expect(live.metadata!.labels![LABELS.release]).toBe(String(good.number));
-  const pods = await readyPods(app, good.number);
-  for (const pod of pods) expect(pod.spec!.nodeName).toBe(REAL_NODE);
-  expect(await throughProxy(app, 'after-rollback')).toMatchObject({ app: 'node-server', path: '/after-rollback' });
-}, 600_000);
+  for (const pod of await readyPods(app, good.number)) expect(pod.spec!.nodeName).toBe(realNode);
+  expect(await throughProxy(app, `after-${number}`)).toMatchObject({ app: 'node-server', path: `/after-${number}`, status: 200 });
+  return bad;
+}
 
 async function newRelease(name: string, payload: Record<string, unknown>): Promise<number> {
   const res = await t.api.inject({ method: 'POST', url: `/apps/${name}/releases`, headers: auth, payload });
   if (res.statusCode !== 202) throw new Error(`release of ${name} answered ${res.statusCode}: ${res.body}`);
   return (res.json() as Release).number;
-}
-
-/** The kubelet could not pull for lack of credentials (HTTP 401 from the registry). */
-function missingPullCredentials(release: Release): boolean {
-  return /ImagePull/.test(release.failure?.reason ?? '') && /401|unauthori[sz]ed|authorization|credentials/i.test(JSON.stringify(release.failure));
-}
-
-async function givePullSecret(namespace: string): Promise<void> {
-  const { host, username, password } = t.config.registry;
-  const name = FALLBACK_SECRET;
-  const dockerconfig = { auths: { [host]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } };
-  await core.createNamespacedSecret({ namespace, body: { metadata: { name }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': JSON.stringify(dockerconfig) } } });
-  const account = await core.readNamespacedServiceAccount({ namespace, name: 'default' });
-  await core.replaceNamespacedServiceAccount({ namespace, name: 'default', body: { ...account, imagePullSecrets: [...(account.imagePullSecrets ?? []), { name }] } });
 }
 
 /** Waits until the app's pods are exactly release `number`'s, all Ready; returns them. */
