@@ -73,3 +73,8 @@ while read -r image dockerfile; do
   docker build -q --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "NODE_DIST_IMAGE=$NODE_DIST_IMAGE" -t "${SLIPWAY_LOCAL_IMAGE_PREFIX}$image" \
     -f "$dockerfile" "$(dirname "$dockerfile")" >/dev/null 2>>"$SLIPWAY_STATE/images.log" || die "building local image $image failed"
 done <<<"$images"
+
+# The database stand-ins the built-in templates' *_IMAGE parameters can point at, so provisioned
+# databases really start on the real node: built, pushed to the test registry, and exported by
+# digest in $SLIPWAY_STATE/db-images.env (env.sh sources it). See test/env/images/build.sh.
+BASE_IMAGE="$BASE_IMAGE" NODE_DIST_IMAGE="$NODE_DIST_IMAGE" bash "$ENV_DIR/images/build.sh"

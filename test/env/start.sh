@@ -115,6 +115,8 @@ export SLIPWAY_REAL_NODE='$real_node'
 export SLIPWAY_REAL_NODE_SELECTOR='slipway.dev/node=real'
 export SLIPWAY_REAL_NODE_TOLERATIONS='slipway.dev/real-node=true:NoSchedule'
 export SLIPWAY_NODE_STATE='$SLIPWAY_STATE/node'
+# The database stand-ins (SLIPWAY_TEST_POSTGRESQL_IMAGE ...), by digest: images.sh writes them.
+if [ -f '$SLIPWAY_STATE/db-images.env' ]; then . '$SLIPWAY_STATE/db-images.env'; fi
 ENV
 }
 

@@ -52,12 +52,21 @@ done
 
 # Free PVs left Released (or Failed, by the Recycle policy earlier versions used) by
 # claims of earlier runs: drop the stale claimRef and make them Retain.
-pvs=$("${KUBECTL[@]}" get pv -o jsonpath='{range .items[*]}{.metadata.name} {.status.phase}{"\n"}{end}')
-while read -r pv phase; do
+# The real node (../node) really mounts these paths, so a PV that is not bound is also made
+# ready for its next claim there: emptied, as a recycler would (a database finding an earlier
+# run's data skips its first-start setup, credentials included), and writable by any uid
+# (hostPath volumes ignore fsGroup; local-path-provisioner makes its directories 0777 too).
+pvs=$("${KUBECTL[@]}" get pv -o jsonpath='{range .items[*]}{.metadata.name} {.status.phase} {.spec.hostPath.path}{"\n"}{end}')
+while read -r pv phase path; do
   case "$phase" in
     Released|Failed)
       "${KUBECTL[@]}" patch pv "$pv" --type merge -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}' >/dev/null
-      "${KUBECTL[@]}" patch pv "$pv" --type json -p '[{"op":"remove","path":"/spec/claimRef"}]' >/dev/null ;;
+      "${KUBECTL[@]}" patch pv "$pv" --type json -p '[{"op":"remove","path":"/spec/claimRef"}]' >/dev/null
+      case "$path" in /tmp/slipway-k8s-pv/pv-[0-9][0-9]) rm -rf "$path" ;; esac ;;
+  esac
+  case "$phase:$path" in
+    Available:/tmp/slipway-k8s-pv/pv-[0-9][0-9]|Released:/tmp/slipway-k8s-pv/pv-[0-9][0-9]|Failed:/tmp/slipway-k8s-pv/pv-[0-9][0-9])
+      mkdir -p "$path" && chmod 0777 "$path" ;;
   esac
 done <<<"$pvs"
 
