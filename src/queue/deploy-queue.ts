@@ -37,6 +37,15 @@ export async function enqueueBuildSucceeded(queue: DeployQueue, build: Build): P
   });
 }
 
+/**
+ * Asks the deploy worker to keep the registry pull secret in `namespace` (template provisioning,
+ * which runs where the registry credentials are not). One job per namespace at a time: a second
+ * request while one waits is the same job.
+ */
+export async function enqueuePullSecret(queue: DeployQueue, params: { app: string; namespace: string }): Promise<void> {
+  await queue.add('pull-secret', { app: params.app, pullSecretFor: params.namespace }, { jobId: `pull-secret-${params.namespace}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { count: 1000 } });
+}
+
 /** What a finished deploy job returns (BullMQ's returnvalue): which release it settled, if any. */
 export interface DeployResult {
   release?: number;

@@ -9,6 +9,7 @@ import { keepHeartbeat } from '../queue/worker-heartbeat.js';
 import type { Services } from '../services/services.js';
 import { HeartbeatStore } from '../store/heartbeat-store.js';
 import { createRedis } from '../store/redis.js';
+import { ensurePullSecret } from './cluster/pull-secret.js';
 import { deployRelease } from './deploy-release.js';
 import { releaseFromBuild } from './release-from-build.js';
 
@@ -29,6 +30,11 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
     QUEUES.deploys,
     async (job, token): Promise<DeployResult> => {
       const { app } = job.data;
+      if ('pullSecretFor' in job.data) {
+        // No app lock: it touches only the namespace's Secret and ServiceAccount, idempotently.
+        await ensurePullSecret({ kc, namespace: job.data.pullSecretFor, registry: services.config.registry });
+        return {};
+      }
       if ('release' in job.data && !(await releases.find(app, job.data.release))) throw new UnrecoverableError(`release ${app}#${job.data.release} has no record`);
       const lock = keys.deployLock(app);
       if (!(await takeLock(redis, lock, job.id!))) {

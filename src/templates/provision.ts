@@ -7,7 +7,8 @@ import { ensureNamespace } from '../releases/cluster/apply.js';
 import { ensurePullSecret } from '../releases/cluster/pull-secret.js';
 import type { Manifest } from '../releases/render/manifest.js';
 import { withPlacement } from '../releases/render/placement.js';
-import { withPullSecret } from '../releases/render/pull-secret.js';
+import { PULL_SECRET_NAME, withPullSecret } from '../releases/render/pull-secret.js';
+import { enqueuePullSecret, type DeployQueue } from '../queue/deploy-queue.js';
 import { withRestrictedDefaults } from '../releases/render/security-context.js';
 import { checkAppNamespace } from '../store/deploy-config.js';
 import type { BuildQueue } from '../queue/build-queue.js';
@@ -33,6 +34,8 @@ export interface ProvisionDeps extends QueueingDeps {
   releases: ReleaseStore;
   provisions: ProvisionStore;
   buildQueue: BuildQueue;
+  /** For the registry pull secret, when this process does not hold the registry credentials. */
+  deployQueue: DeployQueue;
   logger: { warn: (details: object, message: string) => void };
 }
 
@@ -97,8 +100,12 @@ export async function provisionTemplate(
   await deps.provisions.rememberNamespace(namespace);
   // As for an app's release (issue 15): a template's image may live in Slipway's registry (an
   // air-gapped copy of a database image), so its pods pull with the namespace's registry pull
-  // secret, kept here when this process holds the registry credentials.
-  const imagePullSecret = await ensurePullSecret({ kc: deps.kubeConfig(), namespace, registry: deps.config.registry });
+  // secret. Kept here when this process holds the registry credentials; else (an install gives
+  // them only to the deploy worker) the deploy worker is asked to keep it, and the pods name it
+  // at once: the kubelet retries the pull until the Secret is there.
+  const imagePullSecret =
+    (await ensurePullSecret({ kc: deps.kubeConfig(), namespace, registry: deps.config.registry })) ??
+    (await enqueuePullSecret(deps.deployQueue, { app: template.metadata.name, namespace }).then(() => PULL_SECRET_NAME));
   for (const object of toApply as Obj[]) {
     const labelled = restricted({ ...object, metadata: { ...object.metadata, namespace, labels: { ...object.metadata.labels, 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/template': template.metadata.name } } });
     report.objects.push({ kind: object.kind, name: object.metadata.name, ...(await applyTemplateObject(deps.kubeConfig(), placed(labelled, { deps, imagePullSecret }))) });
