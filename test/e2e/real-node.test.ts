@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Worker } from 'bullmq';
+import { chromium } from 'playwright-core';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { createBuildWorker } from '../../src/builds/build-worker.js';
 import { createDeployWorker } from '../../src/releases/deploy-worker.js';
@@ -7,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Release } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, liveTemplate, testKubeConfig } from '../helpers/cluster.js';
-import { auth } from '../helpers/config.js';
+import { auth, TEST_TOKEN } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
 import { realNodeConfig, requireRealNode } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
@@ -160,6 +164,37 @@ test('an app that turns verification off is not asked: the same 500s become curr
   const fixed = await newRelease(app, { deploy: { env: {}, verify: { enabled: true } } });
   expect(await settledRelease({ releases: t.services.releases, app, number: fixed, timeoutMs: 240_000 })).toMatchObject({ status: 'current', verification: { state: 'passed' } });
 }, 600_000);
+
+test("the dashboard shows what verification saw and a crashed container's last log lines", async () => {
+  const releases = await t.services.releases.list(app);
+  const crashed = releases.find((r) => r.failure?.pods.some((pod) => pod.log))!;
+  const refused = releases.find((r) => r.failure?.reason === 'VerificationFailed')!;
+  const base = await t.api.listen({ host: '127.0.0.1', port: 0 });
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'slipway-chromium-'));
+  // The flags keep Chromium off the network (this machine refuses outside connections).
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(60_000);
+    await page.goto(`${base}/ui/`);
+    await page.getByLabel('API token').fill(TEST_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Apps', level: 1 }).waitFor();
+    await page.goto(`${base}/ui/apps/${app}/releases`);
+    const release = (n: number) => page.locator(`li[data-release="${n}"]`);
+    await release(good.number).filter({ hasText: 'Verification passed: GET / 200 ×20' }).waitFor();
+    await release(refused.number).filter({ hasText: 'Verification failed: GET / 500 ×3 (3 of 3 failed, at most 10% allowed)' }).waitFor();
+    const logs = release(crashed.number).locator('.crash-logs');
+    expect(await logs.innerText()).toMatch(/exited with code 1: last log lines[\s\S]*crashing on purpose: CRASH=1/);
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}, 300_000);
 
 /** Releases `payload`, expects it failed and release `good` serving again on the real node; returns it. */
 async function badRelease(payload: Record<string, unknown>): Promise<Release> {
