@@ -1,20 +1,16 @@
-import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Worker } from 'bullmq';
 import { CoreV1Api, Exec, type V1Pod } from '@kubernetes/client-node';
 import { createBuildWorker } from '../../src/builds/build-worker.js';
 import { createDeployWorker } from '../../src/releases/deploy-worker.js';
-import { appSelector, LABELS } from '../../src/releases/render/labels.js';
 import { createLogger } from '../../src/logger.js';
-import type { Release } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { realNodeConfig, requireRealNode } from '../helpers/real-node.js';
+import { readyReleasePods, realNodeConfig, requireRealNode, serviceProxyGet } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
-import { waitFor } from '../helpers/wait.js';
 
 // Every builder's image under an arbitrary uid, as OpenShift's restricted-v2 SCC runs it: an
 // install with SLIPWAY_ARBITRARY_UIDS gives each app namespace a uid range, and the pods run as
@@ -99,7 +95,7 @@ test.each(CASES)('$fixture ($builder): runs as its namespace\'s uid with group 0
   expect(uids).not.toContain(uid);
   uids.push(uid);
 
-  const [pod] = await readyPods(app, release);
+  const [pod] = await readyReleasePods(kc, { namespace: app, app: app, release: release.number });
   expect(pod!.spec!.nodeName).toBe(process.env.SLIPWAY_REAL_NODE);
   expect(pod!.status!.containerStatuses![0]!.containerID).toMatch(/^containerd:\/\//);
   expect(pod!.spec!.containers[0]!.readinessProbe?.httpGet?.path).toBe('/');
@@ -124,27 +120,12 @@ test.each(CASES)('$fixture ($builder): runs as its namespace\'s uid with group 0
   expect(rest).toEqual(['home-writable', 'workdir-writable', String(uid), '0']);
 
   // And it answers through the API server's service proxy: no network path of the test's own.
-  const answer = await throughServiceProxy(app);
+  const answer = await serviceProxyGet(kc, { namespace: app, service: app });
   expect(answer.status).toBeGreaterThanOrEqual(200);
   expect(answer.status).toBeLessThan(300);
   expect(answer.json ?? answer.text).toEqual(body(uid));
 }, 1_800_000);
 
-/** The app's pods of `release`, all Ready (the kubelet's HTTP probe passed), once they are. */
-async function readyPods(app: string, release: Release): Promise<V1Pod[]> {
-  let seen = '';
-  return waitFor({
-    timeoutMs: 120_000,
-    intervalMs: 500,
-    check: async () => {
-      const pods = (await core.listNamespacedPod({ namespace: app, labelSelector: appSelector(app) })).items.filter((pod) => !pod.metadata?.deletionTimestamp);
-      seen = pods.map((pod) => `${pod.metadata?.name} release ${pod.metadata?.labels?.[LABELS.release]} ${pod.status?.phase}`).join('; ');
-      const ready = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      return pods.length && pods.every((pod) => pod.metadata?.labels?.[LABELS.release] === String(release.number) && ready(pod)) ? pods : undefined;
-    },
-    message: () => `pods of ${app} are not all release ${release.number} and Ready: ${seen || 'none'}`,
-  });
-}
 
 /** A command's stdout in the pod's app container, through the API server (it runs as the container's user). */
 async function podExec(pod: V1Pod, command: string[]): Promise<string> {
@@ -162,32 +143,3 @@ async function podExec(pod: V1Pod, command: string[]): Promise<string> {
   return Buffer.concat(out).toString();
 }
 
-/** GET / of the app's Service through the API server's service proxy; retried while the proxy has no endpoint yet. */
-async function throughServiceProxy(app: string): Promise<{ status: number; text: string; json?: unknown }> {
-  const server = kc.getCurrentCluster()!.server;
-  const url = new URL(`/api/v1/namespaces/${app}/services/${app}:http/proxy/`, server);
-  const options: https.RequestOptions = { method: 'GET' };
-  await kc.applyToHTTPSOptions(options);
-  let last = '';
-  return waitFor({
-    timeoutMs: 60_000,
-    intervalMs: 500,
-    check: async () => {
-      const answer = await new Promise<{ status: number; text: string; type: string }>((resolve, reject) => {
-        const request = https.request(url, options, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), type: String(res.headers['content-type'] ?? '') }));
-          res.on('error', reject);
-        });
-        request.on('error', reject);
-        request.end();
-      }).catch((error: unknown) => ({ status: 0, text: String(error), type: '' }));
-      last = `${answer.status} ${answer.text.slice(0, 300)}`;
-      // 503 with the API server's own Status: no ready endpoint behind the Service yet.
-      if (answer.status === 0 || (answer.status === 503 && answer.type.includes('json'))) return undefined;
-      return { status: answer.status, text: answer.text, ...(answer.type.includes('json') ? { json: JSON.parse(answer.text) as unknown } : {}) };
-    },
-    message: () => `the service proxy of ${app} did not answer: ${last}`,
-  });
-}

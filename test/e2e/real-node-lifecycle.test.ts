@@ -8,9 +8,8 @@ import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { realNodeConfig, requireRealNode } from '../helpers/real-node.js';
+import { realNodeConfig, requireRealNode, serviceProxyGet } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
-import { waitFor } from '../helpers/wait.js';
 
 // The release lifecycle with real containers on the real node (test/env/node): hooks are Jobs
 // whose commands really run from the release's image (their log and exit code are the
@@ -133,19 +132,5 @@ async function settle(number: number): Promise<Release> {
 
 /** GET through the API server's service proxy: what a client of the app sees. */
 async function get(path: string): Promise<unknown> {
-  let last = '';
-  return waitFor({
-    timeoutMs: 30_000,
-    intervalMs: 500,
-    check: async () => {
-      try {
-        const body: unknown = await core.connectGetNamespacedServiceProxyWithPath({ namespace: app, name: `${app}:http`, path: path.slice(1) });
-        return typeof body === 'string' ? (JSON.parse(body) as unknown) : body;
-      } catch (error) {
-        last = String((error as { body?: unknown }).body ?? error);
-        return undefined;
-      }
-    },
-    message: () => `the service proxy of ${app} did not answer ${path}: ${last}`,
-  });
+  return (await serviceProxyGet(kc, { namespace: app, service: app, path })).json;
 }

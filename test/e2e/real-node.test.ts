@@ -3,19 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'bullmq';
 import { chromium } from 'playwright-core';
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { createBuildWorker } from '../../src/builds/build-worker.js';
 import { createDeployWorker } from '../../src/releases/deploy-worker.js';
-import { appSelector, LABELS } from '../../src/releases/render/labels.js';
+import { LABELS } from '../../src/releases/render/labels.js';
 import { createLogger } from '../../src/logger.js';
 import type { Release } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, liveTemplate, testKubeConfig } from '../helpers/cluster.js';
 import { auth, TEST_TOKEN } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { realNodeConfig, requireRealNode } from '../helpers/real-node.js';
+import { readyReleasePods, realNodeConfig, requireRealNode, serviceProxyGet } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
-import { waitFor } from '../helpers/wait.js';
 
 // The whole chain onto the REAL node of the test cluster (test/env/node), not kwok: the image
 // is really pulled from the test registry, the container really starts, the kubelet's HTTP
@@ -24,7 +22,6 @@ import { waitFor } from '../helpers/wait.js';
 // placement (SLIPWAY_POD_NODE_SELECTOR / SLIPWAY_POD_TOLERATIONS), which test/env exports.
 
 const kc = testKubeConfig();
-const core = kc.makeApiClient(CoreV1Api);
 let t: TestApi;
 let workers: Worker[];
 const p = pipeline(() => t);
@@ -86,7 +83,7 @@ test('push → build → release: the pod runs on the real node, is probed ready
   expect(release.verification!.latencyMs!.p50).toBeGreaterThan(0);
   expect(release.verification!.pods!.length).toBeGreaterThan(0);
 
-  const pods = await readyPods(app, release.number);
+  const pods = await readyReleasePods(kc, { namespace: app, app: app, release: release.number });
   expect(pods.length).toBeGreaterThan(0);
   for (const pod of pods) {
     expect(pod.spec!.nodeName).toBe(realNode);
@@ -102,7 +99,7 @@ test('push → build → release: the pod runs on the real node, is probed ready
   expect(live.spec!.tolerations).toContainEqual(expect.objectContaining({ key: 'slipway.dev/real-node', effect: 'NoSchedule' }));
   expect(JSON.stringify(release.manifests)).not.toContain('slipway.dev/real-node');
 
-  expect(await throughProxy(app, 'hello')).toMatchObject({ app: 'node-server', path: '/hello', status: 200 });
+  expect((await serviceProxyGet(kc, { namespace: app, service: app, path: 'hello' })).json).toMatchObject({ app: 'node-server', path: '/hello', status: 200 });
 }, 600_000);
 
 // Each bad release rolls back to the good one on what the real kubelet, registry and app say;
@@ -206,8 +203,8 @@ async function badRelease(payload: Record<string, unknown>): Promise<Release> {
   expect(bad.rolledBackTo).toMatchObject({ number: good.number, ready: true });
   const live = await liveTemplate({ kc, namespace: app, name: app });
   expect(live.metadata!.labels![LABELS.release]).toBe(String(good.number));
-  for (const pod of await readyPods(app, good.number)) expect(pod.spec!.nodeName).toBe(realNode);
-  expect(await throughProxy(app, `after-${number}`)).toMatchObject({ app: 'node-server', path: `/after-${number}`, status: 200 });
+  for (const pod of await readyReleasePods(kc, { namespace: app, app: app, release: good.number })) expect(pod.spec!.nodeName).toBe(realNode);
+  expect((await serviceProxyGet(kc, { namespace: app, service: app, path: `after-${number}` })).json).toMatchObject({ app: 'node-server', path: `/after-${number}`, status: 200 });
   return bad;
 }
 
@@ -217,37 +214,4 @@ async function newRelease(name: string, payload: Record<string, unknown>): Promi
   return (res.json() as Release).number;
 }
 
-/** Waits until the app's pods are exactly release `number`'s, all Ready; returns them. */
-async function readyPods(name: string, number: number): Promise<V1Pod[]> {
-  let seen = '';
-  return waitFor({
-    timeoutMs: 120_000,
-    intervalMs: 500,
-    check: async () => {
-      const pods = (await core.listNamespacedPod({ namespace: name, labelSelector: appSelector(name) })).items.filter((pod) => !pod.metadata?.deletionTimestamp);
-      seen = pods.map((pod) => `${pod.metadata?.name} release ${pod.metadata?.labels?.[LABELS.release]} on ${pod.spec?.nodeName} ${pod.status?.phase}`).join('; ');
-      const ready = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      return pods.length && pods.every((pod) => pod.metadata?.labels?.[LABELS.release] === String(number) && ready(pod)) ? pods : undefined;
-    },
-    message: () => `pods of ${name} are not all release ${number} and Ready: ${seen || 'none'}`,
-  });
-}
 
-/** GET /<path> of the app through the API server's service proxy (no network path of the test's own). */
-async function throughProxy(name: string, path: string): Promise<Record<string, unknown>> {
-  let last = '';
-  return waitFor({
-    timeoutMs: 30_000,
-    intervalMs: 500,
-    check: async () => {
-      try {
-        const body: unknown = await core.connectGetNamespacedServiceProxyWithPath({ namespace: name, name: `${name}:http`, path });
-        return (typeof body === 'string' ? JSON.parse(body) : body) as Record<string, unknown>;
-      } catch (error) {
-        last = String((error as { body?: unknown }).body ?? error);
-        return undefined;
-      }
-    },
-    message: () => `the service proxy of ${name} did not answer: ${last}`,
-  });
-}

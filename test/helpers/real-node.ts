@@ -1,4 +1,7 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import https from 'node:https';
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { appSelector, LABELS } from '../../src/releases/render/labels.js';
+import { waitFor } from './wait.js';
 
 /**
  * Install settings that put an app's pods on the test cluster's REAL node (test/env/node): the
@@ -20,4 +23,54 @@ export async function requireRealNode(kc: KubeConfig): Promise<string> {
   });
   if (!node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) throw new Error(`the real node ${name} is not Ready`);
   return name;
+}
+
+/** The pods of release `release` of `app`, once they are exactly that release's and all Ready (the kubelet's probe passed). */
+export async function readyReleasePods(kc: KubeConfig, params: { namespace: string; app: string; release: number; timeoutMs?: number }): Promise<V1Pod[]> {
+  const { namespace, app, release } = params;
+  const core = kc.makeApiClient(CoreV1Api);
+  let seen = '';
+  return waitFor({
+    timeoutMs: params.timeoutMs ?? 120_000,
+    intervalMs: 500,
+    check: async () => {
+      const pods = (await core.listNamespacedPod({ namespace, labelSelector: appSelector(app) })).items.filter((pod) => !pod.metadata?.deletionTimestamp);
+      seen = pods.map((pod) => `${pod.metadata?.name} release ${pod.metadata?.labels?.[LABELS.release]} on ${pod.spec?.nodeName} ${pod.status?.phase}`).join('; ');
+      const ready = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      return pods.length && pods.every((pod) => pod.metadata?.labels?.[LABELS.release] === String(release) && ready(pod)) ? pods : undefined;
+    },
+    message: () => `pods of ${app} are not all release ${release} and Ready: ${seen || 'none'}`,
+  });
+}
+
+/**
+ * GET `path` of a Service through the API server's service proxy (no network path of the
+ * test's own), once something answers: the app's status, body and parsed JSON. The API
+ * server's own 503 (no ready endpoint yet) is waited out.
+ */
+export async function serviceProxyGet(kc: KubeConfig, params: { namespace: string; service: string; path?: string; timeoutMs?: number }): Promise<{ status: number; text: string; json?: unknown }> {
+  const url = new URL(`/api/v1/namespaces/${params.namespace}/services/${params.service}:http/proxy/${(params.path ?? '').replace(/^\//, '')}`, kc.getCurrentCluster()!.server);
+  const options: https.RequestOptions = { method: 'GET' };
+  await kc.applyToHTTPSOptions(options);
+  let last = '';
+  return waitFor({
+    timeoutMs: params.timeoutMs ?? 60_000,
+    intervalMs: 500,
+    check: async () => {
+      const answer = await new Promise<{ status: number; text: string; type: string }>((resolve, reject) => {
+        const request = https.request(url, options, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), type: String(res.headers['content-type'] ?? '') }));
+          res.on('error', reject);
+        });
+        request.on('error', reject);
+        request.end();
+      }).catch((error: unknown) => ({ status: 0, text: String(error), type: '' }));
+      last = `${answer.status} ${answer.text.slice(0, 300)}`;
+      if (answer.status === 0 || (answer.status === 503 && answer.type.includes('json') && answer.text.includes('"kind":"Status"'))) return undefined;
+      return { status: answer.status, text: answer.text, ...(answer.type.includes('json') ? { json: JSON.parse(answer.text) as unknown } : {}) };
+    },
+    message: () => `the service proxy of ${params.service} in ${params.namespace} did not answer: ${last}`,
+  });
 }
