@@ -127,9 +127,9 @@ start_git_daemon
 # The Kubernetes binaries are built from Go modules once per version (minutes), then cached.
 k8s_bin=$(bash "$ENV_DIR/k8s/build.sh" | tail -n1)
 SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" bash "$ENV_DIR/k8s/start.sh" >/dev/null
-# One real node (kubelet + its own containerd + CNI bridge) beside the kwok nodes, after the
-# control plane it joins. Built once per version and cached like the control plane (about
-# 2 min with a warm Go cache); tainted, so only pods that tolerate it land there.
+# One real node (kubelet + its own containerd + CNI bridge, kube-proxy, CoreDNS) beside the
+# kwok nodes, after the control plane it joins. Built once per version and cached like the
+# control plane (about 5 min with a warm Go cache); tainted, so only pods that tolerate it land there.
 bash "$ENV_DIR/node/build.sh" >/dev/null
 real_node=$(SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" SLIPWAY_NODE_STATE="$SLIPWAY_STATE/node" bash "$ENV_DIR/node/start.sh" | tail -n1)
 write_env

@@ -103,6 +103,16 @@ api_get() { curl -fsS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt
 exec 8>"$STATE/run/start.lock"
 flock 8
 
+# ---------------------------------------------------------------- kwok's pod IPs stay here
+# kwok writes pod IPs from POD_CIDR, which no interface of this machine has: a connection to
+# one (the API server's pod or service proxy to a kwok pod, kube-proxy's DNAT to a kwok
+# endpoint) would follow the default route off the machine. Refused at the source instead, on
+# every start, also when the cluster was already running. stop.sh removes it.
+KWOK_FENCE=SLIPWAY-KWOK-PODS
+iptables -N "$KWOK_FENCE" 2>/dev/null || iptables -F "$KWOK_FENCE"
+iptables -A "$KWOK_FENCE" -d "$POD_CIDR" -j REJECT --reject-with icmp-net-prohibited
+iptables -C OUTPUT -j "$KWOK_FENCE" 2>/dev/null || iptables -I OUTPUT -j "$KWOK_FENCE"
+
 # ---------------------------------------------------------------- already up?
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 STAGES_HASH="$(cat "$HERE"/stages/*.yaml | sha256sum | cut -c1-16)"

@@ -17,6 +17,9 @@ for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
   stop_recorded "$name" "$STATE/run/$name.pid"
 done
 rm -f "$STATE/run/stages.hash"
+# start.sh's fence around kwok's fake pod IPs.
+while iptables -D OUTPUT -j SLIPWAY-KWOK-PODS 2>/dev/null; do :; done
+iptables -F SLIPWAY-KWOK-PODS 2>/dev/null && iptables -X SLIPWAY-KWOK-PODS 2>/dev/null || true
 
 if [ "${1:-}" = "--purge" ]; then
   # Only delete a directory start.sh created (it leaves a marker file), so a

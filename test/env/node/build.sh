@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds what the real test node runs, next to the control plane's binaries:
-#   kubelet                      from ../k8s/go.mod (same k8s.io/kubernetes + replace block)
+#   kubelet, kube-proxy          from ../k8s/go.mod (same k8s.io/kubernetes + replace block)
+#   coredns                      from ./coredns/go.mod (github.com/coredns/coredns; main.go
+#                                picks the plugins the node's cluster DNS uses)
 #   cni/{bridge,host-local,loopback}   from ./cni/go.mod (containernetworking/plugins)
 #   pause, pause.oci.tar         pause.c of the same kubernetes module, `gcc -static`, as a
 #                                one-layer OCI image tar for `ctr images import`
@@ -10,7 +12,7 @@
 # downloaded here; the Go module proxy and Debian's gcc can be used (see README.md).
 #
 # Idempotent: skipped when every artefact exists and a stamp (hash of the go.mod/go.sum
-# files, this script and pause.c) matches. Shares GOCACHE/GOMODCACHE with ../k8s/build.sh.
+# files, coredns/main.go and this script) matches. Shares GOCACHE/GOMODCACHE with ../k8s/build.sh.
 #
 # Env:
 #   SLIPWAY_CACHE   root of the caches            (default ~/.cache/slipway)
@@ -41,13 +43,15 @@ mkdir -p "$GOCACHE" "$GOMODCACHE"
 modver() { awk -v m="$1" '{ sub(/^require[ \t]+/, "") } $1 == m && $2 ~ /^v/ && v == "" { v = $2 } END { print v }' "$2"; }
 K8S_VERSION="$(modver k8s.io/kubernetes "$K8S_MOD/go.mod")"
 CNI_VERSION="$(modver github.com/containernetworking/plugins "$HERE/cni/go.mod")"
-if [ -z "$K8S_VERSION" ] || [ -z "$CNI_VERSION" ]; then
+COREDNS_VERSION="$(modver github.com/coredns/coredns "$HERE/coredns/go.mod")"
+if [ -z "$K8S_VERSION" ] || [ -z "$CNI_VERSION" ] || [ -z "$COREDNS_VERSION" ]; then
   echo "node/build.sh: cannot read versions from go.mod" >&2; exit 1
 fi
 
 BIN="$CACHE/k8s/node-bin/$K8S_VERSION"
-ARTEFACTS=(kubelet cni/bridge cni/host-local cni/loopback pause pause.oci.tar pause.image)
-STAMP_WANT="$(cat "$K8S_MOD/go.mod" "$K8S_MOD/go.sum" "$HERE/cni/go.mod" "$HERE/cni/go.sum" "$HERE/build.sh" "$K8S_MOD/common.sh" \
+ARTEFACTS=(kubelet kube-proxy coredns cni/bridge cni/host-local cni/loopback pause pause.oci.tar pause.image)
+STAMP_WANT="$(cat "$K8S_MOD/go.mod" "$K8S_MOD/go.sum" "$HERE/cni/go.mod" "$HERE/cni/go.sum" \
+  "$HERE/coredns/go.mod" "$HERE/coredns/go.sum" "$HERE/coredns/main.go" "$HERE/build.sh" "$K8S_MOD/common.sh" \
   | sha256sum | cut -c1-16)"
 
 up_to_date() {
@@ -60,7 +64,7 @@ exec 9>"$CACHE/k8s/node-bin/.build.lock"
 flock 9
 
 if [ "${FORCE:-0}" != 1 ] && up_to_date; then
-  echo "node/build.sh: kubelet $K8S_VERSION + CNI plugins $CNI_VERSION + pause already built in $BIN (skipping)" >&2
+  echo "node/build.sh: kubelet/kube-proxy $K8S_VERSION + CoreDNS $COREDNS_VERSION + CNI plugins $CNI_VERSION + pause already built in $BIN (skipping)" >&2
   echo "$BIN"
   exit 0
 fi
@@ -78,6 +82,21 @@ echo "node/build.sh: building kubelet $K8S_VERSION ..." >&2
     k8s.io/kubernetes/cmd/kubelet )
 T1=$(now); echo "node/build.sh:   kubelet: $((T1 - T0))s" >&2
 
+# ---------------------------------------------------------------- kube-proxy
+# Same module, flags and version stamp as the kubelet: most of its packages are already in
+# GOCACHE from the kubelet and the control plane.
+echo "node/build.sh: building kube-proxy $K8S_VERSION ..." >&2
+( cd "$K8S_MOD" && nice -n "$NICE" go build -trimpath -ldflags="$(k8s_ldflags "$K8S_VERSION")" -o "$TMP/kube-proxy" \
+    k8s.io/kubernetes/cmd/kube-proxy )
+T2=$(now); echo "node/build.sh:   kube-proxy: $((T2 - T1))s" >&2
+
+# ---------------------------------------------------------------- CoreDNS
+# coredns/main.go: upstream's coremain with six plugins instead of all of them (no cloud
+# SDKs to compile). CoreDNS brings its own client-go, so little is shared with the above.
+echo "node/build.sh: building CoreDNS $COREDNS_VERSION ..." >&2
+( cd "$HERE/coredns" && nice -n "$NICE" go build -trimpath -ldflags="-s -w" -o "$TMP/coredns" . )
+T3=$(now); echo "node/build.sh:   CoreDNS: $((T3 - T2))s" >&2
+
 # ---------------------------------------------------------------- CNI plugins
 echo "node/build.sh: building CNI plugins $CNI_VERSION ..." >&2
 ( cd "$HERE/cni" && nice -n "$NICE" go build -trimpath \
@@ -86,7 +105,7 @@ echo "node/build.sh: building CNI plugins $CNI_VERSION ..." >&2
     github.com/containernetworking/plugins/plugins/main/bridge \
     github.com/containernetworking/plugins/plugins/ipam/host-local \
     github.com/containernetworking/plugins/plugins/main/loopback )
-T2=$(now); echo "node/build.sh:   CNI plugins: $((T2 - T1))s" >&2
+T4=$(now); echo "node/build.sh:   CNI plugins: $((T4 - T3))s" >&2
 
 # ---------------------------------------------------------------- pause image
 # The source is the kubernetes module's own (build/pause/linux/pause.c); its Makefile
@@ -127,11 +146,11 @@ tar -C "$OCI" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$T
   oci-layout index.json blobs
 rm -rf "$OCI"
 echo "$PAUSE_IMAGE" >"$TMP/pause.image"
-T3=$(now); echo "node/build.sh:   pause image $PAUSE_IMAGE ($MANIFEST_DIGEST): $((T3 - T2))s" >&2
+T5=$(now); echo "node/build.sh:   pause image $PAUSE_IMAGE ($MANIFEST_DIGEST): $((T5 - T4))s" >&2
 
 echo "$STAMP_WANT" >"$TMP/.stamp"
 rm -rf "$BIN"
 mv "$TMP" "$BIN"
 trap - EXIT
-echo "node/build.sh: done in $((T3 - T0))s -> $BIN" >&2
+echo "node/build.sh: done in $((T5 - T0))s -> $BIN" >&2
 echo "$BIN"

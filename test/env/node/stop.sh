@@ -28,8 +28,20 @@ log() { echo "node/stop.sh: $*" >&2; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/../k8s/common.sh"
 
-# 1. The kubelet first, so it does not restart what is torn down below.
+# 1. The kubelet first, so it does not restart what is torn down below; then kube-proxy and
+#    CoreDNS (the path of kube-proxy's binary is read while it runs: step 5 runs it again).
 stop_recorded kubelet "$STATE/run/kubelet.pid"
+KUBE_PROXY_BIN=""
+if [ -f "$STATE/run/kube-proxy.pid" ]; then
+  { IFS= read -r -d '' KUBE_PROXY_BIN <"/proc/$(cat "$STATE/run/kube-proxy.pid")/cmdline"; } 2>/dev/null || true
+  [ "${KUBE_PROXY_BIN##*/}" = kube-proxy ] || KUBE_PROXY_BIN=""
+fi
+if [ -z "$KUBE_PROXY_BIN" ] && [ -f "$STATE/env" ]; then
+  # shellcheck disable=SC1091
+  KUBE_PROXY_BIN="$(. "$STATE/env" && echo "${SLIPWAY_NODE_BIN:-}/kube-proxy")"
+fi
+stop_recorded kube-proxy "$STATE/run/kube-proxy.pid"
+stop_recorded coredns "$STATE/run/coredns.pid"
 
 # 2. Containers, while containerd still answers: kill and delete every task and container
 #    of the node's namespace (this also ends their shims and releases their snapshots).
@@ -71,8 +83,38 @@ if [ -d "$STATE" ]; then
   done
 fi
 
-# 5. Network: the pods' namespaces (identified by an address in the node's pod range), the
-#    bridge, libcni's result cache for our network, the iptables chains.
+# 5. Network: kube-proxy's rules, the pods' namespaces (identified by an address in the
+#    node's pod range), the bridge, libcni's result cache for our network, our iptables chains.
+#    `kube-proxy --cleanup` removes every KUBE-* chain and jump (iptables and ip6tables, every
+#    table): skipped while another kube-proxy runs on this machine, whose rules those would be.
+running() { # name: 0 if a process whose argv[0] is that binary runs on this machine
+  local d argv0
+  for d in /proc/[0-9]*; do
+    argv0=""; { IFS= read -r -d '' argv0 <"$d/cmdline"; } 2>/dev/null || continue
+    if [ "${argv0##*/}" = "$1" ]; then return 0; fi
+  done
+  return 1
+}
+kube_chains() { { iptables-save; ip6tables-save; } 2>/dev/null | grep -c '^:KUBE-' || true; }
+if running kube-proxy; then
+  log "another kube-proxy runs on this machine: leaving the KUBE-* rules to it"
+elif [ "$(kube_chains)" != 0 ]; then
+  if [ -x "$KUBE_PROXY_BIN" ]; then
+    # It also tries the nftables and IPVS modes' leftovers; their tools may be missing here,
+    # and its exit status says so: what counts is what remains.
+    "$KUBE_PROXY_BIN" --cleanup >>"$STATE/logs/kube-proxy.log" 2>&1 || true
+  fi
+  # KUBE-FIREWALL (jumped to from INPUT and OUTPUT) is the kubelet's chain, which kube-proxy
+  # makes too and --cleanup leaves to the kubelet; ours makes none (makeIPTablesUtilChains).
+  if ! running kubelet; then
+    for ipt in iptables ip6tables; do
+      for c in INPUT OUTPUT; do while "$ipt" -D "$c" -j KUBE-FIREWALL 2>/dev/null; do :; done; done
+      if "$ipt" -F KUBE-FIREWALL 2>/dev/null; then "$ipt" -X KUBE-FIREWALL 2>/dev/null || true; fi
+    done
+  fi
+  left="$(kube_chains)"
+  if [ "$left" = 0 ]; then log "removed kube-proxy's rules"; else log "$left KUBE-* chains left (kube-proxy --cleanup: ${KUBE_PROXY_BIN:-no binary found})"; fi
+fi
 for ns in /run/netns/cni-*; do
   [ -e "$ns" ] || continue
   name="${ns##*/}"
@@ -106,12 +148,7 @@ for l in /var/log/containers/*; do
   case "$(readlink "$l")" in "$STATE/"*) rm -f "$l" ;; esac
 done
 rmdir /var/log/containers 2>/dev/null || true
-other_kubelet=0
-for d in /proc/[0-9]*; do
-  argv0=""; { IFS= read -r -d '' argv0 <"$d/cmdline"; } 2>/dev/null || continue
-  if [ "${argv0##*/}" = kubelet ]; then other_kubelet=1; break; fi
-done
-if [ "$other_kubelet" = 0 ]; then
+if ! running kubelet; then
   rm -f /var/lib/kubelet/device-plugins/kubelet.sock /var/lib/kubelet/device-plugins/kubelet_internal_checkpoint \
     /var/lib/kubelet/device-plugins/DEPRECATION
   rmdir /var/lib/kubelet/device-plugins /var/lib/kubelet 2>/dev/null || true
