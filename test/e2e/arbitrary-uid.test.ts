@@ -2,14 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Worker } from 'bullmq';
 import { CoreV1Api, Exec, type V1Pod } from '@kubernetes/client-node';
-import { createBuildWorker } from '../../src/builds/build-worker.js';
-import { createDeployWorker } from '../../src/releases/deploy-worker.js';
-import { createLogger } from '../../src/logger.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { readyReleasePods, realNodeConfig, requireRealNode, serviceProxyGet } from '../helpers/real-node.js';
+import { readyReleasePods, serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 
 // Every builder's image under an arbitrary uid, as OpenShift's restricted-v2 SCC runs it: an
@@ -49,12 +46,8 @@ const apps = new Map<string, string>();
 const uids: number[] = [];
 
 beforeAll(async () => {
-  await requireRealNode(kc);
   // Two deploys (and two builds, the default) at a time: the machine has two cores.
-  t = await startTestApi({ ...realNodeConfig(), SLIPWAY_ARBITRARY_UIDS: 'true', SLIPWAY_DEPLOY_CONCURRENCY: '2' });
-  const logger = createLogger({ name: 'arbitrary-uid-workers', level: 'warn' });
-  workers = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
-  for (const w of workers) void w.run();
+  ({ t, workers } = await startRealNodeApi(kc, { name: 'arbitrary-uid-workers', overrides: { SLIPWAY_ARBITRARY_UIDS: 'true', SLIPWAY_DEPLOY_CONCURRENCY: '2' } }));
   // Every app created and pushed up front: each is built once, the builds and rollouts overlap.
   for (const { fixture } of CASES) {
     const repo = await publishFixture(fixture);

@@ -2,20 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { AppsV1Api, CoreV1Api, Exec, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
-import { createBuildWorker } from '../../src/builds/build-worker.js';
-import { createLogger } from '../../src/logger.js';
-import { createDeployWorker } from '../../src/releases/deploy-worker.js';
-import { appSelector, LABELS } from '../../src/releases/render/labels.js';
 import { PULL_SECRET_NAME } from '../../src/releases/render/pull-secret.js';
 import type { ProvisionReport } from '../../src/templates/provision.js';
 import type { Release } from '../../src/store/types.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { realNodeConfig, requireRealNode } from '../helpers/real-node.js';
+import { readyReleasePods, serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
-import { waitFor } from '../helpers/wait.js';
 
 // Issue 15: the built-in database templates (templates/*-persistent.yaml) provisioned onto the
 // REAL node of the test cluster, not kwok: their image parameters point at the stand-ins
@@ -151,11 +146,7 @@ const DATABASES: Database[] = [
 const served = new Map<string, { address: string; secret: Secret }>();
 
 beforeAll(async () => {
-  realNode = await requireRealNode(kc);
-  t = await startTestApi(realNodeConfig());
-  const logger = createLogger({ name: 'databases-real-node', level: 'warn' });
-  workers = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
-  for (const w of workers) void w.run();
+  ({ t, node: realNode, workers } = await startRealNodeApi(kc, { name: 'databases-real-node' }));
 }, 60_000);
 
 afterAll(async () => {
@@ -243,14 +234,14 @@ test.each(DATABASES.map((db, index) => [db.template, db, index] as const))(
       expect(release.status).toBe('current');
     }
     expect(release.config.links).toEqual([db.service]);
-    const pods = await readyPods(app, release.number);
+    const pods = await readyReleasePods(kc, { namespace: NAMESPACE, app, release: release.number });
     for (const pod of pods) {
       expect(pod.spec!.nodeName).toBe(realNode);
       expect(pod.spec!.containers[0]!.envFrom).toContainEqual({ secretRef: { name: db.service } });
     }
 
     const token = `app-${randomUUID().slice(0, 8)}`;
-    const answer = await throughProxy(app, `check/${token}`);
+    const answer = (await serviceProxyGet(kc, { namespace: NAMESPACE, service: app, path: `check/${token}` })).json as Record<string, unknown>;
     const kind = db.template.replace('-persistent', '');
     // The Secret's host is the bare Service name; the pod's resolver found it (search path of
     // its namespace) and it is the Service's ClusterIP, not the database pod's address.
@@ -299,37 +290,4 @@ async function newRelease(name: string, payload: Record<string, unknown>): Promi
   return (res.json() as Release).number;
 }
 
-/** Waits until the app's pods are exactly release `number`'s, all Ready; returns them. */
-async function readyPods(name: string, number: number): Promise<V1Pod[]> {
-  let seen = '';
-  return waitFor({
-    timeoutMs: 120_000,
-    intervalMs: 500,
-    check: async () => {
-      const pods = (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: appSelector(name) })).items.filter((pod) => !pod.metadata?.deletionTimestamp);
-      seen = pods.map((pod) => `${pod.metadata?.name} release ${pod.metadata?.labels?.[LABELS.release]} on ${pod.spec?.nodeName} ${pod.status?.phase}`).join('; ');
-      const ready = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      return pods.length && pods.every((pod) => pod.metadata?.labels?.[LABELS.release] === String(number) && ready(pod)) ? pods : undefined;
-    },
-    message: () => `pods of ${name} are not all release ${number} and Ready: ${seen || 'none'}`,
-  });
-}
 
-/** GET /<path> of the app through the API server's service proxy (no network path of the test's own). */
-async function throughProxy(name: string, path: string): Promise<Record<string, unknown>> {
-  let last = '';
-  return waitFor({
-    timeoutMs: 60_000,
-    intervalMs: 1000,
-    check: async () => {
-      try {
-        const body: unknown = await core.connectGetNamespacedServiceProxyWithPath({ namespace: NAMESPACE, name: `${name}:http`, path });
-        return (typeof body === 'string' ? JSON.parse(body) : body) as Record<string, unknown>;
-      } catch (error) {
-        last = String((error as { body?: unknown }).body ?? error);
-        return undefined;
-      }
-    },
-    message: () => `the service proxy of ${name} did not answer: ${last}`,
-  });
-}

@@ -1,14 +1,11 @@
 import type { Worker } from 'bullmq';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { createBuildWorker } from '../../src/builds/build-worker.js';
-import { createDeployWorker } from '../../src/releases/deploy-worker.js';
-import { createLogger } from '../../src/logger.js';
 import type { Release } from '../../src/store/types.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { realNodeConfig, requireRealNode, serviceProxyGet } from '../helpers/real-node.js';
+import { serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 
 // The release lifecycle with real containers on the real node (test/env/node): hooks are Jobs
@@ -50,11 +47,7 @@ http
 const MIGRATE = ['sh', '-c', 'echo "migrating schema on $(hostname)"; if [ -n "$MIGRATION_FAILS" ]; then echo "migration failed: column exists" >&2; exit 3; fi; echo migrated'];
 
 beforeAll(async () => {
-  realNode = await requireRealNode(kc);
-  t = await startTestApi(realNodeConfig());
-  const logger = createLogger({ name: 'real-node-lifecycle-workers', level: 'warn' });
-  workers = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
-  for (const w of workers) void w.run();
+  ({ t, node: realNode, workers } = await startRealNodeApi(kc, { name: 'real-node-lifecycle-workers' }));
   const created = await p.newApp('node-server', { deploy: { autoDeploy: true, readinessDeadlineSeconds: 120, hooks: { pre: { command: MIGRATE, timeoutSeconds: 120 } } } });
   app = created.name;
   const sha = await created.repo.commit({ 'server.js': SERVER }, 'env and a counter on the volume');

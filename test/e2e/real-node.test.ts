@@ -3,16 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'bullmq';
 import { chromium } from 'playwright-core';
-import { createBuildWorker } from '../../src/builds/build-worker.js';
-import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { LABELS } from '../../src/releases/render/labels.js';
-import { createLogger } from '../../src/logger.js';
 import type { Release } from '../../src/store/types.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { TestApi } from '../helpers/api.js';
 import { deleteNamespace, liveTemplate, testKubeConfig } from '../helpers/cluster.js';
 import { auth, TEST_TOKEN } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { readyReleasePods, realNodeConfig, requireRealNode, serviceProxyGet } from '../helpers/real-node.js';
+import { readyReleasePods, serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 
 // The whole chain onto the REAL node of the test cluster (test/env/node), not kwok: the image
@@ -54,11 +51,7 @@ http
 `;
 
 beforeAll(async () => {
-  realNode = await requireRealNode(kc);
-  t = await startTestApi(realNodeConfig());
-  const logger = createLogger({ name: 'real-node-workers', level: 'warn' });
-  workers = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
-  for (const w of workers) void w.run();
+  ({ t, node: realNode, workers } = await startRealNodeApi(kc, { name: 'real-node-workers' }));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,6 +1,11 @@
 import https from 'node:https';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { Worker } from 'bullmq';
+import { createBuildWorker } from '../../src/builds/build-worker.js';
+import { createLogger } from '../../src/logger.js';
+import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { appSelector, LABELS } from '../../src/releases/render/labels.js';
+import { startTestApi, type TestApi } from './api.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -45,8 +50,9 @@ export async function readyReleasePods(kc: KubeConfig, params: { namespace: stri
 
 /**
  * GET `path` of a Service through the API server's service proxy (no network path of the
- * test's own), once something answers: the app's status, body and parsed JSON. The API
- * server's own 503 (no ready endpoint yet) is waited out.
+ * test's own), once the app answers 2xx: its status, body and parsed JSON. Anything else (the
+ * API server's own 503 while no endpoint is ready, an app error) is waited out, and the last
+ * answer is in the timeout's message.
  */
 export async function serviceProxyGet(kc: KubeConfig, params: { namespace: string; service: string; path?: string; timeoutMs?: number }): Promise<{ status: number; text: string; json?: unknown }> {
   const url = new URL(`/api/v1/namespaces/${params.namespace}/services/${params.service}:http/proxy/${(params.path ?? '').replace(/^\//, '')}`, kc.getCurrentCluster()!.server);
@@ -68,9 +74,23 @@ export async function serviceProxyGet(kc: KubeConfig, params: { namespace: strin
         request.end();
       }).catch((error: unknown) => ({ status: 0, text: String(error), type: '' }));
       last = `${answer.status} ${answer.text.slice(0, 300)}`;
-      if (answer.status === 0 || (answer.status === 503 && answer.type.includes('json') && answer.text.includes('"kind":"Status"'))) return undefined;
+      // Until the app answers 2xx: no endpoint yet (the API server's own 503), or the app not yet serving.
+      if (answer.status < 200 || answer.status > 299) return undefined;
       return { status: answer.status, text: answer.text, ...(answer.type.includes('json') ? { json: JSON.parse(answer.text) as unknown } : {}) };
     },
     message: () => `the service proxy of ${params.service} in ${params.namespace} did not answer: ${last}`,
   });
+}
+
+/**
+ * A test API set up as an install on the real node (realNodeConfig() plus `overrides`), with a
+ * build and a deploy worker running in-process; fails loudly unless the real node is Ready.
+ */
+export async function startRealNodeApi(kc: KubeConfig, params: { name: string; overrides?: Record<string, string> }): Promise<{ t: TestApi; node: string; workers: Worker[] }> {
+  const node = await requireRealNode(kc);
+  const t = await startTestApi({ ...realNodeConfig(), ...params.overrides });
+  const logger = createLogger({ name: params.name, level: 'warn' });
+  const workers: Worker[] = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
+  for (const w of workers) void w.run();
+  return { t, node, workers };
 }
