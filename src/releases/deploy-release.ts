@@ -6,7 +6,7 @@ import type { AppStore } from '../store/app-store.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import { namespaceRefusal } from '../store/deploy-config.js';
 import type { SecretStore } from '../store/secret-store.js';
-import type { HookRun, HookSpec, Release, Verification } from '../store/types.js';
+import type { HookRun, HookSpec, Release } from '../store/types.js';
 import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './cluster/apply.js';
 import { prepareRelease } from './prepare-release.js';
 import type { Manifest } from './render/manifest.js';
@@ -17,10 +17,10 @@ import { withPlacement } from './render/placement.js';
 import { withPullSecret, type RegistryCredentials } from './render/pull-secret.js';
 import { withReplicas } from './render/with-replicas.js';
 import { withRunAs } from './render/run-as.js';
-import type { PodProblem, WorkloadStatus } from './rollout/workload-status.js';
-import { verifyPlan } from './rollout/verification.js';
-import { verifyRelease } from './rollout/verify-release.js';
-import { podLog } from './cluster/pod-log.js';
+import type { WorkloadStatus } from './rollout/workload-status.js';
+import { verificationProblems } from './rollout/verification.js';
+import { verifyReadyRelease } from './rollout/verify-release.js';
+import { withCrashLogs } from './cluster/crash-logs.js';
 
 export interface DeployDeps {
   kc: KubeConfig;
@@ -107,11 +107,12 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   let status: Outcome = await rollOut(deps, release, rolloutStartedAt);
   if (status.state === 'ready') {
     // Ready is what Kubernetes says; before the release becomes current it must also answer.
-    const verification = await verify(deps, release);
+    const replicas = (await deps.apps.find(release.app))?.deploy.replicas ?? release.config.replicas;
+    const verification = await verifyReadyRelease({ kc: deps.kc, release, replicas, installDefault: deps.verifyReleases });
     release = await releases.update(release.app, release.number, { verification });
     if (verification.state === 'failed') {
       logger.warn({ app: release.app, release: release.number, verification }, 'verification failed');
-      status = { state: 'failed', reason: 'VerificationFailed', message: `verification: ${verification.message}`, pods: verificationPods(verification) };
+      status = { state: 'failed', reason: 'VerificationFailed', message: `verification: ${verification.message}`, pods: verificationProblems(verification) };
     }
   }
   if (status.state === 'ready' && hooks.post) {
@@ -196,54 +197,8 @@ function hookPods(run: HookRun): Array<{ pod: string; container: string; reason:
   return run.pod ? [{ pod: run.pod, container: 'hook', reason: run.reason ?? 'Failed', ...(run.exitCode !== undefined ? { message: `exit code ${run.exitCode}` } : {}) }] : [];
 }
 
-/**
- * Verifies a ready release by real requests (rollout/verify-release.ts), or records why not. A
- * cluster error while verifying is a failed verification: nothing showed the release answers.
- */
-async function verify(deps: DeployDeps, release: Release): Promise<Verification> {
-  const replicas = (await deps.apps.find(release.app))?.deploy.replicas ?? release.config.replicas;
-  const plan = verifyPlan({ config: release.config, port: release.port, replicas, installDefault: deps.verifyReleases });
-  if ('off' in plan) return { state: 'off', message: plan.off };
-  const startedAt = new Date().toISOString();
-  try {
-    return await verifyRelease({ kc: deps.kc, namespace: release.config.namespace, app: release.app, release: release.number, plan });
-  } catch (error) {
-    return { state: 'failed', message: `the release's pods could not be listed: ${kubeMessage(error)}`, path: plan.path, port: plan.port, requests: 0, failed: 0, startedAt, finishedAt: new Date().toISOString() };
-  }
-}
 
-function verificationPods(v: Verification): PodProblem[] {
-  const f = v.firstFailure;
-  if (!f) return [];
-  const answer = f.status !== undefined ? `HTTP ${f.status}` : (f.error ?? 'failed');
-  return [{ pod: f.pod, reason: 'VerificationFailed', message: f.body ? `${answer}: ${f.body.slice(0, 200)}` : answer }];
-}
 
-/** Crashed containers (ones with an exit code) whose last log lines the failure quotes; a few, not every replica's. */
-const CRASH_LOG_PODS = 3;
-const CRASH_LOG_LINES = 20;
-
-/**
- * The failure's pod problems with the last log lines of each crashed container (the run that
- * exited), read through the API server's pod log endpoint. Best effort: a log that cannot be
- * read leaves the problem as it was.
- */
-async function withCrashLogs(kc: KubeConfig, namespace: string, pods: PodProblem[]): Promise<PodProblem[]> {
-  let read = 0;
-  return Promise.all(
-    pods.map(async (p) => {
-      if (p.exitCode === undefined || !p.container || read >= CRASH_LOG_PODS) return p;
-      read++;
-      // A container `terminated` right now is the run that crashed: its log is the current one
-      // (the kubelet has already removed the run before it). One waiting in CrashLoopBackOff has
-      // no current run: the crashed one is `previous`.
-      const base = { kc, namespace, pod: p.pod, container: p.container, tailLines: CRASH_LOG_LINES };
-      let { log } = await podLog(base);
-      if (!log?.trim()) ({ log } = await podLog({ ...base, previous: true }));
-      return log?.trim() ? { ...p, log: log.trimEnd() } : p;
-    }),
-  );
-}
 
 /** What a rollout came to: the workload's status, or a failure to reach or apply to the cluster. */
 type Outcome = Omit<WorkloadStatus, 'reason'> & { reason?: string };

@@ -1,5 +1,5 @@
 import { defaultDeployConfig } from '../../src/store/deploy-config.js';
-import { allowedFailures, judgeVerification, percentile, verdictReached, verifyPlan, type Sample, type VerifyPlan } from '../../src/releases/rollout/verification.js';
+import { allowedFailures, judgeVerification, percentile, verdictReached, verificationProblems, verifyPlan, type Sample, type VerifyPlan } from '../../src/releases/rollout/verification.js';
 import type { DeployConfig } from '../../src/store/types.js';
 import { verificationSummary } from '../../src/store/views.js';
 
@@ -115,5 +115,16 @@ describe('verificationSummary: one line for the CLI and the dashboard', () => {
     ['failed', failed, 'failed: GET / 500 ×2, timeout ×1 (3 of 3 failed, at most 10% allowed), p50 7 ms p99 7 ms'],
   ])('%s', (_name, record, line) => {
     expect(verificationSummary(record)).toBe(line);
+  });
+});
+
+describe('verificationProblems: the failure names the pod and what it answered', () => {
+  test.each([
+    ['passed: none', judge(times(20, ok())), []],
+    ['a 500 with its body', judge(times(3, status(500, 'Traceback (most recent call last)'))), [{ pod: 'web-a', reason: 'VerificationFailed', message: 'HTTP 500: Traceback (most recent call last)' }]],
+    ['a timeout', judge(times(3, { pod: 'web-b', ms: 5000, error: 'timeout' })), [{ pod: 'web-b', reason: 'VerificationFailed', message: 'timeout' }]],
+    ['a body cut at 200 characters', judge(times(3, status(502, 'x'.repeat(400)))), [{ pod: 'web-a', reason: 'VerificationFailed', message: `HTTP 502: ${'x'.repeat(200)}` }]],
+  ])('%s', (_name, record, problems) => {
+    expect(verificationProblems(record)).toEqual(problems);
   });
 });

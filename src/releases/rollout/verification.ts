@@ -2,6 +2,7 @@
 // mean. Pure; verify-release.ts sends the requests through the API server's pod proxy.
 import { VERIFY_DEFAULTS } from '../../store/schemas/deploy-config.js';
 import type { DeployConfig, Verification } from '../../store/types.js';
+import type { PodProblem } from './workload-status.js';
 
 /** How a release is verified, with every default filled in. */
 export interface VerifyPlan {
@@ -110,4 +111,12 @@ export function judgeVerification(params: { plan: VerifyPlan; samples: Sample[];
     startedAt: params.startedAt,
     finishedAt: params.finishedAt,
   };
+}
+
+/** The failure's pod entry for a failed verification: the first failed request's pod, status and the start of its body. */
+export function verificationProblems(v: Verification): PodProblem[] {
+  const f = v.firstFailure;
+  if (!f) return [];
+  const answer = f.status !== undefined ? `HTTP ${f.status}` : (f.error ?? 'failed');
+  return [{ pod: f.pod, reason: 'VerificationFailed', message: f.body ? `${answer}: ${f.body.slice(0, 200)}` : answer }];
 }

@@ -1,8 +1,26 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { releaseSelector } from '../render/labels.js';
 import { proxyGet } from '../cluster/proxy-get.js';
-import { judgeVerification, verdictReached, type Sample, type VerifyPlan } from './verification.js';
-import type { Verification } from '../../store/types.js';
+import { kubeMessage } from '../cluster/apply.js';
+import { judgeVerification, verdictReached, verifyPlan, type Sample, type VerifyPlan } from './verification.js';
+import type { Release, Verification } from '../../store/types.js';
+
+/**
+ * Verifies a release Kubernetes calls ready (verifyRelease), or records why it is not verified
+ * (verifyPlan). A cluster error while verifying is a failed verification: nothing showed the
+ * release answers. `replicas` is the app's scale now.
+ */
+export async function verifyReadyRelease(params: { kc: KubeConfig; release: Release; replicas: number; installDefault: boolean }): Promise<Verification> {
+  const { kc, release } = params;
+  const plan = verifyPlan({ config: release.config, port: release.port, replicas: params.replicas, installDefault: params.installDefault });
+  if ('off' in plan) return { state: 'off', message: plan.off };
+  const startedAt = new Date().toISOString();
+  try {
+    return await verifyRelease({ kc, namespace: release.config.namespace, app: release.app, release: release.number, plan });
+  } catch (error) {
+    return { state: 'failed', message: `the release's pods could not be listed: ${kubeMessage(error)}`, path: plan.path, port: plan.port, requests: 0, failed: 0, startedAt, finishedAt: new Date().toISOString() };
+  }
+}
 
 /**
  * Verifies a release that Kubernetes calls ready by asking it real questions: `plan.requests`
