@@ -35,10 +35,16 @@ export type VolumeView = Static<typeof volumeViewSchema>;
 export function verificationSummary(v: Verification | undefined): string {
   if (!v) return 'not verified';
   if (v.state === 'off') return `off: ${v.message}`;
-  const counts = Object.entries(v.statuses ?? {}).map(([status, n]) => `${status} ×${n}`);
-  if (v.timeouts) counts.push(`timeout ×${v.timeouts}`);
-  if (v.unreachable) counts.push(`unreachable ×${v.unreachable}`);
+  const counts = verificationCounts(v, ' ×');
   const latency = v.latencyMs && Object.keys(v.statuses ?? {}).length ? `, p50 ${v.latencyMs.p50} ms p99 ${v.latencyMs.p99} ms` : '';
   const share = v.state === 'failed' ? ` (${v.failed ?? 0} of ${v.requests ?? 0} failed, at most ${v.maxFailedPercent ?? 0}% allowed)` : '';
   return `${v.state}: GET ${v.path ?? '/'} ${counts.join(', ') || 'no answer'}${share}${latency}`;
+}
+
+/** What a verification's answers were, counted: `200 ×18`, `500 ×2`, `timeout ×1`, `unreachable ×1` (`times` between). */
+export function verificationCounts(v: Verification, times: string): string[] {
+  const counts = Object.entries(v.statuses ?? {}).map(([status, n]) => `${status}${times}${n}`);
+  if (v.timeouts) counts.push(`timeout${times}${v.timeouts}`);
+  if (v.unreachable) counts.push(`unreachable${times}${v.unreachable}`);
+  return counts;
 }

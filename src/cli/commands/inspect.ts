@@ -1,5 +1,5 @@
 import type { App, Build, Release } from '../../store/types.js';
-import { verificationSummary } from '../../store/views.js';
+import { verificationCounts, verificationSummary } from '../../store/views.js';
 import { CliError, type ApiClient } from '../client.js';
 import { describeFailure, waitForRelease } from '../wait.js';
 import { apiPath, withQuery } from '../api-path.js';
@@ -65,9 +65,7 @@ function verifiedColumn(r: Release): string {
   const v = r.verification;
   if (!v) return '-';
   if (v.state === 'off') return 'off';
-  const counts = Object.entries(v.statuses ?? {}).map(([status, n]) => `${status}×${n}`);
-  if (v.timeouts) counts.push(`timeout×${v.timeouts}`);
-  if (v.unreachable) counts.push(`unreachable×${v.unreachable}`);
+  const counts = verificationCounts(v, '×');
   const tail = v.state === 'failed' ? ' FAILED' : v.latencyMs ? ` p50 ${Math.round(v.latencyMs.p50)}ms` : '';
   return `${counts.join(',') || 'none'}${tail}`;
 }

@@ -1,7 +1,8 @@
-import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { releaseSelector } from '../render/labels.js';
 import { proxyGet } from '../cluster/proxy-get.js';
 import { kubeMessage } from '../cluster/apply.js';
+import { isPodReady } from './workload-status.js';
 import { judgeVerification, verdictReached, verifyPlan, type Sample, type VerifyPlan } from './verification.js';
 import type { Release, Verification } from '../../store/types.js';
 
@@ -33,7 +34,7 @@ export async function verifyRelease(params: { kc: KubeConfig; namespace: string;
   const startedAt = new Date().toISOString();
   const listed = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: releaseSelector(params.app, params.release) });
   const pods = listed.items
-    .filter((p) => !p.metadata?.deletionTimestamp && isReady(p))
+    .filter((p) => !p.metadata?.deletionTimestamp && isPodReady(p))
     .map((p) => p.metadata?.name ?? '')
     .filter(Boolean)
     .sort();
@@ -43,8 +44,4 @@ export async function verifyRelease(params: { kc: KubeConfig; namespace: string;
     samples.push(await proxyGet({ kc, namespace, pod, port: plan.port, path: plan.path, timeoutMs: plan.timeoutSeconds * 1000 }));
   }
   return judgeVerification({ plan, samples, pods, startedAt, finishedAt: new Date().toISOString() });
-}
-
-function isReady(pod: V1Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }

@@ -250,7 +250,8 @@ function describe(p: PodProblem): string {
   return `pod ${p.pod}${container}: ${p.reason}${restarts}${p.message ? `: ${p.message}` : ''}`;
 }
 
-function isPodReady(pod: V1Pod): boolean {
+/** The pod's Ready condition is True (the kubelet's readiness probe passed). */
+export function isPodReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
