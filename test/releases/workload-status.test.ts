@@ -430,11 +430,34 @@ const cases: Case[] = [
     expected: { state: 'ready', reason: 'Available' },
   },
   {
-    name: 'ImagePullBackOff',
+    name: 'ImagePullBackOff, still failing 30 s after the pod started',
     observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
       pod(`${RS}-x2x9k`, { containers: [waiting('web', 'ImagePullBackOff', `Back-off pulling image "${IMAGE}"`)] }),
-    ]),
+    ], { now: at(40) }),
     expected: { state: 'failed', reason: 'ImagePullBackOff', message: 'Back-off pulling image', pods: [{ pod: `${RS}-x2x9k`, container: 'web', reason: 'ImagePullBackOff' }] },
+  },
+  {
+    // Seen on the real node: the Node authorizer had not yet linked the new pod to its pull
+    // secret, the kubelet pulled without credentials, and its retry 13 s later succeeded.
+    name: 'a 401 pull within 30 s of the pod starting is a wait: the kubelet retries',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'ErrImagePull', `failed to pull and unpack image "${IMAGE}": pulling from host 127.0.0.1:5000 failed with status code [manifests sha256:a6]: 401 Unauthorized`)] }),
+    ], { now: at(39) }),
+    expected: { state: 'deploying', reason: 'Progressing', pods: [{ pod: `${RS}-x2x9k`, reason: 'NotReady' }] },
+  },
+  {
+    name: 'the same 401 at 30 s: the credentials are wrong',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'ImagePullBackOff', `Back-off pulling image "${IMAGE}": ErrImagePull: failed to pull and unpack image "${IMAGE}": 401 Unauthorized`)] }),
+    ], { now: at(40) }),
+    expected: { state: 'failed', reason: 'ImagePullBackOff', message: '401 Unauthorized', pods: [{ pod: `${RS}-x2x9k`, reason: 'ImagePullBackOff' }] },
+  },
+  {
+    name: 'an image the registry does not have fails at once',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'ErrImagePull', `failed to resolve reference "${IMAGE}": ${IMAGE}: not found`)] }),
+    ], { now: at(11) }),
+    expected: { state: 'failed', reason: 'ErrImagePull', pods: [{ pod: `${RS}-x2x9k`, reason: 'ErrImagePull' }] },
   },
   {
     name: 'ErrImagePull',

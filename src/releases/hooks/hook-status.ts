@@ -1,6 +1,7 @@
 // Where a hook Job is, as a pure function of fetched objects (like workload-status.ts):
 // the watcher fetches, this decides, table tests cover every rule.
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { PULL_REASONS, pullFailureIsFinal } from '../rollout/pull-retry.js';
 
 export interface HookStatus {
   state: 'running' | 'succeeded' | 'failed';
@@ -24,7 +25,8 @@ export interface HookObservation {
 /** Slipway's own deadline is the Job's plus this: the Job controller should have acted by then. */
 export const HOOK_GRACE_SECONDS = 30;
 
-// A hook pod waiting for one of these will not start without a new release.
+// A hook pod waiting for one of these will not start without a new release (a pull failure only
+// once the kubelet's retry could not fix it: pull-retry.ts).
 const FATAL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
 export function checkHookStatus(o: HookObservation): HookStatus {
@@ -49,7 +51,7 @@ export function checkHookStatus(o: HookObservation): HookStatus {
       ...where,
     };
   }
-  const waiting = o.pods.flatMap((p) => (p.status?.containerStatuses ?? []).map((c) => ({ pod: p, c }))).find(({ c }) => FATAL_WAITING.has(c.state?.waiting?.reason ?? ''));
+  const waiting = o.pods.flatMap((p) => (p.status?.containerStatuses ?? []).map((c) => ({ pod: p, c }))).find(({ pod: p, c }) => isFatal(p, c.state?.waiting, o.now));
   if (waiting) {
     const w = waiting.c.state!.waiting!;
     return { state: 'failed', outcome: 'Failed', reason: w.reason!, message: `job ${name}: pod ${waiting.pod.metadata?.name}: ${w.reason}${w.message ? `: ${w.message}` : ''}`, pod: waiting.pod.metadata?.name };
@@ -60,6 +62,12 @@ export function checkHookStatus(o: HookObservation): HookStatus {
   }
   const phase = pod?.status?.phase ?? 'no pod yet';
   return { state: 'running', message: `job ${name}: ${phase}`, ...where };
+}
+
+function isFatal(pod: V1Pod, waiting: { reason?: string; message?: string } | undefined, now: Date): boolean {
+  const reason = waiting?.reason ?? '';
+  if (!FATAL_WAITING.has(reason)) return false;
+  return !PULL_REASONS.has(reason) || pullFailureIsFinal({ message: waiting?.message, pod, now });
 }
 
 function newestPod(pods: V1Pod[]): V1Pod | undefined {

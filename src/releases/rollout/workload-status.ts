@@ -9,6 +9,7 @@ import type {
   V1Pod,
   V1StatefulSet,
 } from '@kubernetes/client-node';
+import { PULL_REASONS, pullFailureIsFinal } from './pull-retry.js';
 
 export type WorkloadState = 'ready' | 'deploying' | 'failed';
 export type RolloutFailureReason =
@@ -44,7 +45,8 @@ export interface WorkloadObservation {
 export type WorkloadKind = 'Deployment' | 'StatefulSet';
 
 // Waiting reasons that do not fix themselves without a new release (bad image, missing secret,
-// broken command, crashing process). Anything else (ContainerCreating, PodInitializing) is a wait.
+// broken command, crashing process). Anything else (ContainerCreating, PodInitializing) is a wait,
+// and so is a pull failure the kubelet may still retry past (pull-retry.ts).
 const FATAL_WAITING = new Set<RolloutFailureReason>([
   'CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName',
   'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError',
@@ -67,7 +69,7 @@ export function checkWorkloadStatus(o: WorkloadObservation): WorkloadStatus {
   // 1. Pods first. kubectl rollout status never fails on CrashLoopBackOff (kubernetes#18568): it
   // waits for ProgressDeadlineExceeded, 600 s by default, and where the Progressing condition keeps
   // being refreshed while pods crash (argo-rollouts#3765) that deadline may never come.
-  const failures = pods.flatMap((p) => podFailures(p, o.maxRestarts));
+  const failures = pods.flatMap((p) => podFailures(p, o.maxRestarts, o.now));
   const first = failures[0];
   if (first) {
     const more = failures.length > 1 ? ` (+${failures.length - 1} more)` : '';
@@ -183,7 +185,7 @@ function failed(reason: RolloutFailureReason, message: string): WorkloadStatus {
   return { state: 'failed', reason, message, pods: [] };
 }
 
-function podFailures(pod: V1Pod, maxRestarts: number): Failure[] {
+function podFailures(pod: V1Pod, maxRestarts: number, now: Date): Failure[] {
   const name = pod.metadata?.name ?? '?';
   if (pod.status?.phase === 'Failed') {
     // e.g. Evicted, or a node shutdown: the pod will never become Ready.
@@ -199,7 +201,8 @@ function podFailures(pod: V1Pod, maxRestarts: number): Failure[] {
     // The exit code of the run that ended: the one terminated now, else the one before it.
     const exitCode = (c.state?.terminated ?? c.lastState?.terminated)?.exitCode;
     const base = { pod: name, container: c.name, restartCount: c.restartCount, ...(exitCode !== undefined ? { exitCode } : {}) };
-    if (waiting && FATAL_WAITING.has(waiting as RolloutFailureReason)) {
+    const retrying = PULL_REASONS.has(waiting ?? '') && !pullFailureIsFinal({ message: c.state?.waiting?.message, pod, now });
+    if (waiting && FATAL_WAITING.has(waiting as RolloutFailureReason) && !retrying) {
       const message = joinMessage(c.state?.waiting?.message, lastExit(c));
       return [{ ...base, reason: waiting as RolloutFailureReason, ...(message ? { message } : {}) }];
     }
