@@ -10,7 +10,8 @@ FROM deps AS build
 {{buildEnv}}
 COPY . .
 {{buildSteps}}
-RUN npm prune --omit=dev --no-audit --no-fund
+# Dev dependencies pruned when NODE_ENV is production (the default).
+{{pruneStep}}
 # Group 0 gets the owner's rights on everything the runtime stage copies: the image runs as uid
 # 1001, or as any uid a namespace assigns (OpenShift's restricted SCC, SLIPWAY_ARBITRARY_UIDS), always with group 0.
 RUN chmod -R g=u /app
@@ -20,7 +21,7 @@ FROM {{runtimeImage}}
 # The app's dir, also HOME: writable by uid 1001 and by group 0, so the app may write its own files under any uid.
 RUN install -d -o 1001 -g 0 -m 775 /app
 WORKDIR /app
-ENV NODE_ENV=production PORT={{port}}
+ENV NODE_ENV={{nodeEnv}} PORT={{port}}
 ENV HOME=/app
 {{runtimeEnv}}
 COPY --from=build --chown=1001:0 /app /app

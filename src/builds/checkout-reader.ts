@@ -11,6 +11,7 @@ export function checkoutReader(params: { repo: RepoFiles; contextDir: string; fi
   const inContext = (file: string) => path.posix.join(params.contextDir, file);
   return {
     contextDir: path.join(repo.root, params.contextDir),
+    relativeDir: path.posix.normalize(params.contextDir),
     files,
     read: (file) => repo.read(inContext(file)),
     list: (dir) => repo.list(inContext(dir)),

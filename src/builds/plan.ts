@@ -4,6 +4,8 @@
  */
 export interface PlanInput {
   contextDir: string;
+  /** The context dir relative to the repo root (`.` at the root), when the reader knows it. */
+  relativeDir?: string;
   files: string[];
   /** A file's text relative to the context dir, or undefined when it does not exist. */
   read: (file: string) => Promise<string | undefined>;

@@ -1,7 +1,8 @@
 import { SlipwayError } from '../../errors.js';
 import { execForm } from '../dockerfile-template.js';
+import { planInstall, type NodePackageJson } from './node-install.js';
 
-interface PackageJson {
+interface PackageJson extends NodePackageJson {
   main?: string;
   scripts?: Record<string, string>;
 }
@@ -10,47 +11,116 @@ export interface NodejsPlan {
   manifests: string[];
   installCommand: string;
   buildSteps: string;
+  /** A RUN line removing dev dependencies, or empty when NODE_ENV is not production. */
+  pruneStep: string;
+  nodeEnv: string;
   startCommand: string;
   reasons: string[];
 }
 
-const NPM_FLAGS = '--no-audit --no-fund';
+/** The lockfiles any package manager writes: what the planner reads and the deps stage copies. */
+export const NODE_LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
 
 /**
- * How to build a Node.js app, from its package.json and top-level files: lockfile → `npm ci`,
- * a `build` script → run it, start with `node <file>` directly when the start script is just
- * that (npm as PID 1 swallows SIGTERM), else `npm start`, else `main`, else server.js/index.js.
+ * How to build a Node.js app as OpenShift's nodejs S2I image would, from its package.json,
+ * lockfiles, top-level files and `.s2i/environment` switches:
+ * - install with the app's package manager (see node-install.ts), frozen when the lockfile
+ *   matches package.json, else a plain install and a warning;
+ * - a `build` script → run it; NODE_ENV (default `production`, `development` with DEV_MODE=true)
+ *   set in the image, dev dependencies pruned only when `production`;
+ * - start the script NPM_RUN names (default `start`) with `node <file>` directly when the
+ *   script is just that (npm as PID 1 swallows SIGTERM), else through npm; with no start
+ *   script, `main`, else server.js/index.js/app.js. NPM_RUN set at run time picks another
+ *   script the same way.
  */
-export function planNodejs(params: { packageJson: string; files: string[] }): NodejsPlan {
+export function planNodejs(params: {
+  packageJson: string;
+  files: string[];
+  /** The texts of the lockfiles among `files`. */
+  lockTexts?: Record<string, string>;
+  /** `.s2i/environment` with `.s2i/runtime-environment` over it. */
+  env?: Record<string, string>;
+  /** A lockfile above the context dir (a workspace root's), relative to the context dir. */
+  outsideLockfile?: string;
+}): NodejsPlan {
   let pkg: PackageJson;
   try {
     pkg = JSON.parse(params.packageJson) as PackageJson;
   } catch {
     throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', 'package.json is not valid JSON');
   }
+  if (typeof pkg !== 'object' || pkg === null) throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', 'package.json is not a JSON object');
+  const env = params.env ?? {};
   const files = new Set(params.files);
-  const lock = ['package-lock.json', 'npm-shrinkwrap.json'].find((f) => files.has(f));
+  const install = planInstall({ pkg, files, lockTexts: params.lockTexts ?? {} });
+  const outside = !install.lockfiles.length && params.outsideLockfile ? params.outsideLockfile : undefined;
   const scripts = pkg.scripts ?? {};
   // An .npmrc (e.g. `//registry.npmjs.org/:_authToken=${NPM_TOKEN}`) must be there for the install.
   const npmrc = files.has('.npmrc') ? ['.npmrc'] : [];
-  const start = startArgv(pkg, files);
+  const nodeEnv = nodeEnvironment(env);
+  const start = startPlan(pkg, files, env.NPM_RUN);
   return {
-    manifests: ['package.json', ...(lock ? [lock] : []), ...npmrc],
-    installCommand: lock ? `npm ci ${NPM_FLAGS}` : `npm install ${NPM_FLAGS}`,
-    buildSteps: scripts.build ? 'RUN npm run build' : '',
-    startCommand: execForm(start.argv),
-    reasons: [lock ? `install: npm ci (${lock} found)` : 'install: npm install (no lockfile)', ...(scripts.build ? ['build: npm run build (scripts.build)'] : []), `start: ${start.argv.join(' ')} (${start.from})`],
+    manifests: ['package.json', ...install.lockfiles, ...npmrc],
+    installCommand: outside ? `echo "slipway: the lockfile is outside the context dir, so Docker cannot see it; installing without one" && ${install.install}` : install.install,
+    buildSteps: typeof scripts.build === 'string' ? `RUN ${install.run} build` : '',
+    pruneStep: nodeEnv.value === 'production' && install.prune ? `RUN ${install.prune}` : '',
+    nodeEnv: nodeEnv.value,
+    startCommand: start.command,
+    reasons: [
+      ...install.reasons,
+      ...(outside ? [`lockfile: ${outside} lies outside the context dir and is not used (versions resolve afresh); a context dir at the workspace root would use it`] : []),
+      ...(typeof scripts.build === 'string' ? [`build: ${install.manager} run build (scripts.build)`] : []),
+      ...(nodeEnv.from ? [`NODE_ENV=${nodeEnv.value} (${nodeEnv.from})${nodeEnv.value === 'production' ? '' : ': dev dependencies kept'}`] : []),
+      `start: ${start.argv.join(' ')} (${start.from})`,
+    ],
   };
 }
 
-function startArgv(pkg: PackageJson, files: Set<string>): { argv: string[]; from: string } {
-  const start = pkg.scripts?.start?.trim();
-  if (start) {
-    const direct = /^node\s+([\w./-]+)$/.exec(start);
-    return { argv: direct ? ['node', direct[1]!] : ['npm', 'start'], from: 'scripts.start' };
+function nodeEnvironment(env: Record<string, string>): { value: string; from?: string } {
+  const value = env.NODE_ENV ?? (env.DEV_MODE === 'true' ? 'development' : 'production');
+  // It lands in an ENV line of the runtime stage.
+  if (!/^[\w.-]+$/.test(value)) throw new SlipwayError('BUILD_S2I_INVALID', `NODE_ENV "${value}" is not a plain word`);
+  if (env.NODE_ENV !== undefined) return { value, from: 'NODE_ENV in .s2i' };
+  return env.DEV_MODE === 'true' ? { value, from: 'DEV_MODE=true in .s2i' } : { value };
+}
+
+/** `node <file>`: started directly, no npm in between. */
+const DIRECT = /^node\s+([\w./-]+)$/;
+
+/**
+ * The start: the planned command runs when NPM_RUN is unset at run time (or names the planned
+ * script); another NPM_RUN runs its script, directly when it is `node <file>`. A `sh -c` whose
+ * every branch `exec`s, so the app (or npm) is PID 1 and receives SIGTERM itself.
+ */
+function startPlan(pkg: PackageJson, files: Set<string>, npmRun: string | undefined): { argv: string[]; from: string; command: string } {
+  const scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).filter(([, text]) => typeof text === 'string'));
+  const planned = defaultStart({ pkg, scripts, files, npmRun });
+  const arms = [`""${planned.script === undefined ? '' : `|${shellWord(planned.script)}`}) exec ${planned.argv.map(shellWord).join(' ')};;`];
+  for (const [name, text] of Object.entries(scripts)) {
+    const direct = DIRECT.exec(text.trim());
+    if (direct && name !== planned.script) arms.push(`${shellWord(name)}) exec node ${shellWord(direct[1]!)};;`);
   }
-  if (pkg.main) return { argv: ['node', pkg.main], from: 'package.json main' };
+  const line = `case "$NPM_RUN" in ${arms.join(' ')} *) exec npm run "$NPM_RUN";; esac`;
+  return { ...planned, command: execForm(['/bin/sh', '-c', line]) };
+}
+
+function defaultStart(params: { pkg: PackageJson; scripts: Record<string, string>; files: Set<string>; npmRun: string | undefined }): { argv: string[]; from: string; script?: string } {
+  const { pkg, scripts, files, npmRun } = params;
+  const name = npmRun ?? 'start';
+  const text = Object.prototype.hasOwnProperty.call(scripts, name) ? scripts[name]!.trim() : '';
+  if (npmRun !== undefined && !text) throw new SlipwayError('BUILD_S2I_INVALID', `NPM_RUN=${npmRun} in .s2i names no script of package.json`);
+  if (text) {
+    const direct = DIRECT.exec(text);
+    const from = npmRun === undefined ? 'scripts.start' : `NPM_RUN=${npmRun} in .s2i`;
+    return { argv: direct ? ['node', direct[1]!] : name === 'start' ? ['npm', 'start'] : ['npm', 'run', name], from, script: name };
+  }
+  if (typeof pkg.main === 'string' && pkg.main) return { argv: ['node', pkg.main], from: 'package.json main' };
   const entry = ['server.js', 'index.js', 'app.js'].find((f) => files.has(f));
   if (entry) return { argv: ['node', entry], from: `${entry} found` };
   throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', 'package.json has no "start" script or "main", and no server.js, index.js or app.js exists');
+}
+
+/** A word the shell takes as it is: plain ones bare, anything else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w./:@=+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
