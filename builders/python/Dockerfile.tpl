@@ -11,6 +11,7 @@ RUN python3 -m venv /opt/venv
 FROM deps AS build
 {{buildEnv}}
 COPY . .
+# The planner's build steps (Django: collectstatic, as sclorg's assemble), or .s2i/bin/assemble.
 {{buildSteps}}
 # Group 0 gets the owner's rights on everything the runtime stage copies: the image runs as uid
 # 1001, or as any uid a namespace assigns (OpenShift's restricted SCC, SLIPWAY_ARBITRARY_UIDS), always with group 0.
@@ -23,6 +24,8 @@ RUN install -d -o 1001 -g 0 -m 775 /app
 WORKDIR /app
 ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PORT={{port}}
 ENV HOME=/app
+# The defaults of the start command's switches (APP_MODULE, WEB_CONCURRENCY, ...): deploy env overrides them.
+{{startEnv}}
 {{runtimeEnv}}
 COPY --from=build --chown=1001:0 /opt/venv /opt/venv
 COPY --from=build --chown=1001:0 /app /app
