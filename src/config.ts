@@ -92,6 +92,28 @@ export interface Config {
    * one, and app and hook pods run as its first uid with group 0 (src/releases/render/uid-range.ts).
    */
   arbitraryUids: boolean;
+  // ---- issue 16, OpenShift templates unchanged (docs/templates-and-databases.md)
+  openshift: OpenShiftSettings;
+}
+
+/** What an image stream of the `openshift` namespace resolves to; `version` is what the image carries, for the notes. */
+export interface StreamImage {
+  image: string;
+  version?: string;
+}
+
+/** Keys are a stream name (`postgresql`) or a stream and version (`postgresql:12`); the most specific wins. */
+export type OpenShiftImages = Record<string, StreamImage>;
+
+/** How OpenShift templates' cluster-provided parts translate: the `openshift` namespace's image streams, Route hosts. */
+export interface OpenShiftSettings {
+  /**
+   * SLIPWAY_OPENSHIFT_IMAGES (JSON, or a file holding it): entries over the default map
+   * (DEFAULT_OPENSHIFT_IMAGES in src/templates/openshift-streams.ts), entry by entry.
+   */
+  images: OpenShiftImages;
+  /** SLIPWAY_APPS_DOMAIN: a Route without a host gets `<route>-<namespace>.<appsDomain>`, as OpenShift's router. */
+  appsDomain?: string;
 }
 
 /** A node selector and tolerations added to every app and hook pod (src/releases/render/placement.ts). */
@@ -293,6 +315,46 @@ function podPlacement(env: Env): PodPlacement {
 }
 // ---- end pod placement
 
+// ---- issue 16, OpenShift templates: the image-stream map and the apps domain
+const STREAM_KEY = /^[a-z0-9][a-z0-9._-]{0,62}(?::[A-Za-z0-9._-]{1,128})?$/;
+const IMAGE_REFERENCE = /^[a-z0-9][^\s]{0,511}$/i;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+
+function openShiftImages(env: Env): OpenShiftImages {
+  const name = 'SLIPWAY_OPENSHIFT_IMAGES';
+  const raw = env[name]?.trim();
+  if (!raw) return {};
+  const text = /^[[{]/.test(raw) ? raw : fileText(name, raw);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(name, `must be a JSON object (or a file holding one): ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(name, 'must be a JSON object of "stream" or "stream:version" → image');
+  const images: OpenShiftImages = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!STREAM_KEY.test(key)) throw new ConfigError(name, `has an invalid key "${key}" (an image stream name, optionally :version)`);
+    const entry = typeof value === 'string' ? { image: value } : value as { image?: unknown; version?: unknown };
+    if (typeof entry !== 'object' || entry === null || typeof entry.image !== 'string' || !IMAGE_REFERENCE.test(entry.image)) {
+      throw new ConfigError(name, `"${key}" must be an image reference or {"image": ..., "version": ...}`);
+    }
+    if (entry.version !== undefined && (typeof entry.version !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(entry.version))) {
+      throw new ConfigError(name, `"${key}": version must be a string such as "15"`);
+    }
+    images[key] = { image: entry.image, ...(typeof entry.version === 'string' ? { version: entry.version } : {}) };
+  }
+  return images;
+}
+
+/** The OpenShift settings alone: `slipway process --local` reads them without the rest of an install's config. */
+export function loadOpenShiftSettings(env: Env = process.env): OpenShiftSettings {
+  const domain = env.SLIPWAY_APPS_DOMAIN?.trim().toLowerCase().replace(/\.$/, '');
+  if (domain && !DNS_NAME.test(domain)) throw new ConfigError('SLIPWAY_APPS_DOMAIN', `must be a DNS name such as apps.example.com, got "${domain}"`);
+  return { images: openShiftImages(env), ...(domain ? { appsDomain: domain } : {}) };
+}
+// ---- end issue 16, OpenShift templates
+
 function registry(env: Env): Config['registry'] {
   const host = text(env, 'SLIPWAY_REGISTRY');
   // host[:port][/namespace], as in `docker tag`; no scheme: docker decides http for loopback.
@@ -365,5 +427,6 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     secretsKeys: secretsKeys(env),
     podPlacement: podPlacement(env),
     arbitraryUids: boolean(env, 'SLIPWAY_ARBITRARY_UIDS', false),
+    openshift: loadOpenShiftSettings(env),
   };
 }

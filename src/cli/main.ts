@@ -60,12 +60,14 @@ export function buildProgram(): Command {
   program
     .command('process')
     .description('print the objects a template makes (OpenShift kinds translated), like oc process')
-    .argument('<template>', 'built-in template name or a file')
+    .argument('[template]', 'built-in template name or a file')
+    .option('-f, --filename <file>', 'the template file (as oc process -f)')
     .option('-p, --param <K=V>', 'parameter (repeatable)', repeat, [])
     .option('--param-file <file>', 'parameters, KEY=VALUE per line')
     .option('--ignore-unknown-parameters', 'do not fail on -p names the template does not declare')
     .option('-o, --output <format>', 'yaml or json', 'yaml')
-    .action(run(async (template: string, options) => processCommand({ client: client(), template, options, print, warn })));
+    .option('--local', 'process and translate here, without the API or a token (like oc process --local)')
+    .action(run(async (template: string | undefined, options) => processCommand({ client, template, options, print, warn })));
 
   program.command('apps').description('list apps').action(run(async () => appsCommand(client(), print)));
   program.command('builds').argument('<app>').description("list an app's builds").action(run(async (app: string) => buildsCommand(client(), app, print)));

@@ -1,7 +1,9 @@
 // OpenShift's image pipeline, for translate-openshift.ts: BuildConfigs become the Slipway apps
 // that build the same images from the same git source; ImageStreams and image triggers decide
 // which container runs an app's build (an image binding), an image a stream imports, or
-// something this template cannot provide (reported). Pure, like its caller.
+// something this template cannot provide (reported). The `openshift` namespace's standard streams
+// resolve through the image-stream map (openshift-streams.ts). Pure, like its caller.
+import { streamBuilder, streamImage, type OpenShiftImages } from './openshift-streams.js';
 import type { TemplateApp, Translation, Unsupported } from './translation.js';
 
 /** The image OpenShift templates give a container that a trigger fills in. */
@@ -22,14 +24,17 @@ export const POD_SPEC_PATH = new Map(Object.entries({
 }));
 const IMAGE_TRIGGERS = 'image.openshift.io/triggers';
 /** The integrated registry's service names (4.x, 3.x): `<registry>/<namespace>/<stream>[:tag]` is an ImageStreamTag. */
-const INTERNAL_REGISTRY = /^(?:image-registry\.openshift-image-registry\.svc|docker-registry\.default\.svc)(?::\d+)?\/[^/]+\/([^/@]+)$/;
+const INTERNAL_REGISTRY = /^(?:image-registry\.openshift-image-registry\.svc|docker-registry\.default\.svc)(?::\d+)?\/([^/]+)\/([^/@]+)$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Webhook trigger types and the field holding their parameters, in the order Slipway prefers them. */
 const WEBHOOKS = [['GitHub', 'github'], ['GitLab', 'gitlab'], ['Bitbucket', 'bitbucket'], ['Generic', 'generic']] as const;
 /** OpenShift reads a webhook secretReference's value from this key. */
 const WEBHOOK_SECRET_KEY = 'WebHookSecretKey';
 
-type ImageSource = { app: string } | { image: string } | { missing: string };
+/** OpenShift's shared namespace of image streams (the Samples Operator's). */
+const SHARED_NAMESPACE = 'openshift';
+
+type ImageSource = { app: string } | { image: string; note?: string } | { missing: string; reason: string };
 type ContainerSelector = { name: string } | { index: number; init: boolean };
 /** A trigger that sets a container's image from an ImageStreamTag (`from`). */
 export interface ImageTrigger {
@@ -43,16 +48,19 @@ export interface ImageContext {
   streams: Map<string, Obj>;
   /** What a BuildConfig pushes (`stream:tag`, or a DockerImage reference) → the app that builds it. */
   builtBy: Map<string, string>;
+  /** The `openshift` namespace's streams → images (config: SLIPWAY_OPENSHIFT_IMAGES). */
+  images: OpenShiftImages;
 }
 
 /** Adds the app a BuildConfig describes (or reports why not); returns its name. */
 export function addBuildConfig(params: { buildConfig: Obj; secrets: Map<string, Obj>; ctx: ImageContext }): string | undefined {
   const { buildConfig, secrets, ctx } = params;
   const importedImage = (ref: string): string | undefined => {
+    if (!ownStream(ref.split(':')[0]!, ctx)) return undefined;
     const source = resolveTag({ ref, ctx });
     return 'image' in source ? source.image : undefined;
   };
-  const result = buildConfigToApp({ buildConfig, secrets, importedImage });
+  const result = buildConfigToApp({ buildConfig, secrets, importedImage, ownStream: (stream) => ownStream(stream, ctx) });
   ctx.out.unsupported.push(...result.unsupported);
   ctx.out.notes.push(...result.notes);
   const { app, output } = result;
@@ -80,8 +88,10 @@ function buildConfigToApp(params: {
   secrets: Map<string, Obj>;
   /** The image a same-template ImageStreamTag (`is:tag`) imports, if it imports one. */
   importedImage: (ref: string) => string | undefined;
+  /** Whether the template itself holds (or builds) this stream: if not, a bare `stream:tag` is the openshift namespace's. */
+  ownStream: (stream: string) => boolean;
 }): BuildConfigTranslation {
-  const { buildConfig, secrets, importedImage } = params;
+  const { buildConfig, secrets, importedImage, ownStream } = params;
   const name = str(rec(buildConfig.metadata).name) ?? '(no name)';
   const unsupported: Unsupported[] = [];
   const notes: string[] = [];
@@ -139,11 +149,25 @@ function buildConfigToApp(params: {
     if (buildArgs.length > 0) app.buildArgs = Object.fromEntries(buildArgs.map((a) => [a.name as string, a.value as string]));
     if (fromName) notes.push(`${where}: dockerStrategy.from (${fromName}) would replace the Dockerfile's FROM; Slipway builds the Dockerfile as written`);
   } else if (fromName) {
-    // A builder from the same template's ImageStream resolves to the image it imports; one from
-    // another namespace (usually `openshift`) is kept by name for Slipway's builder lookup.
-    const imported = from.kind === 'ImageStreamTag' && !str(from.namespace) ? importedImage(fromName) : undefined;
+    // A builder from the same template's ImageStream resolves to the image it imports; one of the
+    // `openshift` namespace's language streams picks Slipway's builder and version; anything
+    // else is kept by name.
+    const namespace = str(from.namespace);
+    const imported = from.kind === 'ImageStreamTag' && !namespace ? importedImage(fromName) : undefined;
     app.builderImage = imported ?? fromName;
-    if (from.kind === 'ImageStreamTag' && !imported) notes.push(`${where}: builder ImageStreamTag ${str(from.namespace) ? `${String(from.namespace)}/` : ''}${fromName} is kept by name; Slipway resolves the builder image`);
+    const [stream = '', tag = 'latest'] = fromName.split(':');
+    const shared = from.kind === 'ImageStreamTag' && !imported && (namespace === SHARED_NAMESPACE || (!namespace && !ownStream(stream)));
+    const pick = shared ? streamBuilder(stream, tag) : undefined;
+    const named = `${namespace ? `${namespace}/` : ''}${fromName}`;
+    if (pick && 'builder' in pick) {
+      app.builder = pick.builder;
+      notes.push(`${where}: builder ImageStreamTag ${named} → Slipway builder ${pick.builder}`);
+      if (pick.note) notes.push(`${where}: ${pick.note}`);
+    } else if (pick) {
+      unsupported.push({ kind: 'BuildConfig', name, reason: `${pick.unsupported}; the app's builder is detected from its repository` });
+    } else if (from.kind === 'ImageStreamTag' && !imported) {
+      notes.push(`${where}: builder ImageStreamTag ${named} is not a language stream of the openshift namespace; the app's builder is detected from its repository`);
+    }
   }
 
   for (const key of ['images', 'secrets', 'configMaps'] as const) {
@@ -250,10 +274,11 @@ export function bindImages(params: { source: Obj; workload: Obj; triggers: Image
   const apply = (container: Obj, image: ImageSource, what: string): void => {
     const name = String(container.name);
     bound.add(container);
-    if ('missing' in image) return fail(`container ${name}: ${what} refers to ImageStreamTag ${image.missing}, which this template neither builds nor imports; set the container image`);
+    if ('missing' in image) return fail(`container ${name}: ${what} refers to ImageStreamTag ${image.missing}, ${image.reason}; set the container image`);
     container.image = 'app' in image ? UNRESOLVED_IMAGE : image.image;
     if ('app' in image) ctx.out.imageBindings.push({ ...identity(workload), container: name, app: image.app });
     ctx.out.notes.push(`${label(source)}: container ${name}: ${what} → ${'app' in image ? `the latest build of app ${image.app}` : image.image}`);
+    if ('note' in image && image.note) ctx.out.notes.push(`${label(source)}: container ${name}: ${image.note}`);
   };
   for (const t of triggers) {
     const sel = t.container;
@@ -278,25 +303,44 @@ export function bindImages(params: { source: Obj; workload: Obj; triggers: Image
     const built = ctx.builtBy.get(image);
     const ref = built ? undefined : imageStreamReference(image, ctx);
     if (built) apply(container, { app: built }, `image ${image}`);
-    else if (ref) apply(container, resolveTag({ ref, ctx }), `image ${image}`);
+    else if (ref) apply(container, resolveTag({ ...ref, ctx }), `image ${image}`);
   }
 }
 
-/** `stream[:tag]` when a container image names an ImageStream: the integrated registry's, or one of the template's. */
-function imageStreamReference(image: string, ctx: ImageContext): string | undefined {
+/**
+ * `stream[:tag]` when a container image names an ImageStream: the integrated registry's (in the
+ * `openshift` namespace, one of its standard streams; in any other, taken as the template's own,
+ * whose namespace is the project's), or one of the template's.
+ */
+function imageStreamReference(image: string, ctx: ImageContext): { ref: string; namespace?: string } | undefined {
   const internal = INTERNAL_REGISTRY.exec(image);
-  if (internal) return internal[1];
+  if (internal) return { ref: internal[2]!, ...(internal[1] === SHARED_NAMESPACE && { namespace: SHARED_NAMESPACE }) };
   if (image.includes('/') || image.includes('@')) return undefined;
   const stream = image.split(':')[0]!;
-  return ctx.streams.has(stream) || [...ctx.builtBy.keys()].some((k) => k.startsWith(`${stream}:`)) ? image : undefined;
+  return ownStream(stream, ctx) ? { ref: image } : undefined;
 }
 
-/** What `stream:tag` holds: an app's build, an image the stream imports (following tag aliases), or nothing known. */
+/** Whether the template holds an ImageStream of this name, or a BuildConfig pushing to one. */
+function ownStream(stream: string, ctx: ImageContext): boolean {
+  return ctx.streams.has(stream) || [...ctx.builtBy.keys()].some((k) => k.startsWith(`${stream}:`));
+}
+
+/**
+ * What `stream:tag` holds: an app's build, an image the stream imports (following tag aliases),
+ * one of the `openshift` namespace's standard streams from the image-stream map — named with
+ * that namespace, or bare when the template holds no such stream, as sclorg's templates name
+ * `postgresql:12-el8` — or nothing known.
+ */
 function resolveTag(params: { ref: string; namespace?: string; ctx: ImageContext; seen?: Set<string> }): ImageSource {
   const { ref, namespace, ctx, seen = new Set() } = params;
   const [stream = '', tag = 'latest'] = ref.split(':');
   const key = `${stream}:${tag}`;
-  if (namespace) return { missing: `${namespace}/${key}` };
+  const shared = (): ImageSource | undefined => {
+    const found = streamImage({ images: ctx.images, stream, tag });
+    return found && { image: found.image, note: [`${key} is the ${SHARED_NAMESPACE} namespace's stream: Slipway's image-stream map (SLIPWAY_OPENSHIFT_IMAGES) gives ${found.image}`, found.note].filter(Boolean).join('; ') };
+  };
+  if (namespace === SHARED_NAMESPACE) return shared() ?? { missing: `${namespace}/${key}`, reason: `a stream Slipway's image-stream map (SLIPWAY_OPENSHIFT_IMAGES) does not have` };
+  if (namespace) return { missing: `${namespace}/${key}`, reason: 'in a namespace whose streams Slipway cannot see' };
   const app = ctx.builtBy.get(key);
   if (app) return { app };
   const spec = rec(ctx.streams.get(stream)?.spec);
@@ -307,5 +351,6 @@ function resolveTag(params: { ref: string; namespace?: string; ctx: ImageContext
     return resolveTag({ ref: fromName.includes(':') ? fromName : `${stream}:${fromName}`, ctx, seen: seen.add(key) });
   }
   const repository = str(spec.dockerImageRepository);
-  return repository ? { image: `${repository}:${tag}` } : { missing: key };
+  if (repository) return { image: `${repository}:${tag}` };
+  return (!ownStream(stream, ctx) && shared()) || { missing: key, reason: 'which this template neither builds nor imports' };
 }

@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createApp, webhookUrl } from '../apps/create-app.js';
+import { knownBuilder } from '../builds/builder-catalog.js';
 import type { QueueingDeps } from '../queue/build-queueing.js';
 import { startBuild } from '../builds/build-requests.js';
 import type { Config } from '../config.js';
@@ -80,7 +81,8 @@ export async function provisionTemplate(
   const processed = Object.keys(stored.values).length
     ? processTemplate({ template, values: { ...params.values, ...stored.values }, ignoreUnknownParameters: true })
     : firstPass;
-  const translation = translateOpenShift(processed.objects);
+  const translation = translateOpenShift(processed.objects, { ...deps.config.openshift, namespace });
+  const builderNotes = available(translation.apps);
   // What is applied is checked too: translation makes Deployments, Ingresses and TLS Secrets of its own.
   enforceTemplatePolicy({ template: template.metadata.name, objects: translation.objects, options: policy });
   const { objects: toApply, podTemplates } = splitBoundWorkloads(translation);
@@ -91,7 +93,7 @@ export async function provisionTemplate(
     apps: [],
     waited: [],
     unsupported: translation.unsupported,
-    notes: translation.notes,
+    notes: [...translation.notes, ...builderNotes],
     message: withoutStoredValues({ template, processed, secretOf: stored.secretOf }),
   };
 
@@ -167,6 +169,25 @@ function withoutStoredValues(params: { template: Template; processed: { message?
   return processTemplate({ template: { ...template, objects: [] }, values: { ...processed.parameters, ...masks }, ignoreUnknownParameters: true }).message;
 }
 
+/**
+ * Each app's builder pin from its BuildConfig's builder stream (`python:3.8`), checked before
+ * anything is applied: a pin the installed builders refuse (no such version) is dropped with a
+ * note, and the app's builder is detected from its repository, rather than failing the template
+ * after its objects were applied. Mutates `apps`; returns the notes.
+ */
+function available(apps: TemplateApp[]): string[] {
+  const notes: string[] = [];
+  for (const app of apps.filter((a) => a.builder)) {
+    try {
+      knownBuilder(app.builder!);
+    } catch (error) {
+      notes.push(`app ${app.name}: builder ${app.builder} is not available here (${error instanceof Error ? error.message : String(error)}); its builder is detected from its repository`);
+      delete app.builder;
+    }
+  }
+  return notes;
+}
+
 /** Workloads whose image comes from an app's build become that app's pod template instead of objects applied now. */
 function splitBoundWorkloads(translation: Translation): { objects: Translation['objects']; podTemplates: Map<string, { workload: Obj; container: string }> } {
   const podTemplates = new Map<string, { workload: Obj; container: string }>();
@@ -212,6 +233,7 @@ async function provisionApp(
       dockerfile: app.strategy === 'docker' ? app.dockerfilePath : undefined,
       buildArgs: { ...app.buildEnv, ...(app.buildArgs ?? {}) },
       postCommit: app.postCommit,
+      ...(app.builder ? { builder: app.builder } : {}),
       port,
       deploy,
       webhookSecret: app.webhookSecret,

@@ -7,6 +7,8 @@ import {
   addBuildConfig, annotationTriggers, bindImages, identity, isObj, label, list, POD_SPEC_PATH, rec, str,
   type ImageContext, type ImageTrigger, type Obj,
 } from './openshift-images.js';
+import { imageMap, type OpenShiftImages } from './openshift-streams.js';
+import { generatedRouteHost } from './route-host.js';
 import type { Translation } from './translation.js';
 
 export { UNRESOLVED_IMAGE } from './openshift-images.js';
@@ -38,9 +40,21 @@ const WAITABLE = new Set(['Deployment', 'StatefulSet', 'Job']);
 interface Context extends ImageContext {
   out: Translation;
   services: Map<string, Obj>;
+  namespace?: string;
+  appsDomain?: string;
 }
 
-export function translateOpenShift(objects: Array<Record<string, unknown>>): Translation {
+/** What the cluster gives a template on OpenShift: its namespace's streams and the router's domain (config: OpenShiftSettings). */
+export interface TranslateOptions {
+  /** The `openshift` namespace's image streams → images, entries over DEFAULT_OPENSHIFT_IMAGES (SLIPWAY_OPENSHIFT_IMAGES). */
+  images?: OpenShiftImages;
+  /** Routes without a host get `<route>-<namespace>.<appsDomain>`. */
+  appsDomain?: string;
+  /** The namespace the objects go to. */
+  namespace?: string;
+}
+
+export function translateOpenShift(objects: Array<Record<string, unknown>>, options: TranslateOptions = {}): Translation {
   const out: Translation = { objects: [], apps: [], imageBindings: [], waitForReady: [], unsupported: [], notes: [] };
   const items = flatten(structuredClone(objects), out);
   const known = items.filter((o) => {
@@ -49,7 +63,10 @@ export function translateOpenShift(objects: Array<Record<string, unknown>>): Tra
     return verdict === true;
   });
   const byKind = (kind: string): Map<string, Obj> => new Map(known.filter((o) => o.kind === kind).map((o) => [identity(o).name, o]));
-  const ctx: Context = { out, streams: byKind('ImageStream'), builtBy: new Map(), services: byKind('Service') };
+  const ctx: Context = {
+    out, streams: byKind('ImageStream'), builtBy: new Map(), services: byKind('Service'),
+    images: imageMap(options.images), namespace: options.namespace, appsDomain: options.appsDomain,
+  };
   // Apps first: whether a workload's image is an app's build depends on every BuildConfig.
   const secrets = byKind('Secret');
   for (const o of known.filter((x) => x.kind === 'BuildConfig')) {
@@ -175,19 +192,18 @@ function route(o: Obj, ctx: Context): void {
   const skip = (reason: string): void => void ctx.out.unsupported.push({ ...identity(o), reason });
   const termination = str(tls.termination);
   if (termination && termination !== 'edge') return skip(`tls termination ${termination} is not supported: an Ingress terminates TLS at the controller (edge) only`);
-  const host = str(spec.host);
-  if (!host) return skip('no spec.host: OpenShift would generate one from the router domain; Slipway creates no Ingress without a host, so set one');
+  const host = str(spec.host) ?? routerHost(o, ctx);
   const to = rec(spec.to);
   const service = str(to.name);
   if ((str(to.kind) ?? 'Service') !== 'Service' || !service) return skip('spec.to must name a Service');
   const port = backendPort({ where, service, targetPort: rec(spec.port).targetPort, ctx });
   if (typeof port === 'string') return skip(port);
   if (list(spec.alternateBackends).length > 0) ctx.out.notes.push(`${where}: alternateBackends (weighted split) are not carried; all traffic goes to Service ${service}`);
-  if (spec.wildcardPolicy === 'Subdomain') ctx.out.notes.push(`${where}: wildcardPolicy Subdomain is not carried; the Ingress matches ${host} only`);
+  if (spec.wildcardPolicy === 'Subdomain') ctx.out.notes.push(`${where}: wildcardPolicy Subdomain is not carried; the Ingress matches ${host ?? 'any host'} only`);
   const backend = { service: { name: service, port } };
-  const ingressSpec: Obj = { rules: [{ host, http: { paths: [{ path: str(spec.path) ?? '/', pathType: 'Prefix', backend }] } }] };
+  const ingressSpec: Obj = { rules: [{ ...(host && { host }), http: { paths: [{ path: str(spec.path) ?? '/', pathType: 'Prefix', backend }] } }] };
   if (termination === 'edge') {
-    const entry: Obj = { hosts: [host] };
+    const entry: Obj = host ? { hosts: [host] } : {};
     const [certificate, key, ca] = [str(tls.certificate), str(tls.key), str(tls.caCertificate)];
     if (certificate && key) {
       entry.secretName = `${identity(o).name}-tls`;
@@ -201,6 +217,23 @@ function route(o: Obj, ctx: Context): void {
     ingressSpec.tls = [entry];
   }
   emit({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: metadataOf(o), spec: ingressSpec }, o, ctx);
+}
+
+/**
+ * The host OpenShift's router would give a Route without one, from SLIPWAY_APPS_DOMAIN. Without
+ * that setting the Ingress gets no host: it answers every host the ingress controller serves that
+ * no other Ingress claims, as `kubectl apply` of a host-less Ingress would (a template may create
+ * such an Ingress itself, so refusing the Route would protect nothing), and the notes say so.
+ */
+function routerHost(o: Obj, ctx: Context): string | undefined {
+  const where = label(o);
+  const generated = generatedRouteHost({ route: identity(o).name, namespace: ctx.namespace, appsDomain: ctx.appsDomain });
+  if ('host' in generated) {
+    ctx.out.notes.push(`${where}: no spec.host: ${generated.host}, as OpenShift's router names it (<route>-<namespace>.<SLIPWAY_APPS_DOMAIN>)`);
+    return generated.host;
+  }
+  ctx.out.notes.push(`${where}: warning: no spec.host and ${generated.none}: the Ingress has no host and answers every host no other Ingress claims; set SLIPWAY_APPS_DOMAIN (or spec.host) for <route>-<namespace>.<domain>`);
+  return undefined;
 }
 
 /**

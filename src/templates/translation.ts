@@ -13,6 +13,8 @@ export interface TemplateApp {
   dockerfilePath?: string;
   /** sourceStrategy.from: an ImageStreamTag name (`nodejs:20-ubi9`) or a DockerImage reference. */
   builderImage?: string;
+  /** The Slipway builder a language stream of the `openshift` namespace picks: `python:3.8` for `python:3.8-ubi8`. */
+  builder?: string;
   buildEnv: Record<string, string>;
   /** dockerStrategy.buildArgs (Slipway's App.buildArgs). */
   buildArgs?: Record<string, string>;

@@ -24,3 +24,6 @@ export function at(value: unknown, path: ReadonlyArray<string | number>): unknow
   }
   return current;
 }
+
+/** sclorg's nodejs-postgresql-persistent quickstart, unchanged (fixtures/NOTICE.md), as its file's text. */
+export const NODEJS_POSTGRESQL_PERSISTENT = readFileSync(new URL('./fixtures/nodejs-postgresql-persistent.json', import.meta.url), 'utf8');

@@ -1,3 +1,4 @@
+import { DEFAULT_OPENSHIFT_IMAGES } from '../../src/templates/openshift-streams.js';
 import { translateOpenShift, UNRESOLVED_IMAGE, type Translation } from '../../src/templates/translate-openshift.js';
 
 // Inputs are shaped like the objects of real OpenShift templates after `oc process`: the
@@ -185,11 +186,11 @@ describe('translateOpenShift: nodejs-postgresql-example', () => {
 
   test('BuildConfig → a Source app with its builder, env, GitHub webhook secret and post-commit script', () => {
     expect(t.apps).toEqual([
-      { name: NAME, repo: REPO, strategy: 'source', builderImage: 'nodejs:22-ubi9', buildEnv: { NPM_MIRROR: '' }, webhookSecret: GITHUB_SECRET, postCommit: { script: 'npm test' } },
+      { name: NAME, repo: REPO, strategy: 'source', builderImage: 'nodejs:22-ubi9', builder: 'nodejs:22', buildEnv: { NPM_MIRROR: '' }, webhookSecret: GITHUB_SECRET, postCommit: { script: 'npm test' } },
     ]);
     expect(t.notes).toEqual(expect.arrayContaining([
       expect.stringContaining('2 different webhook secrets'),
-      expect.stringContaining('builder ImageStreamTag openshift/nodejs:22-ubi9 is kept by name'),
+      `BuildConfig/${NAME}: builder ImageStreamTag openshift/nodejs:22-ubi9 → Slipway builder nodejs:22`,
       expect.stringContaining(`BuildConfig/${NAME}: ConfigChange trigger`),
     ]));
   });
@@ -209,10 +210,13 @@ describe('translateOpenShift: nodejs-postgresql-example', () => {
     ]));
   });
 
-  test('the database image from the openshift namespace cannot be provided: reported, Deployment still applied', () => {
-    expect(t.unsupported).toEqual([
-      { kind: 'DeploymentConfig', name: DB, reason: expect.stringContaining('ImageStreamTag openshift/postgresql:12-el8, which this template neither builds nor imports') },
-    ]);
+  test('the database image from the openshift namespace: the image-stream map\'s, with the version it deploys instead of 12 said', () => {
+    expect(t.unsupported).toEqual([]);
+    expect(containerOf(find(t, 'Deployment', DB), DB)?.image).toBe(DEFAULT_OPENSHIFT_IMAGES.postgresql!.image);
+    expect(t.notes).toEqual(expect.arrayContaining([
+      `DeploymentConfig/${DB}: container ${DB}: ImageChange trigger on postgresql:12-el8 → ${DEFAULT_OPENSHIFT_IMAGES.postgresql!.image}`,
+      expect.stringContaining('postgresql:12-el8 asks for version 12; deploying quay.io/sclorg/postgresql-15-c9s (version 15)'),
+    ]));
     expect(find(t, 'Deployment', DB)?.spec.strategy).toEqual({ type: 'Recreate' });
     expect(find(t, 'Deployment', DB)?.spec.template.spec.volumes).toEqual([{ name: `${DB}-data`, persistentVolumeClaim: { claimName: DB } }]);
   });
@@ -232,10 +236,14 @@ describe('translateOpenShift: nodejs-postgresql-example', () => {
     expectNothingDropped(input, t);
   });
 
-  test('with the default empty APPLICATION_DOMAIN the Route is reported, not turned into a catch-all Ingress', () => {
+  test('with the default empty APPLICATION_DOMAIN: the router\'s host from SLIPWAY_APPS_DOMAIN, or a host-less Ingress and a warning without it', () => {
+    const named = translateOpenShift(nodejsPostgresqlExample(), { appsDomain: 'apps.example.test', namespace: 'shop' });
+    expect(find(named, 'Ingress', NAME)?.spec.rules[0].host).toBe(`${NAME}-shop.apps.example.test`);
+    expect(named.notes).toContainEqual(expect.stringContaining(`Route/${NAME}: no spec.host: ${NAME}-shop.apps.example.test`));
     const withoutHost = translateOpenShift(nodejsPostgresqlExample());
-    expect(find(withoutHost, 'Ingress', NAME)).toBeUndefined();
-    expect(withoutHost.unsupported).toContainEqual({ kind: 'Route', name: NAME, reason: expect.stringContaining('no spec.host') });
+    expect(find(withoutHost, 'Ingress', NAME)?.spec.rules).toEqual([{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: NAME, port: { number: 8080 } } } }] } }]);
+    expect(withoutHost.notes).toContainEqual(expect.stringContaining(`Route/${NAME}: warning: no spec.host and SLIPWAY_APPS_DOMAIN is not set`));
+    expect(withoutHost.unsupported).toEqual([]);
     expectNothingDropped(nodejsPostgresqlExample(), withoutHost);
   });
 });
@@ -342,7 +350,7 @@ describe('translateOpenShift: recognising objects', () => {
     const t = translateOpenShift(input);
     expectNothingDropped(input, t);
     expect(t.unsupported.map((u) => `${u.kind}/${u.name}`).sort()).toEqual([
-      'BuildConfig/uploaded', 'ClusterRole/god', 'DaemonSet/agent', `DeploymentConfig/${DB}`, 'ProjectRequest/shop', `Route/${NAME}`, 'Route/tls-through',
+      'BuildConfig/uploaded', 'ClusterRole/god', 'DaemonSet/agent', 'ProjectRequest/shop', 'Route/tls-through',
     ]);
   });
 
@@ -507,7 +515,8 @@ describe('translateOpenShift: container images', () => {
     ['a digest', 'frontend@sha256:' + 'b'.repeat(64), { image: 'frontend@sha256:' + 'b'.repeat(64) }],
     ['a tag the app does not build', 'frontend:debug', { unsupported: 'ImageStreamTag frontend:debug, which this template neither builds nor imports' }],
     ['a tag alias loop', 'postgresql:loop', { unsupported: 'ImageStreamTag postgresql:loop' }],
-    ['another namespace in the integrated registry', 'image-registry.openshift-image-registry.svc:5000/openshift/nodejs:16', { unsupported: 'ImageStreamTag nodejs:16' }],
+    ['the openshift namespace in the integrated registry', 'image-registry.openshift-image-registry.svc:5000/openshift/nodejs:16', { image: DEFAULT_OPENSHIFT_IMAGES.nodejs!.image }],
+    ['a stream of the openshift namespace the map lacks', 'image-registry.openshift-image-registry.svc:5000/openshift/jenkins:2', { unsupported: 'ImageStreamTag openshift/jenkins:2, a stream Slipway\'s image-stream map (SLIPWAY_OPENSHIFT_IMAGES) does not have' }],
     ['the trigger placeholder without a trigger', ' ', { unsupported: 'container web has no image and no trigger fills it in' }],
   ])('container image without a trigger: %s', (_name, image, expected) => {
     const t = translateOpenShift([...streams, deployment({ containers: [{ name: 'web', image }] })]);
@@ -563,7 +572,6 @@ describe('translateOpenShift: Route → Ingress', () => {
   test.each([
     ['passthrough TLS', { tls: { termination: 'passthrough' } }, 'tls termination passthrough is not supported'],
     ['reencrypt TLS', { tls: { termination: 'reencrypt', destinationCACertificate: 'x' } }, 'tls termination reencrypt is not supported'],
-    ['no host', { host: '' }, 'no spec.host'],
     ['a backend that is not a Service', { to: { kind: 'Pod', name: 'web' } }, 'spec.to must name a Service'],
     ['a port name the Service lacks', { port: { targetPort: 'https' } }, 'targetPort https names no port of Service web'],
     ['a port number the Service lacks', { port: { targetPort: 8443 } }, 'targetPort 8443 is no port or targetPort of Service web'],

@@ -7,9 +7,8 @@ import { NAMESPACE_PATTERN } from '../../store/schemas/deploy-config.js';
 import { closed, stringMap } from '../../store/schemas/type-helpers.js';
 import { builtInTemplate, listBuiltInTemplates } from '../../templates/catalog.js';
 import { parseTemplate } from '../../templates/parse-template.js';
-import { processTemplate } from '../../templates/process-template.js';
 import { provisionTemplate } from '../../templates/provision.js';
-import { translateOpenShift } from '../../templates/translate-openshift.js';
+import { renderTemplate } from '../../templates/render-template.js';
 import type { Template } from '../../templates/types.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -68,9 +67,9 @@ export default async function templateRoutes(instance: FastifyInstance, deps: Ap
   /** Like `oc process`: the objects to apply (OpenShift kinds translated), nothing applied. */
   app.post('/templates/process', { schema: { body: templateRequest } }, async (request) => {
     const template = await resolveTemplate(request.body);
-    const processed = processTemplate({ template, values: request.body.parameters ?? {}, ignoreUnknownParameters: request.body.ignoreUnknownParameters });
-    const translation = translateOpenShift(processed.objects);
-    return { name: processed.name, parameters: processed.parameters, message: processed.message, ...translation };
+    // Routes without a host are named after the namespace a provision would use by default.
+    const namespace = defaultNamespace(template.metadata.name, deps.config.namespaces);
+    return renderTemplate({ template, values: request.body.parameters ?? {}, ignoreUnknownParameters: request.body.ignoreUnknownParameters, openshift: deps.config.openshift, namespace });
   });
 
   /** Like `oc new-app --template`: applies idempotently, creates the apps, waits for wait-for-ready objects. */

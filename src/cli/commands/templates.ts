@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import { SlipwayError } from '../../errors.js';
+import { processOffline } from '../../templates/process-offline.js';
 import { CliError, type ApiClient } from '../client.js';
 import { keyValues, paramFile } from '../parse-args.js';
 import { apiPath } from '../api-path.js';
@@ -32,27 +34,49 @@ export function templateSource(template: string): { content: string } | { templa
   throw new CliError(`no template file "${template}" (and no built-in template is named that)`);
 }
 
-/** `slipway process`: the objects a template makes (OpenShift kinds translated), as a List, like `oc process`. */
+type ProcessResult = { objects: unknown[]; unsupported: ProvisionReportView['unsupported']; notes: string[] };
+
+/**
+ * `slipway process`: the objects a template makes (OpenShift kinds translated), as a List, like
+ * `oc process`. With `--local`, like `oc process --local`: processed and translated in this
+ * process (no API, no token), with the OpenShift settings of this environment
+ * (SLIPWAY_OPENSHIFT_IMAGES, SLIPWAY_APPS_DOMAIN, SLIPWAY_NAMESPACE_PREFIX).
+ */
 export async function processCommand(params: {
-  client: ApiClient;
-  template: string;
-  options: { param: string[]; paramFile?: string; output: string; ignoreUnknownParameters?: boolean };
+  /** Made only when the API is asked: `--local` needs no settings file or token. */
+  client: () => ApiClient;
+  /** A built-in template's name or a file; or `options.filename`. */
+  template?: string;
+  options: { param: string[]; paramFile?: string; output: string; ignoreUnknownParameters?: boolean; local?: boolean; filename?: string };
   print: Print;
   warn: Print;
 }): Promise<void> {
   const { client, template, options, print, warn } = params;
   if (!['yaml', 'json'].includes(options.output)) throw new CliError(`-o is yaml or json, got "${options.output}"`);
-  const source = templateSource(template);
+  if (Boolean(template) === Boolean(options.filename)) throw new CliError('name the template once: a built-in name or file, or -f FILE');
+  if (options.filename && !existsSync(options.filename)) throw new CliError(`no template file "${options.filename}"`);
+  const named = (options.filename ?? template)!;
+  const source = templateSource(named);
   const parameters = { ...(options.paramFile ? paramFile(readFileSync(options.paramFile, 'utf8')) : {}), ...keyValues(options.param, '-p') };
-  const result = await client.post<{ objects: unknown[]; unsupported: ProvisionReportView['unsupported']; notes: string[] }>(apiPath`/templates/process`, {
-    ...source,
-    parameters,
-    ...(options.ignoreUnknownParameters ? { ignoreUnknownParameters: true } : {}),
-  });
+  const ignoreUnknownParameters = options.ignoreUnknownParameters ? { ignoreUnknownParameters: true } : {};
+  const result: ProcessResult = options.local
+    ? await processLocally({ source, file: named, parameters, ...ignoreUnknownParameters })
+    : await client().post<ProcessResult>(apiPath`/templates/process`, { ...source, parameters, ...ignoreUnknownParameters });
   for (const u of result.unsupported) warn(`warning: ${u.kind}/${u.name} not translated: ${u.reason}`);
   for (const note of result.notes) warn(`note: ${note}`);
   const list = { apiVersion: 'v1', kind: 'List', items: result.objects };
   print(options.output === 'json' ? JSON.stringify(list, null, 2) : YAML.stringify(list).trimEnd());
+}
+
+/** What the API's POST /templates/process answers, computed here; its errors read as the API's do (`message (CODE)`). */
+async function processLocally(params: { source: { content: string } | { template: string }; file: string; parameters: Record<string, string>; ignoreUnknownParameters?: boolean }): Promise<ProcessResult> {
+  const { source, file, parameters, ignoreUnknownParameters } = params;
+  try {
+    return await processOffline({ source: 'content' in source ? { content: source.content, file } : source, parameters, ignoreUnknownParameters });
+  } catch (error) {
+    if (error instanceof SlipwayError) throw new CliError(`${error.message} (${error.code})`);
+    throw error;
+  }
 }
 
 export function printProvisionReport(report: ProvisionReportView, print: Print): void {

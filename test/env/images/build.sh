@@ -7,7 +7,9 @@
 #   SLIPWAY_TEST_MYSQL_IMAGE       mysql/       Debian's mariadb-server (10.11)
 #   SLIPWAY_TEST_MONGODB_IMAGE     mongodb/     FerretDB (Go module, SQLite backend) + mongosh (npm)
 #   SLIPWAY_TEST_REDIS_IMAGE       redis/       Debian's redis-server
-# Each follows the official image's conventions the templates rely on (see its Dockerfile).
+# Each follows the official image's conventions the templates rely on (see its Dockerfile), and
+# the sclorg image's too (POSTGRESQL_*, MYSQL_* with /var/lib/mysql/data, MONGODB_*, REDIS_PASSWORD):
+# OpenShift templates' `openshift` image streams resolve to them in tests (SLIPWAY_OPENSHIFT_IMAGES).
 # Run by test/env/images.sh (after the base image); docker's layer cache makes re-runs fast, and
 # the FerretDB binary is cached under $SLIPWAY_CACHE/ferretdb/<version>-<patch hash>/.
 # shellcheck source=../lib.sh

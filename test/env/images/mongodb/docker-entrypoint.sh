@@ -8,9 +8,28 @@
 #   - then (and on every later start) exec the command, `ferretdb` by default, on 0.0.0.0:27017.
 # FerretDB is configured through its FERRETDB_* environment variables, so flags given to the
 # command still win.
+#
+# Started the sclorg way (OpenShift's `mongodb` stream, centos/mongodb-36-centos7) —
+# MONGODB_ADMIN_PASSWORD, optionally MONGODB_USER/_PASSWORD/_DATABASE (together), and no
+# MONGO_INITDB_* — it follows that contract instead: data in /var/lib/mongodb/data, the user
+# `admin` (database admin) with MONGODB_ADMIN_PASSWORD, and MONGODB_USER created in
+# MONGODB_DATABASE on first start. `mongo` (the legacy shell its probes call) is mongosh.
 set -Eeo pipefail
 
 DBPATH=/data/db
+SCLORG=
+if [ -z "${MONGO_INITDB_ROOT_USERNAME:-}${MONGO_INITDB_ROOT_PASSWORD:-}${MONGO_INITDB_ROOT_USERNAME_FILE:-}" ] \
+   && [ -n "${MONGODB_ADMIN_PASSWORD:-}${MONGODB_USER:-}" ]; then
+  SCLORG=true
+  DBPATH=/var/lib/mongodb/data
+  if [ -z "${MONGODB_ADMIN_PASSWORD:-}" ]; then
+    echo >&2 'error: MONGODB_ADMIN_PASSWORD is required (and MONGODB_USER, MONGODB_PASSWORD, MONGODB_DATABASE are set together)'; exit 1
+  fi
+  if [ -n "${MONGODB_USER:-}${MONGODB_PASSWORD:-}${MONGODB_DATABASE:-}" ] && { [ -z "${MONGODB_USER:-}" ] || [ -z "${MONGODB_PASSWORD:-}" ] || [ -z "${MONGODB_DATABASE:-}" ]; }; then
+    echo >&2 'error: MONGODB_USER, MONGODB_PASSWORD and MONGODB_DATABASE are set together'; exit 1
+  fi
+  export MONGO_INITDB_ROOT_USERNAME=admin MONGO_INITDB_ROOT_PASSWORD=$MONGODB_ADMIN_PASSWORD
+fi
 
 file_env() {
   local var=$1 file_var="${1}_FILE" def=${2:-}
@@ -52,6 +71,14 @@ temp_server_stop() {
   wait "$TEMP_PID" || true
 }
 
+# sclorg's application user, in its own database, with the roles its image gives it.
+sclorg_user() {
+  [ -n "$SCLORG" ] && [ -n "${MONGODB_USER:-}" ] || return 0
+  MONGODB_USER=$MONGODB_USER MONGODB_PASSWORD=$MONGODB_PASSWORD temp_shell "$MONGODB_DATABASE" --eval \
+    'db.createUser({ user: process.env.MONGODB_USER, pwd: process.env.MONGODB_PASSWORD, roles: ["readWrite", "dbAdmin"] })' >/dev/null
+  echo "$0: created user $MONGODB_USER in $MONGODB_DATABASE"
+}
+
 process_init_files() {
   local f
   for f in /docker-entrypoint-initdb.d/*; do
@@ -91,6 +118,7 @@ if [ "$1" = ferretdb ]; then
   [ -n "$MONGO_INITDB_ROOT_USERNAME" ] && export FERRETDB_TEST_ENABLE_NEW_AUTH=${FERRETDB_TEST_ENABLE_NEW_AUTH:-true}
   if fresh_dbpath && { [ -n "$MONGO_INITDB_ROOT_USERNAME" ] || [ -n "$(ls -A /docker-entrypoint-initdb.d 2>/dev/null)" ]; }; then
     temp_server_start "$@"
+    sclorg_user
     process_init_files
     temp_server_stop
     echo "$0: MongoDB (FerretDB) init process complete; ready for start up."

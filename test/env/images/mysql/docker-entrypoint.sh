@@ -6,9 +6,20 @@
 #     every privilege on it, run /docker-entrypoint-initdb.d/*.sh|*.sql|*.sql.gz, stop it;
 #   - then (and on every later start) exec the command, `mysqld` by default.
 # MYSQL_ALLOW_EMPTY_PASSWORD / MYSQL_RANDOM_ROOT_PASSWORD and *_FILE variants as the official image.
+#
+# The sclorg contract (quay.io/sclorg/mariadb-*, mysql-*; OpenShift's `mysql`/`mariadb` streams)
+# uses the same MYSQL_* variables with data in /var/lib/mysql/data, where its templates mount
+# the volume: when that path is a mount point (or already holds a database), it is the data
+# directory; MYSQL_ROOT_PASSWORD is optional there (without it root gets a random password, as
+# good as none: sclorg's root has no remote access without one). `run-mysqld` starts it too.
 set -Eeo pipefail
 
 DATADIR=/var/lib/mysql
+SCLORG_DATADIR=/var/lib/mysql/data
+if awk -v d="$SCLORG_DATADIR" '$5 == d { found = 1 } END { exit !found }' /proc/self/mountinfo || [ -d "$SCLORG_DATADIR/mysql" ]; then
+  DATADIR=$SCLORG_DATADIR
+  SCLORG=true
+fi
 SOCKET=/run/mysqld/mysqld.sock
 
 file_env() {
@@ -28,6 +39,13 @@ sql_string() { local s=${1//\\/\\\\}; printf '%s' "${s//\'/\\\'}"; }
 sql_ident() { printf '%s' "${1//\`/\`\`}"; }
 
 verify_minimum_env() {
+  if [ -n "${SCLORG:-}" ] && [ -z "$MYSQL_ROOT_PASSWORD" ] && [ -n "$MYSQL_USER" ] && [ -n "$MYSQL_DATABASE" ]; then
+    MYSQL_RANDOM_ROOT_PASSWORD=yes
+  fi
+  if [ -n "${SCLORG:-}" ] && { [ -n "$MYSQL_USER" ] || [ -n "$MYSQL_PASSWORD" ] || [ -n "$MYSQL_DATABASE" ]; } \
+     && { [ -z "$MYSQL_USER" ] || [ -z "$MYSQL_PASSWORD" ] || [ -z "$MYSQL_DATABASE" ]; }; then
+    echo >&2 'error: MYSQL_USER, MYSQL_PASSWORD and MYSQL_DATABASE are set together (or MYSQL_ROOT_PASSWORD alone)'; exit 1
+  fi
   if [ -z "$MYSQL_ROOT_PASSWORD" ] && [ -z "$MYSQL_ALLOW_EMPTY_PASSWORD" ] && [ -z "$MYSQL_RANDOM_ROOT_PASSWORD" ]; then
     echo >&2 'error: database is uninitialized and password option is not specified'
     echo >&2 '  You need to specify one of MYSQL_ROOT_PASSWORD, MYSQL_ALLOW_EMPTY_PASSWORD and MYSQL_RANDOM_ROOT_PASSWORD'
@@ -104,6 +122,8 @@ process_init_files() {
 if [ "${1:0:1}" = '-' ]; then set -- mysqld "$@"; fi
 
 if [ "$1" = mysqld ] || [ "$1" = mariadbd ]; then
+  # After the config files' datadir (/var/lib/mysql): the command line wins.
+  set -- "$@" --datadir="$DATADIR"
   if [ "$(id -u)" = 0 ]; then
     echo >&2 "$0: this stand-in never runs as root; run it as uid 999 (or any non-root uid)"; exit 1
   fi

@@ -6,7 +6,53 @@
 #     POSTGRES_DB (default: the user's name) and runs /docker-entrypoint-initdb.d/*.sh|*.sql.
 #   - then (and on every later start) exec the command, `postgres` by default.
 # *_FILE variants (POSTGRES_PASSWORD_FILE ...) are read as the official image reads them.
+#
+# Started the sclorg way (quay.io/sclorg/postgresql-*, OpenShift's `postgresql` image stream) —
+# POSTGRESQL_USER, POSTGRESQL_PASSWORD, POSTGRESQL_DATABASE (all three, or none) and/or
+# POSTGRESQL_ADMIN_PASSWORD, and no POSTGRES_* variable — it follows that image's contract
+# instead: data in /var/lib/pgsql/data/userdata (the volume goes on /var/lib/pgsql/data), the
+# superuser `postgres` with POSTGRESQL_ADMIN_PASSWORD (if given), POSTGRESQL_USER owning
+# POSTGRESQL_DATABASE, `host all all all md5` and local connections trusted, as sclorg's
+# run-postgresql does. /usr/libexec/check-container is its probe.
 set -Eeo pipefail
+
+sclorg_mode() {
+  [ -z "${POSTGRES_PASSWORD:-}${POSTGRES_USER:-}${POSTGRES_DB:-}${POSTGRES_PASSWORD_FILE:-}" ] \
+    && [ -n "${POSTGRESQL_USER:-}${POSTGRESQL_PASSWORD:-}${POSTGRESQL_DATABASE:-}${POSTGRESQL_ADMIN_PASSWORD:-}" ]
+}
+
+# sclorg's variables: as its image says when they are incomplete.
+sclorg_env() {
+  if [ -n "${POSTGRESQL_USER:-}" ] || [ -n "${POSTGRESQL_PASSWORD:-}" ] || [ -n "${POSTGRESQL_DATABASE:-}" ]; then
+    if [ -z "${POSTGRESQL_USER:-}" ] || [ -z "${POSTGRESQL_PASSWORD:-}" ] || [ -z "${POSTGRESQL_DATABASE:-}" ]; then
+      echo >&2 'You must either specify the following environment variables:'
+      echo >&2 '  POSTGRESQL_USER, POSTGRESQL_PASSWORD, POSTGRESQL_DATABASE'
+      echo >&2 'Or the following environment variable:'
+      echo >&2 '  POSTGRESQL_ADMIN_PASSWORD'
+      echo >&2 'Or both.'
+      exit 1
+    fi
+    [ "$POSTGRESQL_USER" = postgres ] && { echo >&2 'POSTGRESQL_USER may not be "postgres": use POSTGRESQL_ADMIN_PASSWORD for it'; exit 1; }
+  fi
+  export PGDATA=/var/lib/pgsql/data/userdata
+  # initdb's superuser; it has a password only when POSTGRESQL_ADMIN_PASSWORD is given.
+  export POSTGRES_USER=postgres POSTGRES_PASSWORD=${POSTGRESQL_ADMIN_PASSWORD:-} POSTGRES_DB=postgres
+  export POSTGRES_HOST_AUTH_METHOD=md5
+  DATABASE_ALREADY_EXISTS=
+  [ -s "$PGDATA/PG_VERSION" ] && DATABASE_ALREADY_EXISTS=true
+  return 0
+}
+
+# As sclorg's image: the application user owns its database; the superuser's password is set
+# only when given (without one, `postgres` can log in over the local socket only).
+sclorg_setup_db() {
+  if [ -n "${POSTGRESQL_USER:-}" ]; then
+    psql_run --dbname postgres --set user="$POSTGRESQL_USER" --set password="$POSTGRESQL_PASSWORD" --set db="$POSTGRESQL_DATABASE" <<'SQL'
+CREATE USER :"user" WITH ENCRYPTED PASSWORD :'password';
+CREATE DATABASE :"db" OWNER :"user";
+SQL
+  fi
+}
 
 # file_env VAR [DEFAULT]: VAR from $VAR or from the file named by $VAR_FILE (not both).
 file_env() {
@@ -62,7 +108,11 @@ init_database_dir() {
     export LD_PRELOAD=$wrapper NSS_WRAPPER_PASSWD NSS_WRAPPER_GROUP
   fi
   # shellcheck disable=SC2086 # POSTGRES_INITDB_ARGS is a list of words on purpose
-  initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") $POSTGRES_INITDB_ARGS
+  if [ -n "$POSTGRES_PASSWORD" ]; then
+    initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") $POSTGRES_INITDB_ARGS
+  else
+    initdb --username="$POSTGRES_USER" $POSTGRES_INITDB_ARGS
+  fi
   if [ "${LD_PRELOAD:-}" = "$wrapper" ] && [ -n "$wrapper" ]; then
     rm -f "$NSS_WRAPPER_PASSWD" "$NSS_WRAPPER_GROUP"
     unset LD_PRELOAD NSS_WRAPPER_PASSWD NSS_WRAPPER_GROUP
@@ -118,7 +168,23 @@ if [ "$1" = postgres ] && [ "$(id -u)" = 0 ]; then
   exit 1
 fi
 
-if [ "$1" = postgres ]; then
+if [ "$1" = postgres ] && sclorg_mode; then
+  sclorg_env
+  create_directories
+  if [ -z "$DATABASE_ALREADY_EXISTS" ]; then
+    ls /docker-entrypoint-initdb.d/ >/dev/null
+    init_database_dir
+    printf '\nlocal all all trust\n' >>"$PGDATA/pg_hba.conf"
+    setup_hba_conf
+    temp_server_start
+    sclorg_setup_db
+    process_init_files
+    temp_server_stop
+    echo "$0: PostgreSQL (sclorg contract) init process complete; ready for start up."
+  else
+    echo "$0: PostgreSQL Database directory appears to contain a database; skipping initialization"
+  fi
+elif [ "$1" = postgres ]; then
   setup_env
   create_directories
   if [ -z "$DATABASE_ALREADY_EXISTS" ]; then
