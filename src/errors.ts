@@ -32,6 +32,14 @@ export type ErrorCode =
   | 'BUILD_NOT_CANCELLABLE'
   | 'BUILD_CANCELLED'
   | 'BUILD_WORKER_LOST'
+  // issue 16, real repos: a build step names what it could not get (a Gradle distribution, a
+  // Packagist package) or that it made no single runnable output (src/builds/builder-failure.ts).
+  | 'BUILD_TOOL_UNAVAILABLE'
+  | 'BUILD_DEPENDENCY_UNAVAILABLE'
+  | 'BUILD_OUTPUT_NOT_RUNNABLE'
+  // issue 16, runtime versions: the version an app pins (its builder's `python:3.8`, runtime.txt,
+  // engines.node...) is not one its builder offers (src/builds/versions/choose-version.ts).
+  | 'BUILD_VERSION_UNAVAILABLE'
   | 'TEMPLATE_INVALID'
   | 'TEMPLATE_NOT_FOUND'
   | 'TEMPLATE_PARAMETER_MISSING'

@@ -1,4 +1,5 @@
-# Stand-in for eclipse-temurin:17-jre: Debian's headless OpenJDK 17 runtime (`java` on PATH).
+# Stand-in for eclipse-temurin:17-jre: Debian's headless OpenJDK 17 runtime (`java` on PATH),
+# another build of the same Java 17 as Temurin's.
 ARG BASE_IMAGE=slipway-local/debian:bookworm
 FROM ${BASE_IMAGE}
 RUN mkdir -p /usr/share/man/man1 \

@@ -1,6 +1,7 @@
-# Stand-in for maven:3.9-eclipse-temurin-17: Debian's OpenJDK 17 and Maven 3.8. Java reads
-# its own truststore: ca-certificates-java builds it from /etc/ssl/certs, host CAs included,
-# so Maven Central is reachable through a TLS-intercepting proxy.
+# Stand-in for maven:3.8-eclipse-temurin-17: Debian's OpenJDK 17 (another build of the same
+# Java 17 as Temurin's) and Maven 3.8. Java reads its own truststore: ca-certificates-java
+# builds it from /etc/ssl/certs, host CAs included, so Maven Central is reachable through a
+# TLS-intercepting proxy.
 ARG BASE_IMAGE=slipway-local/debian:bookworm
 FROM ${BASE_IMAGE}
 RUN mkdir -p /usr/share/man/man1 \

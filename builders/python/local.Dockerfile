@@ -1,6 +1,7 @@
-# Stand-in for python:3.12-slim on machines that cannot pull public images: Debian's
-# python3 (3.11) with venv, on the local Debian base. `python3 -m venv /opt/venv` works as in
-# the public image, and pip trusts the host CAs (a TLS-intercepting proxy may sit before PyPI).
+# Stand-in for python:3.11-slim-bookworm on machines that cannot pull public images: Debian
+# bookworm's python3, which is Python 3.11, with venv, on the local Debian base.
+# `python3 -m venv /opt/venv` works as in the public image, and pip trusts the host CAs
+# (a TLS-intercepting proxy may sit before PyPI).
 ARG BASE_IMAGE=slipway-local/debian:bookworm
 FROM ${BASE_IMAGE}
 RUN apt-get update \

@@ -1,5 +1,5 @@
-# Stand-in for ruby:3.2-slim without rubygems.org: Debian's Ruby (3.1), Bundler and the gems
-# the fixtures use, installed as Debian packages. GEM_HOME and BUNDLE_APP_CONFIG match the
+# Stand-in for ruby:3.1-slim-bookworm without rubygems.org: Debian bookworm's Ruby 3.1,
+# Bundler and the gems the fixtures use, installed as Debian packages. GEM_HOME and BUNDLE_APP_CONFIG match the
 # public image. The Dockerfile template runs the plain `bundle install`; here a `bundle` on
 # PATH before Debian's adds --local, so it resolves from these installed gems only.
 ARG BASE_IMAGE=slipway-local/debian:bookworm

@@ -1,4 +1,4 @@
-# Stand-in for nginxinc/nginx-unprivileged:1.27-bookworm: Debian's nginx (1.22). Slipway's
+# Stand-in for nginxinc/nginx-unprivileged:1.22: Debian bookworm's nginx, which is 1.22. Slipway's
 # generated config is self-contained (pid, temp paths and logs in /tmp or stdout), so the
 # Debian defaults under /var never matter.
 ARG BASE_IMAGE=slipway-local/debian:bookworm

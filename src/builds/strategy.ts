@@ -2,11 +2,14 @@ import { SlipwayError } from '../errors.js';
 import type { Strategy } from '../store/types.js';
 import type { BuilderDefinition } from './builder-definition.js';
 import { staticSiteBuild } from './builders/static-site.js';
+import { parseBuilderRef } from './versions/builder-ref.js';
 
 export interface StrategyChoice extends Strategy {
   /** Docker strategy: the Dockerfile path relative to the context dir. */
   dockerfile?: string;
   builder?: BuilderDefinition;
+  /** The runtime version pinned on the app with its builder (`3.11` of `python:3.11`). */
+  version?: string;
 }
 
 const DOCKERFILES = ['Dockerfile', 'Containerfile'];
@@ -37,7 +40,9 @@ const REFINE: Record<string, (ctx: DetectContext) => string[] | undefined> = {
 /**
  * Picks how to build a context from the files at its top level, in this order: the app's
  * own Dockerfile path; a builder pinned on the app; a Dockerfile/Containerfile; the first
- * S2I builder, by `detect.order`, whose marker files are present. That order puts python,
+ * S2I builder, by `detect.order`, whose marker files are present. A pinned builder may carry
+ * a runtime version (`python:3.11`), returned as `version`: whether it is offered is decided
+ * with the repo's own pins when the Dockerfile is generated. Detection's order puts python,
  * java, go, ruby and php before nodejs, so an app with a package.json for its front-end
  * assets is still built for its server language. The reasons name the files that decided.
  */
@@ -53,12 +58,13 @@ export function detectStrategy(params: {
   const present = new Set(files);
   if (dockerfile) return { name: 'docker', dockerfile, reasons: [`dockerfile "${dockerfile}" set on the app`] };
   if (params.builder) {
-    const pinned = builders.find((b) => b.name === params.builder);
+    const ref = parseBuilderRef(params.builder);
+    const pinned = ref && builders.find((b) => b.name === ref.name);
     if (!pinned) {
       const known = builders.map((b) => b.name).sort();
       throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', `builder "${params.builder}" pinned on the app does not exist; builders: ${known.join(', ')}`, { builder: params.builder, builders: known });
     }
-    return { name: pinned.name, builder: pinned, reasons: [`builder "${pinned.name}" pinned on the app`] };
+    return { name: pinned.name, builder: pinned, ...(ref.version ? { version: ref.version } : {}), reasons: [`builder "${params.builder}" pinned on the app`] };
   }
   const found = DOCKERFILES.find((f) => present.has(f));
   if (found) return { name: 'docker', dockerfile: found, reasons: [`${found} found`] };

@@ -82,7 +82,7 @@ describe('detectStrategy', () => {
     expect(() => detectStrategy({ files: ['README.md'], builders })).toThrow(
       expect.objectContaining({
         code: 'BUILD_STRATEGY_UNKNOWN',
-        message: 'no Dockerfile and no builder matches: looked for Dockerfile, Containerfile, requirements.txt, pyproject.toml, Pipfile, pom.xml, go.mod, Gemfile, composer.json, index.php, index.html, package.json',
+        message: 'no Dockerfile and no builder matches: looked for Dockerfile, Containerfile, requirements.txt, pyproject.toml, Pipfile, pom.xml, build.gradle, build.gradle.kts, go.mod, Gemfile, composer.json, index.php, index.html, package.json',
       }),
     );
   });

@@ -29,7 +29,11 @@ export const buildSettingFields = {
     propertyNames: buildArgNames,
     description: `Docker build args: names match ${BUILD_ARG_NAME} (at most ${BUILD_ARG_LIMITS.name} characters), values at most ${BUILD_ARG_LIMITS.value} characters, at most ${BUILD_ARG_LIMITS.count} args.`,
   }),
-  builder: Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 63, description: 'An S2I builder chosen by name, instead of detection.' }),
+  builder: Type.String({
+    pattern: '^[a-z0-9-]+(:[0-9]+(\\.[0-9]+){0,2})?$',
+    maxLength: 63,
+    description: 'An S2I builder chosen by name instead of detection, optionally with a runtime version (`python:3.11`, as `oc new-app python:3.11~repo`).',
+  }),
   port: Type.Integer({ minimum: 1, maximum: 65535 }),
   postCommit: Type.Object(
     {
