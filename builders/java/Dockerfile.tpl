@@ -3,7 +3,7 @@ FROM {{builderImage}} AS deps
 WORKDIR /app
 {{buildEnv}}
 RUN mkdir -p /out
-# The pom alone first: the downloaded dependencies are reused until it changes.
+# The poms (or the Gradle wrapper) alone first: what they download is reused until they change.
 {{installSteps}}
 
 FROM deps AS build
@@ -14,7 +14,7 @@ COPY . .
 # 1001, or as any uid a namespace assigns (OpenShift's restricted SCC, SLIPWAY_ARBITRARY_UIDS), always with group 0.
 RUN chmod -R g=u /out
 
-# Runtime: a JRE and the one runnable jar, no Maven, no sources, no root.
+# Runtime: a JRE and the runnable output, no Maven or Gradle, no sources, no root.
 FROM {{runtimeImage}}
 # The app's dir, also HOME: writable by uid 1001 and by group 0, so the app may write its own files under any uid.
 RUN install -d -o 1001 -g 0 -m 775 /app
@@ -22,7 +22,8 @@ WORKDIR /app
 ENV PORT={{port}}
 ENV HOME=/app
 {{runtimeEnv}}
-COPY --from=build --chown=1001:0 /out/app.jar /app/app.jar
+# /out holds app.jar, or Quarkus's whole quarkus-app folder (its jar finds lib/ beside it).
+COPY --from=build --chown=1001:0 /out/ /app/
 {{runOverride}}
 USER 1001
 EXPOSE {{port}}

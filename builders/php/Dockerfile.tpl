@@ -13,21 +13,23 @@ COPY . .
 # 1001, or as any uid a namespace assigns (OpenShift's restricted SCC, SLIPWAY_ARBITRARY_UIDS), always with group 0.
 RUN chmod -R g=u /app
 
-# Runtime: Apache with mod_php as uid 1001 (or any uid with group 0). `Listen ${PORT}` is read from
+# Runtime: Apache with mod_php as uid 1001 (or any uid with group 0). `Listen ${PORT}` and the document root are read from
 # the environment when Apache starts; pid file, mutexes and logs go where a non-root user may write.
 FROM {{runtimeImage}}
 ENV APACHE_RUN_USER=www-data APACHE_RUN_GROUP=www-data APACHE_RUN_DIR=/tmp APACHE_PID_FILE=/tmp/apache2.pid APACHE_LOCK_DIR=/tmp APACHE_LOG_DIR=/tmp
 RUN echo 'Listen ${PORT}' >/etc/apache2/ports.conf \
  && rm -f /etc/apache2/sites-enabled/000-default.conf /etc/apache2/conf-enabled/other-vhosts-access-log.conf \
  && printf '%s\n' 'ServerName localhost' 'ErrorLog /dev/stderr' 'CustomLog /dev/stdout combined' \
-      'DocumentRoot {{documentRoot}}' 'DirectoryIndex disabled' 'DirectoryIndex index.php index.html' \
-      '<Directory {{documentRoot}}>' '  AllowOverride All' '  Require all granted' '</Directory>' \
+      'DocumentRoot /var/www/html${DOCUMENT_ROOT}' 'DirectoryIndex disabled' 'DirectoryIndex index.php index.html' \
+      '<Directory /var/www/html${DOCUMENT_ROOT}>' '  AllowOverride All' '  Require all granted' '</Directory>' \
       >/etc/apache2/conf-enabled/zz-slipway.conf \
  && install -d -o 1001 -g 0 -m 775 /var/www /var/www/html
 # The document root, and HOME beside it (Apache would serve dotfiles in the root): writable by uid 1001 and group 0.
 WORKDIR /var/www/html
 ENV PORT={{port}}
 ENV HOME=/var/www
+# The document root under the sources, read by Apache when it starts (as sclorg's PHP image reads it): an app's env may change it.
+ENV DOCUMENT_ROOT={{documentRoot}}
 {{runtimeEnv}}
 COPY --from=build --chown=1001:0 /app /var/www/html
 {{runOverride}}

@@ -21,6 +21,8 @@ RUN install -d -o 1001 -g 0 -m 775 /app
 WORKDIR /app
 ENV BUNDLE_WITHOUT=development:test RACK_ENV=production PORT={{port}}
 ENV HOME=/app
+# Rails only: public/ served by the app itself and logs on stdout, as on Heroku.
+{{railsEnv}}
 {{runtimeEnv}}
 COPY --from=build --chown=1001:0 /usr/local/bundle /usr/local/bundle
 COPY --from=build --chown=1001:0 /app /app

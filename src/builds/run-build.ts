@@ -14,6 +14,7 @@ import type { App, Build, BuildState } from '../store/types.js';
 import type { BuilderDefinition } from './builder-definition.js';
 import { depsCacheReference, pullCacheSources, tagDepsStage } from './build-cache.js';
 import { GENERATED_DOCKERFILE, packContext } from './build-context.js';
+import { builderFailure } from './builder-failure.js';
 import { dockerBuild } from './docker-build.js';
 import { generateDockerfile } from './generate-dockerfile.js';
 import { logLines, type LineSink } from './log-lines.js';
@@ -174,11 +175,14 @@ async function buildStep(params: {
 }): Promise<string | undefined> {
   const { deps, app, build, repo, contextDir, files, strategy, secrets, cacheFrom, tags, log, signal } = params;
   const generated = strategy.builder
-    ? await generateDockerfile({ builder: strategy.builder, input: checkoutReader({ repo, contextDir, files }), images: deps.config.builderImages, port: app.port, secrets: Object.keys(secrets) })
+    ? await generateDockerfile({ builder: strategy.builder, input: checkoutReader({ repo, contextDir, files }), images: deps.config.builderImages, port: app.port, secrets: Object.keys(secrets), version: strategy.version })
     : undefined;
   if (generated) {
     for (const reason of generated.reasons) log(`--> ${reason}`);
-    await deps.builds.update(build.id, { strategy: { name: strategy.name, reasons: [...strategy.reasons, ...generated.reasons] } });
+    await deps.builds.update(build.id, {
+      strategy: { name: strategy.name, reasons: [...strategy.reasons, ...generated.reasons] },
+      ...(generated.releaseCommand ? { releaseCommand: generated.releaseCommand } : {}),
+    });
   }
   const labels = {
     'org.opencontainers.image.source': app.repo,
@@ -190,6 +194,9 @@ async function buildStep(params: {
   // Packed before the build starts, so a refused context dir fails as BUILD_REPO_INVALID, not as docker's failure.
   const context = await packContext({ repo, contextDir, generatedDockerfile: generated?.text });
   const buildOutput = params.output({ skipBlank: true });
+  // A step's own `slipway-failure CODE: message` line becomes the failure (builder-failure.ts).
+  let named: ReturnType<typeof builderFailure>;
+  const failureLines = logLines({ mask: createMasker([]), lineLimit: deps.config.logLineLimit, onLine: (line) => (named = builderFailure(line) ?? named) });
   let imageId: string;
   try {
     imageId = await dockerBuild({
@@ -202,10 +209,15 @@ async function buildStep(params: {
       labels,
       network: deps.config.buildNetwork,
       cacheFrom,
-      onOutput: (text) => buildOutput.write(text),
+      onOutput: (text) => {
+        buildOutput.write(text);
+        failureLines.write(text);
+      },
       signal,
     });
   } catch (error) {
+    failureLines.end();
+    if (named) throw new BuildStepError({ code: named.code, step: 'building', message: named.message });
     throw new BuildStepError({ code: 'BUILD_IMAGE_FAILED', step: 'building', message: error instanceof Error ? error.message : String(error) });
   } finally {
     buildOutput.end();

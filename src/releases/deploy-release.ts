@@ -13,6 +13,7 @@ import type { Manifest } from './render/manifest.js';
 import type { HookPhase } from './hooks/render-hook.js';
 import { watchRollout } from './rollout/watch-rollout.js';
 import { runHook } from './hooks/run-hook.js';
+import { releaseHooks } from './hooks/release-phase.js';
 import { withPlacement } from './render/placement.js';
 import { withPullSecret, type RegistryCredentials } from './render/pull-secret.js';
 import { withReplicas } from './render/with-replicas.js';
@@ -80,7 +81,8 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   }
 
   // A restart replaces the pods of the release that runs; its code and config already passed its hooks.
-  const hooks = release.trigger.kind === 'restart' ? {} : release.config.hooks ?? {};
+  // The pre hook is the app's, else the image's Procfile `release:` (release.preHook says which).
+  const hooks = release.trigger.kind === 'restart' ? {} : releaseHooks(release);
   let rolloutStartedAt = startedAt;
   if (hooks.pre && release.hooks?.pre?.state !== 'succeeded') {
     const pre = await hook(deps, release, 'pre', hooks.pre);

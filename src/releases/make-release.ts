@@ -2,6 +2,7 @@ import { SlipwayError } from '../errors.js';
 import { enqueueDeploy, type DeployQueue } from '../queue/deploy-queue.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import type { App, DeployConfig, Release, ReleaseTrigger } from '../store/types.js';
+import { choosePreHook } from './hooks/release-phase.js';
 import { configHash, renderManifests } from './render/render.js';
 
 const DIGEST_REFERENCE = /^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$/;
@@ -22,6 +23,8 @@ export interface ReleaseSpec {
   restartedAt?: string;
   /** A number reserved earlier (see releaseFromBuild); a new one otherwise. */
   number?: number;
+  /** The Procfile `release:` command of the image's build (`''`: it has none); unset, the current release's when the image is the same. */
+  releaseCommand?: string;
 }
 
 /**
@@ -48,6 +51,10 @@ export async function recordRelease(releases: ReleaseStore, spec: ReleaseSpec): 
   const config = spec.config ?? app.deploy;
   const port = spec.port ?? app.port;
   const number = spec.number ?? (await releases.nextNumber(app.name));
+  // A config change or a redeploy runs the same image: its release phase runs again, as on Heroku.
+  const current = spec.releaseCommand === undefined ? await releases.current(app.name) : undefined;
+  const releaseCommand = spec.releaseCommand ?? (current?.image === image ? current.releaseCommand : undefined);
+  const { choice } = choosePreHook({ configured: config.hooks?.pre, ...(releaseCommand ? { releaseCommand } : {}) });
   return releases.save({
     app: app.name,
     number,
@@ -59,6 +66,8 @@ export async function recordRelease(releases: ReleaseStore, spec: ReleaseSpec): 
     status: 'pending',
     trigger,
     ...(spec.restartedAt ? { restartedAt: spec.restartedAt } : {}),
+    ...(releaseCommand ? { releaseCommand } : {}),
+    ...(choice ? { preHook: choice } : {}),
     createdAt: new Date().toISOString(),
   });
 }

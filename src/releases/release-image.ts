@@ -16,15 +16,17 @@ export async function releaseImage(
 ): Promise<Release> {
   let app = await deps.apps.get(params.app);
   let image = params.image;
+  let releaseCommand: string | undefined;
   if (params.buildId) {
     const build = await deps.builds.get(params.buildId);
     if (build.app !== app.name || build.state !== 'succeeded' || !build.image) {
       throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `build ${build.id} is not a succeeded build of "${app.name}"`, { build: build.id, state: build.state });
     }
     image = `${build.image.repository}@${build.image.digest}`;
+    releaseCommand = build.releaseCommand ?? '';
   }
   // Checked before the deploy change is saved: a release refused here changes nothing.
   image = await deployableImage(deps.releases, { app: app.name, image });
   if (params.deploy) app = await deps.apps.replace({ ...app, deploy: mergeDeployConfig(app.deploy, params.deploy, deps.config.namespaces) });
-  return makeRelease(deps, { app, image, trigger: { kind: 'api', buildId: params.buildId } });
+  return makeRelease(deps, { app, image, ...(releaseCommand !== undefined ? { releaseCommand } : {}), trigger: { kind: 'api', buildId: params.buildId } });
 }

@@ -20,5 +20,5 @@ export async function rollBack(deps: ReleaseDeps & { apps: AppStore }, params: {
   // the app's config becomes the target's. Scale is the app's, not the release's: it stays.
   const config = { ...wanted.config, replicas: app.deploy.replicas };
   await deps.apps.replace({ ...app, deploy: config });
-  return makeRelease(deps, { app, image: wanted.image, config, port: wanted.port, trigger: { kind: 'rollback', rollbackOf: wanted.number } });
+  return makeRelease(deps, { app, image: wanted.image, config, port: wanted.port, releaseCommand: wanted.releaseCommand ?? '', trigger: { kind: 'rollback', rollbackOf: wanted.number } });
 }

@@ -15,7 +15,7 @@ import type {
   volumeInputSchema,
   volumeSpecSchema,
 } from './schemas/deploy-config.js';
-import type { hookRunSchema, releaseSchema, releaseStatusSchema, releaseTriggerSchema, verificationSchema } from './schemas/release.js';
+import type { hookRunSchema, preHookChoiceSchema, releaseSchema, releaseStatusSchema, releaseTriggerSchema, verificationSchema } from './schemas/release.js';
 
 export type App = Static<typeof appSchema>;
 /** An app as POST /apps takes it: a name and a repo; everything else has a default. */
@@ -41,6 +41,8 @@ export type Verification = Static<typeof verificationSchema>;
 
 /** What one hook Job came to, kept on the release. */
 export type HookRun = Static<typeof hookRunSchema>;
+/** Which pre hook a release runs (the app's, or its image's Procfile `release:`) and why. */
+export type PreHookChoice = Static<typeof preHookChoiceSchema>;
 export type ReleaseStatus = Static<typeof releaseStatusSchema>;
 export type ReleaseTrigger = Static<typeof releaseTriggerSchema>;
 /** A numbered, immutable deployable: image digest + config + the exact manifests applied. */

@@ -10,73 +10,8 @@ async function plan(name: string, files: Record<string, string>) {
 }
 
 const sh = (command: string) => JSON.stringify(['/bin/sh', '-c', command]);
-const flask = 'from flask import Flask\napp = Flask(__name__)\n';
 
-describe('python planner', () => {
-  test.each([
-    [
-      'requirements.txt + Flask app.py: gunicorn app:app',
-      { 'requirements.txt': 'flask\ngunicorn==22.0.0\n', 'app.py': flask },
-      { installSteps: 'COPY requirements.txt ./\nRUN pip install -r requirements.txt', startCommand: sh('exec gunicorn --bind "0.0.0.0:$PORT" app:app') },
-      ['install: pip install -r requirements.txt', 'start: gunicorn app:app on 0.0.0.0:$PORT (app.py defines app)'],
-    ],
-    [
-      'Django: the WSGI module from manage.py settings; gunicorn added when not declared',
-      { 'requirements.txt': 'Django==5.0.8\n', 'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.production")\n', 'shop/wsgi.py': 'application = 1\n', 'shop/settings/production.py': '' },
-      { installSteps: 'COPY requirements.txt ./\nRUN pip install -r requirements.txt\nRUN pip install gunicorn', startCommand: sh('exec gunicorn --bind "0.0.0.0:$PORT" shop.wsgi') },
-      ['install: pip install -r requirements.txt', 'install: gunicorn added (the start command needs it and no manifest declares it)', 'start: gunicorn shop.wsgi on 0.0.0.0:$PORT (manage.py settings shop.settings.production)'],
-    ],
-    [
-      'Django without a readable settings module: the folder with wsgi.py',
-      { 'requirements.txt': 'django\ngunicorn\n', 'manage.py': 'main()\n', 'config/wsgi.py': 'application = 1\n', 'README.md': '' },
-      { startCommand: sh('exec gunicorn --bind "0.0.0.0:$PORT" config.wsgi') },
-      ['install: pip install -r requirements.txt', 'start: gunicorn config.wsgi on 0.0.0.0:$PORT (manage.py and config/wsgi.py found)'],
-    ],
-    [
-      'Procfile web wins; a command list keeps the shell',
-      { 'requirements.txt': 'gunicorn\n', 'Procfile': 'release: ./migrate\nweb: python manage.py migrate && gunicorn x.wsgi\n', 'manage.py': '' },
-      { startCommand: sh('python manage.py migrate && gunicorn x.wsgi') },
-      ['install: pip install -r requirements.txt', 'start: python manage.py migrate && gunicorn x.wsgi (Procfile web)'],
-    ],
-    [
-      'Pipfile with its lock: pipenv in a tools venv, requirements into /opt/venv',
-      { 'Pipfile': '[packages]\nflask = "*"\ngunicorn = "*"\n', 'Pipfile.lock': '{}', 'wsgi.py': flask },
-      {
-        installSteps: 'COPY Pipfile Pipfile.lock ./\nRUN python3 -m venv /opt/tools && /opt/tools/bin/pip install pipenv && /opt/tools/bin/pipenv requirements >/tmp/requirements.txt && pip install -r /tmp/requirements.txt',
-        startCommand: sh('exec gunicorn --bind "0.0.0.0:$PORT" wsgi:app'),
-      },
-      ['install: Pipfile.lock through pipenv requirements', 'start: gunicorn wsgi:app on 0.0.0.0:$PORT (wsgi.py defines app)'],
-    ],
-    [
-      'Poetry: poetry install into the active venv, without the project itself',
-      { 'pyproject.toml': '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\nflask = "^3"\n', 'poetry.lock': '', 'app.py': 'def create_app():\n    pass\n' },
-      {
-        installSteps: 'COPY pyproject.toml poetry.lock ./\nRUN python3 -m venv /opt/tools && /opt/tools/bin/pip install poetry && /opt/tools/bin/poetry install --only main --no-root --no-interaction\nRUN pip install gunicorn',
-        startCommand: sh('exec gunicorn --bind "0.0.0.0:$PORT" app:create_app()'),
-      },
-      ['install: poetry install --only main (pyproject.toml [tool.poetry], poetry.lock)', 'install: gunicorn added (the start command needs it and no manifest declares it)', 'start: gunicorn app:create_app() on 0.0.0.0:$PORT (app.py defines create_app())'],
-    ],
-    [
-      'PEP 621: [project] dependencies read with tomllib; requirements.txt beside it wins',
-      { 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["gunicorn", "flask"]\n', 'main.py': 'print(1)\n' },
-      { installSteps: expect.stringMatching(/^COPY pyproject.toml \.\/\nRUN python3 -c 'import tomllib; .*' >\/tmp\/requirements.txt && pip install -r \/tmp\/requirements.txt$/), startCommand: '["python","main.py"]' },
-      ['install: pyproject.toml [project] dependencies (PEP 621)', 'start: python main.py (main.py found, no WSGI app in it)'],
-    ],
-  ])('%s', async (_name, files, values, reasons) => {
-    const result = await plan('python', files);
-    expect(result.values).toMatchObject(values);
-    expect(result.reasons).toEqual(reasons);
-  });
-
-  test('a pyproject.toml of tool config beside requirements.txt does not change the install', async () => {
-    const result = await plan('python', { 'pyproject.toml': '[tool.black]\nline-length = 100\n', 'requirements.txt': 'gunicorn\n', 'app.py': flask });
-    expect(result.values.installSteps).toBe('COPY requirements.txt ./\nRUN pip install -r requirements.txt');
-  });
-
-  test('nothing to start is a clear error', async () => {
-    await expect(plan('python', { 'requirements.txt': 'requests\n', 'lib.py': '' })).rejects.toMatchObject({ code: 'BUILD_STRATEGY_UNKNOWN', message: expect.stringContaining('nothing to start') });
-  });
-});
+// The python planner's table: test/builds/python.test.ts.
 
 describe('go planner', () => {
   const main = 'package main\n\nfunc main() {}\n';
@@ -120,23 +55,23 @@ describe('ruby planner', () => {
     ['config.ru: rackup on 0.0.0.0:$PORT', { Gemfile: '', 'Gemfile.lock': '', 'config.ru': '' }, 'COPY Gemfile Gemfile.lock ./', sh('exec bundle exec rackup --host 0.0.0.0 --port "$PORT" config.ru')],
     ['Procfile web wins', { Gemfile: '', '.ruby-version': '3.2', 'config.ru': '', Procfile: 'web: bundle exec puma -p $PORT\n' }, 'COPY Gemfile .ruby-version ./', sh('exec bundle exec puma -p $PORT')],
   ])('%s', async (_name, files, copy, startCommand) => {
-    expect((await plan('ruby', files)).values).toEqual({ installSteps: `${copy}\nRUN bundle install`, buildSteps: '', startCommand });
+    expect((await plan('ruby', files)).values).toEqual({ installSteps: `${copy}\nRUN bundle install`, buildSteps: '', railsEnv: '', startCommand });
   });
 
   test('nothing to start is a clear error', async () => {
-    await expect(plan('ruby', { Gemfile: '' })).rejects.toMatchObject({ code: 'BUILD_STRATEGY_UNKNOWN', message: 'nothing to start: no Procfile web: and no config.ru' });
+    await expect(plan('ruby', { Gemfile: '' })).rejects.toMatchObject({ code: 'BUILD_STRATEGY_UNKNOWN', message: 'nothing to start: no Procfile web:, no puma in Gemfile.lock, not a Rails app and no config.ru' });
   });
 });
 
 describe('php planner', () => {
   test.each([
-    ['index.php only: nothing to install', { 'index.php': '' }, '', '', '/var/www/html'],
+    ['index.php only: nothing to install', { 'index.php': '' }, '', '', ''],
     [
       'composer.json + lock, public/index.php as the document root',
       { 'composer.json': '{}', 'composer.lock': '{}', 'public/index.php': '' },
       'COPY composer.json composer.lock ./\nRUN composer install --no-dev --no-interaction --no-progress --prefer-dist --no-scripts --no-autoloader',
       'RUN composer dump-autoload --no-dev --optimize --no-interaction',
-      '/var/www/html/public',
+      '/public',
     ],
   ])('%s', async (_name, files, installSteps, buildSteps, documentRoot) => {
     expect((await plan('php', files)).values).toEqual({ installSteps, buildSteps, documentRoot, startCommand: '["apache2","-DFOREGROUND"]' });

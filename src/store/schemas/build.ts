@@ -28,6 +28,9 @@ export const buildSchema = Type.Object(
     state: buildStateSchema,
     trigger: buildTriggerSchema,
     strategy: Type.Optional(buildStrategySchema),
+    releaseCommand: Type.Optional(
+      Type.String({ description: "The Procfile `release:` command (S2I builds): the pre-deploy hook of the build's releases unless the app has its own." }),
+    ),
     image: Type.Optional(Type.Object({ repository: Type.String(), tags: Type.Array(Type.String()), digest: Type.String() }, closed)),
     cancellation: Type.Optional(
       Type.Object(

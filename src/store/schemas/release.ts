@@ -42,6 +42,15 @@ export const hookRunSchema = Type.Object(
   { ...closed, description: 'What one hook Job came to, kept on the release.' },
 );
 
+export const preHookChoiceSchema = Type.Object(
+  {
+    source: stringEnum(['deploy-config', 'procfile']),
+    command: Type.Array(Type.String()),
+    reason: Type.String(),
+  },
+  { ...closed, description: "Which pre hook the release runs and why: the app's deploy.hooks.pre, else its image's Procfile `release:` command." },
+);
+
 const podProblem = Type.Object(
   {
     pod: Type.String(),
@@ -118,6 +127,8 @@ export const releaseSchema = Type.Object(
     restartedAt: Type.Optional(Type.String({ description: 'A restart: the pod-template timestamp that makes every pod be replaced.' })),
     verification: Type.Optional(verificationSchema),
     hooks: Type.Optional(Type.Object({ pre: Type.Optional(hookRunSchema), post: Type.Optional(hookRunSchema) }, closed)),
+    releaseCommand: Type.Optional(Type.String({ description: "The Procfile `release:` command of the build behind the release's image." })),
+    preHook: Type.Optional(preHookChoiceSchema),
     createdAt: Type.String(),
     startedAt: Type.Optional(Type.String()),
     finishedAt: Type.Optional(Type.String()),
