@@ -70,7 +70,7 @@ test('Node repo without a Dockerfile: detected, multi-stage image, non-root, OCI
   expect(build.failure).toBeUndefined();
   expect(build.strategy).toEqual({
     name: 'nodejs',
-    reasons: ['package.json found', 'install: npm ci (package-lock.json found)', 'start: node server.js (scripts.start)'],
+    reasons: ['package.json found', 'version: node 20 (default; no pin)', 'install: npm ci (package-lock.json found)', 'start: node server.js (scripts.start)'],
   });
   const reference = await expectPushed(build);
 
