@@ -8,8 +8,12 @@ import type { RepoFiles } from './repo-files.js';
 export const GENERATED_DOCKERFILE = '.slipway.Dockerfile';
 
 /**
- * Tars a build context as the docker CLI would: `.dockerignore` applied on this side (the
- * classic builder expects a filtered context), `.git` never sent. A generated Dockerfile is
+ * Tars a build context as the docker CLI would: the ignore file applied on this side (the
+ * classic builder expects a filtered context), `.git` never sent. The ignore file is the
+ * repo's `.dockerignore` for its own Dockerfile, and `.s2iignore` for an S2I builder, as
+ * OpenShift's s2i reads it: a `.dockerignore` is written for the repo's own Dockerfile (a
+ * Quarkus project's keeps only `target/`, which that Dockerfile expects built already) and
+ * would strip the sources an S2I build needs. A generated Dockerfile is
  * added as an entry of the archive, so the checkout itself is never modified; and so that
  * `COPY . .` never puts it in the image, the archive's `.dockerignore` names it: the engine
  * reads the Dockerfile, then drops from the context the Dockerfile and the `.dockerignore`
@@ -25,7 +29,7 @@ export async function packContext(params: { repo: RepoFiles; contextDir: string;
   if (!context) throw new SlipwayError('BUILD_REPO_INVALID', `context dir "${params.contextDir}" does not exist`, { file: params.contextDir, why: 'it does not exist' });
   // CommonJS module whose factory is also its own `.default`: the form both loaders agree on.
   const rules = dockerignore.default().add(['.git']);
-  const ignoreText = await repo.read(path.posix.join(context.relative, DOCKERIGNORE));
+  const ignoreText = await repo.read(path.posix.join(context.relative, generatedDockerfile === undefined ? DOCKERIGNORE : S2IIGNORE));
   if (ignoreText !== undefined) rules.add(ignoreText.split('\n'));
   const archive = tar.pack(context.path, {
     dereference: false,
@@ -49,9 +53,10 @@ export async function packContext(params: { repo: RepoFiles; contextDir: string;
 }
 
 const DOCKERIGNORE = '.dockerignore';
+const S2IIGNORE = '.s2iignore';
 
 /**
- * The `.dockerignore` sent beside a generated Dockerfile: the repo's lines, then the generated
+ * The `.dockerignore` sent beside a generated Dockerfile: the `.s2iignore` lines, then the generated
  * Dockerfile and the `.dockerignore` itself, last so that no `!` exception of the repo's
  * brings them back: neither is the app's business at run time.
  */

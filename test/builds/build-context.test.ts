@@ -43,14 +43,22 @@ async function pack(files: Record<string, string>, generatedDockerfile?: string)
   return { names: found.map((f) => f.name).sort(), text: (name: string) => found.find((f) => f.name === name)?.text };
 }
 
-test("with a generated Dockerfile: the repo's .dockerignore applied here, and sent as the merged one", async () => {
-  const found = await pack({ '.dockerignore': 'secret.txt\n', 'app.py': 'x', 'secret.txt': 's' }, 'FROM scratch\n');
-  expect(found.names).toEqual(['.dockerignore', GENERATED_DOCKERFILE, 'app.py']);
+test("with a generated Dockerfile: the repo's .s2iignore applied here, and sent as the .dockerignore", async () => {
+  const found = await pack({ '.s2iignore': 'secret.txt\n', 'app.py': 'x', 'secret.txt': 's' }, 'FROM scratch\n');
+  expect(found.names).toEqual(['.dockerignore', '.s2iignore', GENERATED_DOCKERFILE, 'app.py']);
   expect(found.text('.dockerignore')).toBe('secret.txt\n.slipway.Dockerfile\n.dockerignore\n');
   expect(found.text(GENERATED_DOCKERFILE)).toBe('FROM scratch\n');
 });
 
-test('with a generated Dockerfile and no .dockerignore in the repo: one is sent', async () => {
+// Seen in the corpus: a Quarkus project's .dockerignore keeps only target/ (its own Dockerfile
+// expects a build made beforehand), which stripped pom.xml and src/ from the S2I build.
+test("with a generated Dockerfile: the repo's .dockerignore is for its own Dockerfile, not applied", async () => {
+  const found = await pack({ '.dockerignore': '*\n!target/*-runner\n!target/quarkus-app/*\n', 'pom.xml': '<project/>', 'src/Main.java': 'class Main {}' }, 'FROM scratch\n');
+  expect(found.names).toEqual(['.dockerignore', GENERATED_DOCKERFILE, 'pom.xml', 'src/Main.java']);
+  expect(found.text('.dockerignore')).toBe('.slipway.Dockerfile\n.dockerignore\n');
+});
+
+test('with a generated Dockerfile and no .s2iignore in the repo: a .dockerignore is sent', async () => {
   const found = await pack({ 'app.py': 'x' }, 'FROM scratch\n');
   expect(found.text('.dockerignore')).toBe('.slipway.Dockerfile\n.dockerignore\n');
 });
