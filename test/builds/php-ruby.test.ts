@@ -1,5 +1,6 @@
 import { composerPackages } from '../../src/builds/builders/php.js';
-import { assetsDecision } from '../../src/builds/builders/ruby.js';
+import { assetsDecision, bundleInstall, gemfileGems } from '../../src/builds/builders/ruby.js';
+import { builderFailure } from '../../src/builds/builder-failure.js';
 import { checkoutReader } from '../../src/builds/checkout-reader.js';
 import { PLANNERS } from '../../src/builds/planners.js';
 import { DEFAULT_REPO_FILE_LIMIT, RepoFiles } from '../../src/builds/repo-files.js';
@@ -81,5 +82,29 @@ describe('ruby: Rails, after sclorg', () => {
     expect(values.buildSteps).toBe(
       'RUN if bundle exec rake -T 2>/dev/null | grep -q "assets:precompile"; then RAILS_ENV="${RAILS_ENV:-${RACK_ENV:-production}}" SECRET_KEY_BASE="${SECRET_KEY_BASE:-assets-precompile-only}" bundle exec rake assets:precompile; else echo "Slipway: no assets:precompile task"; fi',
     );
+  });
+});
+
+describe('ruby: gems it cannot get are named (RubyGems unreachable from the build network)', () => {
+  test.each([
+    ['double and single quotes, versions, groups', 'source "https://rubygems.org"\ngem "sinatra", "~> 3.0"\n  gem \'puma\'\ngroup :test do\n  gem "rspec"\nend\n', ['sinatra', 'puma', 'rspec']],
+    ['comments and gemspec are not gems', '# gem "old"\ngemspec\n', []],
+  ])('%s', (_name, gemfile, gems) => {
+    expect(gemfileGems(gemfile)).toEqual(gems);
+  });
+
+  test('no gems: a plain bundle install', () => {
+    expect(bundleInstall([])).toBe('RUN bundle install');
+  });
+
+  test('the failure line names at most ten gems, counts the rest, and reads as the build failure', () => {
+    const gems = Array.from({ length: 12 }, (_, i) => `gem${i}`);
+    const step = bundleInstall(gems);
+    expect(step).toMatch(/^RUN bundle install >\/tmp\/bundle.log 2>&1 && cat \/tmp\/bundle.log \|\| \{/);
+    const line = /echo "(slipway-failure [^"]+)"/.exec(step)![1]!;
+    expect(builderFailure(line)).toEqual({
+      code: 'BUILD_DEPENDENCY_UNAVAILABLE',
+      message: expect.stringMatching(/^bundle install could not get gem0, gem1, .*gem9 and 2 more from RubyGems \(rubygems.org\)/),
+    });
   });
 });

@@ -32,6 +32,7 @@ const CASES: Case[] = [
   { fixture: 'go-monorepo', contextDir: 'services/shop' },
   { fixture: 'php-plain' },
   { fixture: 'php-packagist' },
+  { fixture: 'ruby-rubygems' },
   { fixture: 'static-spa' },
 ];
 
@@ -120,6 +121,12 @@ test('a composer dependency that cannot be downloaded fails naming the package',
   const build = await builds.get('php-packagist')!;
   expect(build.state).toBe('failed');
   expect(build.failure).toMatchObject({ step: 'building', code: 'BUILD_DEPENDENCY_UNAVAILABLE', reason: expect.stringContaining('composer install could not download monolog/monolog from Packagist') });
+}, 1_200_000);
+
+test('a gem RubyGems would serve but the build cannot reach: failed, naming the gem and RubyGems', async () => {
+  const build = await builds.get('ruby-rubygems')!;
+  expect(build.state).toBe('failed');
+  expect(build.failure).toMatchObject({ step: 'building', code: 'BUILD_DEPENDENCY_UNAVAILABLE', reason: expect.stringContaining('bundle install could not get roda from RubyGems (rubygems.org)') });
 }, 1_200_000);
 
 test('a Vite SPA is built and its client-side routes are answered with its index.html', async () => {

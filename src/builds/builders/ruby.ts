@@ -1,7 +1,13 @@
 import { SlipwayError } from '../../errors.js';
 import type { BuilderPlan, PlanInput } from '../plan.js';
+import { failureEcho } from '../builder-failure.js';
 import { readS2iOverrides } from '../s2i-overrides.js';
 import { procfileWeb, shellStart } from './procfile.js';
+
+/** What Bundler prints when it cannot get a gem: from RubyGems (offline or unreachable) or, offline, from the installed ones. */
+const UNREACHABLE = 'could not find .* in (cached gems|locally installed gems|any of the sources|rubygems repository)|could not fetch specs|could not reach host|failed to open tcp connection|network error';
+/** Gems named in a message at most; the rest are counted. */
+const NAMED_GEMS = 10;
 
 /** A gem in Gemfile.lock's specs (`    puma (6.4.2)`), the way sclorg's scripts grep for ` puma `. */
 const locked = (lock: string, gem: string) => new RegExp(`^\\s+${gem} \\(`, 'm').test(lock);
@@ -26,7 +32,7 @@ export async function planRuby(input: PlanInput): Promise<BuilderPlan> {
   const start = await startOf({ input, lock, rails });
   return {
     values: {
-      installSteps: [`COPY ${manifests.join(' ')} ./`, 'RUN bundle install'].join('\n'),
+      installSteps: [`COPY ${manifests.join(' ')} ./`, bundleInstall(gemfileGems((await input.read('Gemfile')) ?? ''))].join('\n'),
       // sclorg's assemble: only when `rake -T` lists the task (an API-only app has none).
       buildSteps: assets?.run
         ? 'RUN if bundle exec rake -T 2>/dev/null | grep -q "assets:precompile"; then RAILS_ENV="${RAILS_ENV:-${RACK_ENV:-production}}" SECRET_KEY_BASE="${SECRET_KEY_BASE:-assets-precompile-only}" bundle exec rake assets:precompile; else echo "Slipway: no assets:precompile task"; fi'
@@ -57,4 +63,21 @@ async function startOf(params: { input: PlanInput; lock: string; rails: boolean 
     return { command: shellStart('bundle exec rackup --host 0.0.0.0 --port "$PORT" config.ru'), description: 'bundle exec rackup config.ru on 0.0.0.0:$PORT (config.ru found)' };
   }
   throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', 'nothing to start: no Procfile web:, no puma in Gemfile.lock, not a Rails app and no config.ru');
+}
+
+/** The gems a Gemfile names (`gem "sinatra", "~> 3.0"`), in order. */
+export function gemfileGems(gemfile: string): string[] {
+  return [...gemfile.matchAll(/^\s*gem\s+["']([A-Za-z0-9_.-]+)["']/gm)].map((m) => m[1]!);
+}
+
+/**
+ * `bundle install`, whose failure to get the gems (RubyGems unreachable, or not among the
+ * installed ones offline) is said in one line naming them; any other failure is Bundler's own
+ * output. As composer's in php.ts.
+ */
+export function bundleInstall(gems: string[]): string {
+  if (!gems.length) return 'RUN bundle install';
+  const named = gems.slice(0, NAMED_GEMS).join(', ') + (gems.length > NAMED_GEMS ? ` and ${gems.length - NAMED_GEMS} more` : '');
+  const message = `bundle install could not get ${named} from RubyGems (rubygems.org) or the sources the Gemfile names: the build cannot reach them; make them reachable from the build network, or set a mirror (bundle config mirror.https://rubygems.org)`;
+  return `RUN bundle install >/tmp/bundle.log 2>&1 && cat /tmp/bundle.log || { cat /tmp/bundle.log >&2; grep -qiE '${UNREACHABLE}' /tmp/bundle.log && ${failureEcho('BUILD_DEPENDENCY_UNAVAILABLE', message)}; exit 1; }`;
 }
