@@ -4,6 +4,7 @@ WORKDIR /app
 {{buildEnv}}
 # Dependency manifests alone first: this layer is reused until they change.
 COPY {{manifests}} ./
+{{workspaceManifests}}
 RUN {{installCommand}}
 
 FROM deps AS build

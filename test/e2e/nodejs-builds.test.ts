@@ -66,3 +66,16 @@ test('a yarn 1 app: frozen install from yarn.lock, its build script, dev depende
   expect([served.uid, served.gid]).toEqual(['1000780000', '0']);
   expect(served.pid1).toBe('node server.js');
 }, 900_000);
+
+// Seen in the corpus (heroku/buildpacks-nodejs's pnpm-10-workspace): the server package's
+// dependencies were never installed, since only the root manifest reached the install.
+test("a pnpm workspace: every package's manifest reaches the install, so a package's registry and workspace dependencies resolve", async () => {
+  const { build, image } = await built('node-pnpm-workspace');
+  expect(build.strategy!.reasons).toEqual(
+    expect.arrayContaining(['install: workspace manifests first (pnpm-workspace.yaml): packages/greeting, packages/server', 'start: node packages/server/index.js (scripts.start)']),
+  );
+  const served = await serveCheck({ docker: t.services.docker, image, user: ARBITRARY });
+  expect(served.status).toBe(200);
+  expect(served.body).toMatch(/^hello from node-pnpm-workspace, up \d+m?s\n$/);
+  expect([served.uid, served.gid]).toEqual(['1000780000', '0']);
+}, 900_000);

@@ -1,6 +1,7 @@
 import type { BuilderPlan, PlanInput } from '../plan.js';
 import { parseEnvironmentFile, S2I_FILES } from '../s2i-overrides.js';
 import { NODE_LOCKFILES, planNodejs } from './nodejs.js';
+import { workspaceCopyLines, workspaceGlobs, workspaceManifests } from './node-workspaces.js';
 
 /**
  * The nodejs planner on a checkout: reads what planNodejs decides from (package.json, the
@@ -18,18 +19,36 @@ export async function planNodejsApp(input: PlanInput): Promise<BuilderPlan> {
     ...parseEnvironmentFile(S2I_FILES.environment, (await read(S2I_FILES.environment)) ?? ''),
     ...parseEnvironmentFile(S2I_FILES.runtimeEnvironment, (await read(S2I_FILES.runtimeEnvironment)) ?? ''),
   };
-  const plan = planNodejs({ packageJson: (await read('package.json')) ?? '', files, lockTexts, env, outsideLockfile: await lockfileAbove(input) });
+  const packageJson = (await read('package.json')) ?? '';
+  const plan = planNodejs({ packageJson, files, lockTexts, env, outsideLockfile: await lockfileAbove(input) });
+  const workspace = await workspaceStep({ input, packageJson });
   return {
     values: {
       manifests: plan.manifests.join(' '),
+      workspaceManifests: workspace?.lines ?? '',
       installCommand: plan.installCommand,
       buildSteps: plan.buildSteps,
       pruneStep: plan.pruneStep,
       nodeEnv: plan.nodeEnv,
       startCommand: plan.startCommand,
     },
-    reasons: plan.reasons,
+    reasons: workspace ? [...plan.reasons, workspace.reason] : plan.reasons,
   };
+}
+
+/** A workspace's package manifests, copied before the install (node-workspaces.ts). */
+async function workspaceStep(params: { input: PlanInput; packageJson: string }): Promise<{ lines: string; reason: string } | undefined> {
+  const { input, packageJson } = params;
+  const pnpmWorkspace = input.files.includes('pnpm-workspace.yaml') ? await input.read('pnpm-workspace.yaml') : undefined;
+  const found = workspaceGlobs({ packageJson, ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}) });
+  if (!found) return undefined;
+  const manifests = await workspaceManifests({ globs: found.globs, list: input.list });
+  const reason = 'all' in manifests
+    ? `install: the whole context before the install (${manifests.all}, ${found.from}): no dependency layer of its own`
+    : `install: workspace manifests first (${found.from}): ${manifests.dirs.join(', ') || 'no package folders found'}`;
+  // pnpm knows it is in a workspace only from pnpm-workspace.yaml itself.
+  const pnpmFile = pnpmWorkspace !== undefined && !('all' in manifests) ? ['COPY pnpm-workspace.yaml ./'] : [];
+  return { lines: [...pnpmFile, workspaceCopyLines(manifests)].filter(Boolean).join('\n'), reason };
 }
 
 /** The nearest lockfile in a directory above the context dir, relative to it (`../package-lock.json`). */
