@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark against the local stack (started if needed): bash bench/run.sh <name> [args]
+# (also the real-repo corpus: bash bench/run.sh corpus <mirrors-dir> [--only id,id], see test/corpus/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source test/env/lib.sh
