@@ -1,4 +1,7 @@
-import { distributionUrl } from '../../src/builds/builders/java.js';
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import { distributionUrl, reachable } from '../../src/builds/builders/java.js';
 import { jarKind, pomModules } from '../../src/builds/builders/maven-project.js';
 import { checkoutReader } from '../../src/builds/checkout-reader.js';
 import { PLANNERS } from '../../src/builds/planners.js';
@@ -98,7 +101,11 @@ describe('java planner: Gradle', () => {
 
   test('the wrapper downloads Gradle in the deps stage; a failed download is named with its URL', async () => {
     const { values, reasons } = await plan({ 'build.gradle': '', ...wrapper });
-    expect(values.installSteps).toMatch(/^ENV GRADLE_USER_HOME=\/opt\/gradle\nCOPY gradlew \.\/\nCOPY gradle gradle\nRUN chmod \+x gradlew; \.\/gradlew --no-daemon --version/);
+    expect(values.installSteps).toMatch(/^ENV GRADLE_USER_HOME=\/opt\/gradle\nCOPY gradlew \.\/\nCOPY gradle gradle\nRUN \{ .*\/dev\/tcp\/services\.gradle\.org\/443.*; \} \|\| \{ .*; exit 1; \}; chmod \+x gradlew; \.\/gradlew --no-daemon --version/);
+    // An unreachable host is said within 20 s, not after the wrapper's ~8.5 minutes of retries.
+    expect(values.installSteps).toContain(
+      'echo "slipway-failure BUILD_TOOL_UNAVAILABLE: gradlew needs the Gradle distribution https://services.gradle.org/distributions/gradle-8.5-bin.zip (distributionUrl in gradle/wrapper/gradle-wrapper.properties), and the build has no connection to services.gradle.org:443 within 20 s',
+    );
     expect(values.installSteps).toContain(
       'echo "slipway-failure BUILD_TOOL_UNAVAILABLE: gradlew needs the Gradle distribution https://services.gradle.org/distributions/gradle-8.5-bin.zip (distributionUrl in gradle/wrapper/gradle-wrapper.properties), which the build could not download',
     );
@@ -113,5 +120,36 @@ describe('java planner: Gradle', () => {
     ['build.gradle.kts with gradlew but no wrapper properties', { 'build.gradle.kts': '', gradlew: '' }, 'build.gradle.kts without the Gradle Wrapper'],
   ])('%s fails at planning, naming what is missing', async (_name, files, message) => {
     await expect(plan(files)).rejects.toMatchObject({ code: 'BUILD_TOOL_UNAVAILABLE', message: expect.stringContaining(message) });
+  });
+});
+
+describe('java: the reachability probe before the Gradle wrapper, run by a real bash', () => {
+  const run = (command: string, env: Record<string, string> = {}) =>
+    new Promise<number>((resolve) => execFile('bash', ['-c', command], { env: { PATH: process.env.PATH ?? '', ...env } }, (error) => resolve(error ? ((error as { code?: number }).code ?? 1) : 0)));
+
+  test('an open port passes, a closed one fails, a proxy skips the probe', async () => {
+    const server = net.createServer((socket) => socket.end()).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const open = (server.address() as net.AddressInfo).port;
+    try {
+      expect(await run(reachable(`http://127.0.0.1:${open}/gradle.zip`)!.command)).toBe(0);
+    } finally {
+      server.close();
+    }
+    const closed = reachable('http://127.0.0.1:9/gradle.zip')!;
+    expect(closed.where).toBe('127.0.0.1:9');
+    expect(await run(closed.command)).not.toBe(0);
+    expect(await run(closed.command, { https_proxy: 'http://proxy.invalid:3128' })).toBe(0);
+  });
+
+  test.each([
+    ['https default port', 'https://services.gradle.org/distributions/gradle-8.5-bin.zip', 'services.gradle.org:443'],
+    ['an explicit port', 'http://mirror.example:8081/g.zip', 'mirror.example:8081'],
+  ])('%s', (_name, url, where) => {
+    expect(reachable(url)?.where).toBe(where);
+  });
+
+  test.each([['not a URL', 'gradle-8.5-bin.zip'], ['file:', 'file:///opt/gradle.zip']])('no probe: %s', (_name, url) => {
+    expect(reachable(url)).toBeUndefined();
   });
 });

@@ -118,9 +118,13 @@ async function planGradle(input: PlanInput): Promise<BuilderPlan> {
   const url = distributionUrl(properties);
   const wanted = url ? `the Gradle distribution ${url}` : `the Gradle distribution named in ${WRAPPER_PROPERTIES}`;
   const fetched = `ls ${GRADLE_HOME}/wrapper/dists/*/*/*/bin/gradle >/dev/null 2>&1`;
+  const probe = url ? reachable(url) : undefined;
+  const unreachable = probe
+    ? `${probe.command} || { ${failureEcho('BUILD_TOOL_UNAVAILABLE', `gradlew needs ${wanted} (distributionUrl in ${WRAPPER_PROPERTIES}), and the build has no connection to ${probe.where} within ${PROBE_SECONDS} s: make it reachable from the build network, or point distributionUrl at a mirror that is`)}; exit 1; }; `
+    : '';
   // Fetched and still failing is the wrapper's own failure, shown whole; not fetched, the reason is the download.
   const download = [
-    `RUN chmod +x gradlew; ./gradlew --no-daemon --version >/tmp/gradlew.log 2>&1 && cat /tmp/gradlew.log || { `,
+    `RUN ${unreachable}chmod +x gradlew; ./gradlew --no-daemon --version >/tmp/gradlew.log 2>&1 && cat /tmp/gradlew.log || { `,
     `${fetched} && { cat /tmp/gradlew.log >&2; exit 1; }; head -n 3 /tmp/gradlew.log >&2; `,
     `${failureEcho('BUILD_TOOL_UNAVAILABLE', `gradlew needs ${wanted} (distributionUrl in ${WRAPPER_PROPERTIES}), which the build could not download: make it reachable from the build network, or point distributionUrl at a mirror that is`)}; exit 1; }`,
   ].join('');
@@ -137,6 +141,31 @@ async function planGradle(input: PlanInput): Promise<BuilderPlan> {
       'start: java -jar /app/app.jar',
     ],
   };
+}
+
+/**
+ * Seconds the build waits for a TCP connection to the distribution's host before it says the
+ * host is unreachable. Gradle's own wrapper (8.x) retries ten times with a doubling back-off,
+ * about 8.5 minutes, before it says so (seen in the corpus on a network with no route there).
+ */
+const PROBE_SECONDS = 20;
+
+/**
+ * A shell test that a TCP connection to the URL's host opens within PROBE_SECONDS; always true
+ * behind a proxy (`https_proxy` and friends), where only the wrapper knows the way.
+ */
+export function reachable(url: string): { command: string; where: string } | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const port = parsed.port || (parsed.protocol === 'https:' ? '443' : parsed.protocol === 'http:' ? '80' : '');
+  if (!port || !/^[A-Za-z0-9.-]+$/.test(parsed.hostname)) return undefined;
+  const where = `${parsed.hostname}:${port}`;
+  const proxied = '[ -n "$https_proxy$HTTPS_PROXY$http_proxy$HTTP_PROXY" ]';
+  return { command: `{ ${proxied} || timeout ${PROBE_SECONDS} bash -c 'exec 3<>/dev/tcp/${parsed.hostname}/${port}' 2>/dev/null; }`, where };
 }
 
 /** The wrapper's distributionUrl (`https\://...` unescaped), when it is a plain URL safe to quote in a shell word. */
