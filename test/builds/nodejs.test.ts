@@ -7,7 +7,7 @@ import { planInstall } from '../../src/builds/builders/node-install.js';
 import { npmLockSync, pnpmLockSync, yarnLockSync } from '../../src/builds/builders/node-lockfile.js';
 import { planNodejs } from '../../src/builds/builders/nodejs.js';
 import { planNodejsApp } from '../../src/builds/builders/nodejs-app.js';
-import { satisfiesRange } from '../../src/builds/builders/semver-range.js';
+import { npmRangeAdmits } from '../../src/builds/versions/version-range.js';
 
 const pkg = (p: object) => JSON.stringify(p);
 const NPM_CI = `npm ci --include=dev --no-audit --no-fund || { echo "slipway: npm ci failed; running npm install instead (OpenShift's S2I does the same)"; npm install --include=dev --no-audit --no-fund; }`;
@@ -338,7 +338,7 @@ describe('planInstall: the package manager, its frozen or plain install, its pru
   });
 });
 
-describe('satisfiesRange', () => {
+describe('npmRangeAdmits (the lockfile check)', () => {
   test.each([
     ['2.1.3', '2.1.3', true],
     ['2.1.3', '=2.1.3', true],
@@ -369,7 +369,7 @@ describe('satisfiesRange', () => {
     ['1.0.0', 'npm:other@^1', undefined],
     ['1.0.0-beta.1', '^1.0.0', undefined],
     ['1.0.0', '^1.0.0-rc.1', undefined],
-  ])('%s in %s: %s', (version, range, expected) => expect(satisfiesRange(version, range)).toBe(expected));
+  ])('%s in %s: %s', (version, range, expected) => expect(npmRangeAdmits(version, range)).toBe(expected));
 });
 
 describe('planNodejsApp (the planner on a checkout)', () => {

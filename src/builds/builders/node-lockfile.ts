@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { satisfiesRange } from './semver-range.js';
+import { npmRangeAdmits } from '../versions/version-range.js';
 
 /** The dependency fields of a package.json that a lockfile must cover. */
 export interface Manifest {
@@ -51,7 +51,7 @@ export function npmLockSync(pkg: Manifest, lockText: string): LockSync {
   const stale = specs(pkg).filter(([name, spec]) => {
     const entry = locked(name);
     if (!entry) return true;
-    return typeof entry.version === 'string' && satisfiesRange(entry.version, spec) === false;
+    return typeof entry.version === 'string' && npmRangeAdmits(entry.version, spec) === false;
   });
   return verdict(stale.map(([name]) => name), 'lacks or locks another version of');
 }

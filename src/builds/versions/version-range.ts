@@ -66,6 +66,18 @@ export function rangeAdmitsLine(range: VersionRange, line: string): boolean {
   return range.some((interval) => !isEmpty(intersect(interval, lineInterval)));
 }
 
+/**
+ * Whether an exact version (`2.1.3`, as a lockfile holds it) is in an npm range (as package.json
+ * holds it); undefined when either is beyond this reader (prereleases, tags, URLs, `npm:`
+ * aliases, `workspace:`): the caller then leaves the judgement to the package manager.
+ */
+export function npmRangeAdmits(version: string, range: string): boolean | undefined {
+  if (!/^v?\d+\.\d+\.\d+(\+[\w.-]+)?$/.test(version.trim()) || /\d-[0-9A-Za-z]/.test(range)) return undefined;
+  const parsed = parseRange(range.trim(), 'npm');
+  const exact = parseVersion(version)!;
+  return parsed?.some((interval) => !isEmpty(intersect(interval, { min: { version: exact, inclusive: true }, max: { version: exact, inclusive: true } })));
+}
+
 /** The range's lowest admitted version, when it has a lower bound. */
 export function lowestVersion(range: VersionRange): Version | undefined {
   const mins = range.map((i) => i.min?.version);
