@@ -23,6 +23,12 @@ export SLIPWAY_API_TOKEN=$(cat "$token_file")
 export SLIPWAY_PORT=${SLIPWAY_PORT:-8080}
 export SLIPWAY_PUBLIC_URL=${SLIPWAY_PUBLIC_URL:-http://127.0.0.1:$SLIPWAY_PORT}
 export SLIPWAY_WORK_DIR=${SLIPWAY_WORK_DIR:-$SLIPWAY_STATE/builds}
+# OpenShift templates' `openshift` image streams resolve to the local database stand-ins (the
+# quay.io images of the default map cannot be pulled here), and Routes without a host get one.
+if [ -z "${SLIPWAY_OPENSHIFT_IMAGES:-}" ] && [ -n "${SLIPWAY_TEST_POSTGRESQL_IMAGE:-}" ]; then
+  export SLIPWAY_OPENSHIFT_IMAGES="{\"postgresql\":{\"image\":\"$SLIPWAY_TEST_POSTGRESQL_IMAGE\",\"version\":\"15\"},\"mysql\":{\"image\":\"$SLIPWAY_TEST_MYSQL_IMAGE\",\"version\":\"10.11\"},\"mariadb\":{\"image\":\"$SLIPWAY_TEST_MYSQL_IMAGE\",\"version\":\"10.11\"},\"mongodb\":{\"image\":\"$SLIPWAY_TEST_MONGODB_IMAGE\"},\"redis\":{\"image\":\"$SLIPWAY_TEST_REDIS_IMAGE\",\"version\":\"7\"}}"
+fi
+export SLIPWAY_APPS_DOMAIN=${SLIPWAY_APPS_DOMAIN:-apps.slipway.test}
 
 # A restart picks up freshly compiled code.
 for process in api build-worker deploy-worker; do stop_pid "$process"; done
