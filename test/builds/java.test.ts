@@ -71,7 +71,7 @@ describe('java planner: which output runs', () => {
     const { values, reasons } = await plan({ 'pom.xml': parent(['core', 'web']), 'core/pom.xml': library, 'web/pom.xml': main });
     expect(values.installSteps).toBe(
       'COPY pom.xml ./\nCOPY core/pom.xml core/\nCOPY web/pom.xml web/\n' +
-        'RUN mvn -B -ntp -Dmaven.repo.local=/opt/m2 dependency:go-offline || echo "Slipway: dependency:go-offline stopped short (sibling modules are built later); mvn package downloads the rest"',
+        'RUN mvn -B -ntp -Dmaven.repo.local=/opt/m2 dependency:go-offline || echo "Slipway: dependency:go-offline stopped short; mvn package downloads what the build needs"',
     );
     expect(reasons[0]).toBe('install: mvn dependency:go-offline with the poms of the project and its modules (core, web)');
   });

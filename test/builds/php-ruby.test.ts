@@ -1,5 +1,6 @@
 import { composerPackages } from '../../src/builds/builders/php.js';
-import { assetsDecision, bundleInstall, gemfileGems } from '../../src/builds/builders/ruby.js';
+import { spawnSync } from 'node:child_process';
+import { assetsDecision, BUNDLE_UNREACHABLE, bundleInstall, gemfileGems } from '../../src/builds/builders/ruby.js';
 import { builderFailure } from '../../src/builds/builder-failure.js';
 import { checkoutReader } from '../../src/builds/checkout-reader.js';
 import { PLANNERS } from '../../src/builds/planners.js';
@@ -91,6 +92,17 @@ describe('ruby: gems it cannot get are named (RubyGems unreachable from the buil
     ['comments and gemspec are not gems', '# gem "old"\ngemspec\n', []],
   ])('%s', (_name, gemfile, gems) => {
     expect(gemfileGems(gemfile)).toEqual(gems);
+  });
+
+  // Bundler's own words, as the corpus's builds printed them, through the grep the step runs.
+  test.each([
+    ['offline, one gem', "Could not find gem 'roda (~> 3.80)' in cached gems or installed locally.\n", true],
+    ['offline, a locked list wrapped over lines', 'Could not find rails-6.1.7.6, pg-1.2.3, sqlite3-1.4.4,\n  actioncable-6.1.7.6, crass-1.0.6 in\n  any of the sources\n', true],
+    ['RubyGems unreachable', 'Could not fetch specs from https://rubygems.org/ due to underlying error <Gem::Net::OpenTimeout>\n', true],
+    ['a native extension that does not compile is not a download failure', 'Gem::Ext::BuildError: ERROR: Failed to build gem native extension.\n', false],
+  ])('grep: %s', (_name, log, matches) => {
+    const grep = spawnSync('grep', ['-qiE', BUNDLE_UNREACHABLE], { input: log });
+    expect(grep.status === 0).toBe(matches);
   });
 
   test('no gems: a plain bundle install', () => {

@@ -40,11 +40,12 @@ async function planMaven(input: PlanInput): Promise<BuilderPlan> {
   const wrapper = input.files.includes('mvnw') && input.files.includes('.mvn');
   const mvn = `${wrapper ? './mvnw' : 'mvn'} -B -ntp ${REPO}`;
   const modulePoms = modules.map((m) => `COPY ${m}/pom.xml ${m}/`);
-  // In a reactor, go-offline also asks for the sibling modules' own jars, which exist only once
-  // `package` made them: a prefetch that stops short is finished by `package`, not a failure.
-  const goOffline = modules.length
-    ? `RUN ${mvn} dependency:go-offline || echo "Slipway: dependency:go-offline stopped short (sibling modules are built later); mvn package downloads the rest"`
-    : `RUN ${mvn} dependency:go-offline`;
+  // go-offline is a prefetch for the dependency layer, and it asks for more than a build needs:
+  // in a reactor the sibling modules' own jars (they exist only once `package` made them), and
+  // every plugin's dependencies, optional ones included (the corpus's Quarkus app asked for
+  // mutiny-kotlin, which the build never uses). One that stops short is finished by `package`,
+  // which fails, loudly, only on what the build really needs.
+  const goOffline = `RUN ${mvn} dependency:go-offline || echo "Slipway: dependency:go-offline stopped short; mvn package downloads what the build needs"`;
   const start = artifact.kind === 'quarkus' ? '/app/quarkus-app/quarkus-run.jar' : '/app/app.jar';
   return {
     values: {

@@ -4,8 +4,12 @@ import { failureEcho } from '../builder-failure.js';
 import { readS2iOverrides } from '../s2i-overrides.js';
 import { procfileWeb, shellStart } from './procfile.js';
 
-/** What Bundler prints when it cannot get a gem: from RubyGems (offline or unreachable) or, offline, from the installed ones. */
-const UNREACHABLE = 'could not find .* in (cached gems|locally installed gems|any of the sources|rubygems repository)|could not fetch specs|could not reach host|failed to open tcp connection|network error';
+/**
+ * What Bundler prints when it cannot get a gem: from RubyGems (offline or unreachable) or, offline,
+ * from the installed ones. Matched line by line, and Bundler wraps a long list of gems
+ * (`Could not find rails-6.1.7.6, pg-1.2.3, ...` over lines, `in any of the sources` on the last).
+ */
+export const BUNDLE_UNREACHABLE = 'could not find (gem|[a-z0-9_.-]+-[0-9])|in any of the sources|cached gems or installed locally|locally installed gems|could not fetch specs|could not reach host|failed to open tcp connection|network error';
 /** Gems named in a message at most; the rest are counted. */
 const NAMED_GEMS = 10;
 
@@ -79,5 +83,5 @@ export function bundleInstall(gems: string[]): string {
   if (!gems.length) return 'RUN bundle install';
   const named = gems.slice(0, NAMED_GEMS).join(', ') + (gems.length > NAMED_GEMS ? ` and ${gems.length - NAMED_GEMS} more` : '');
   const message = `bundle install could not get ${named} from RubyGems (rubygems.org) or the sources the Gemfile names: the build cannot reach them; make them reachable from the build network, or set a mirror (bundle config mirror.https://rubygems.org)`;
-  return `RUN bundle install >/tmp/bundle.log 2>&1 && cat /tmp/bundle.log || { cat /tmp/bundle.log >&2; grep -qiE '${UNREACHABLE}' /tmp/bundle.log && ${failureEcho('BUILD_DEPENDENCY_UNAVAILABLE', message)}; exit 1; }`;
+  return `RUN bundle install >/tmp/bundle.log 2>&1 && cat /tmp/bundle.log || { cat /tmp/bundle.log >&2; grep -qiE '${BUNDLE_UNREACHABLE}' /tmp/bundle.log && ${failureEcho('BUILD_DEPENDENCY_UNAVAILABLE', message)}; exit 1; }`;
 }
