@@ -21,6 +21,17 @@ export function failureEcho(code: BuilderFailureCode, message: string): string {
   return `echo "${PREFIX} ${code}: ${message}" >&2`;
 }
 
+/**
+ * A RUN step for an install whose failure to reach its package registry is named in one line:
+ * the output is held in `log` and shown after; on failure, when the log matches `unreachable`
+ * (an extended regex, case-insensitive), the failure line says `message` as
+ * BUILD_DEPENDENCY_UNAVAILABLE; any other failure is the tool's own output.
+ */
+export function namedInstall(params: { command: string; log: string; unreachable: string; message: string }): string {
+  const { command, log, unreachable, message } = params;
+  return `RUN ${command} >${log} 2>&1 && cat ${log} || { cat ${log} >&2; grep -qiE '${unreachable}' ${log} && ${failureEcho('BUILD_DEPENDENCY_UNAVAILABLE', message)}; exit 1; }`;
+}
+
 /** Colour codes: the classic builder wraps a step's stderr in `ESC[91m` ... `ESC[0m`. */
 const ANSI = /\u001b\[[0-9;]*m/g;
 

@@ -1,5 +1,5 @@
 import { SlipwayError } from '../../errors.js';
-import { failureEcho } from '../builder-failure.js';
+import { namedInstall } from '../builder-failure.js';
 import { execForm } from '../dockerfile-template.js';
 import type { BuilderPlan, PlanInput } from '../plan.js';
 import { readS2iOverrides } from '../s2i-overrides.js';
@@ -68,5 +68,5 @@ export function composerPackages(text: string): string[] {
 function composerInstall(packages: string[]): string {
   if (!packages.length) return `RUN ${INSTALL}`;
   const message = `composer install could not download ${packages.join(', ')} from Packagist (repo.packagist.org) or the repositories composer.json names: the build cannot reach them; make them reachable from the build network, or name a mirror in composer.json repositories`;
-  return `RUN ${INSTALL} >/tmp/composer.log 2>&1 && cat /tmp/composer.log || { cat /tmp/composer.log >&2; grep -qiE '${UNREACHABLE}' /tmp/composer.log && ${failureEcho('BUILD_DEPENDENCY_UNAVAILABLE', message)}; exit 1; }`;
+  return namedInstall({ command: INSTALL, log: '/tmp/composer.log', unreachable: UNREACHABLE, message });
 }

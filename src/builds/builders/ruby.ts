@@ -1,6 +1,6 @@
 import { SlipwayError } from '../../errors.js';
 import type { BuilderPlan, PlanInput } from '../plan.js';
-import { failureEcho } from '../builder-failure.js';
+import { namedInstall } from '../builder-failure.js';
 import { readS2iOverrides } from '../s2i-overrides.js';
 import { procfileWeb, shellStart } from './procfile.js';
 
@@ -83,5 +83,5 @@ export function bundleInstall(gems: string[]): string {
   if (!gems.length) return 'RUN bundle install';
   const named = gems.slice(0, NAMED_GEMS).join(', ') + (gems.length > NAMED_GEMS ? ` and ${gems.length - NAMED_GEMS} more` : '');
   const message = `bundle install could not get ${named} from RubyGems (rubygems.org) or the sources the Gemfile names: the build cannot reach them; make them reachable from the build network, or set a mirror (bundle config mirror.https://rubygems.org)`;
-  return `RUN bundle install >/tmp/bundle.log 2>&1 && cat /tmp/bundle.log || { cat /tmp/bundle.log >&2; grep -qiE '${BUNDLE_UNREACHABLE}' /tmp/bundle.log && ${failureEcho('BUILD_DEPENDENCY_UNAVAILABLE', message)}; exit 1; }`;
+  return namedInstall({ command: 'bundle install', log: '/tmp/bundle.log', unreachable: BUNDLE_UNREACHABLE, message });
 }
