@@ -10,6 +10,11 @@ export type BuilderImages = 'public' | 'local';
 
 export interface Config {
   redisUrl: string;
+  /**
+   * Redis through Sentinel (issue 17, docs/scaling-and-redis.md): connections ask these sentinels
+   * for the primary instead of dialling the URL's host; the URL still gives password, user and db.
+   */
+  redisSentinel?: RedisSentinel;
   /** Prefix of every Redis key and BullMQ queue; lets several installs (or tests) share a Redis. */
   prefix: string;
   apiToken: string;
@@ -94,6 +99,16 @@ export interface Config {
   arbitraryUids: boolean;
   // ---- issue 16, OpenShift templates unchanged (docs/templates-and-databases.md)
   openshift: OpenShiftSettings;
+}
+
+/** Where Slipway finds its Redis primary when Sentinel runs it (SLIPWAY_REDIS_SENTINEL*). */
+export interface RedisSentinel {
+  /** SLIPWAY_REDIS_SENTINELS `host:port,...`: asked in turn for the current primary. */
+  sentinels: Array<{ host: string; port: number }>;
+  /** SLIPWAY_REDIS_SENTINEL_NAME: the primary's name in the sentinels' `sentinel monitor` line. */
+  name: string;
+  /** SLIPWAY_REDIS_SENTINEL_PASSWORD: the sentinels' own password, when they have one. */
+  password?: string;
 }
 
 /** What an image stream of the `openshift` namespace resolves to; `version` is what the image carries, for the notes. */
@@ -355,6 +370,36 @@ export function loadOpenShiftSettings(env: Env = process.env): OpenShiftSettings
 }
 // ---- end issue 16, OpenShift templates
 
+// ---- issue 17, Redis through Sentinel
+const SENTINEL_HOST = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/i;
+
+function sentinelAddress(item: string): { host: string; port: number } {
+  const colon = item.lastIndexOf(':');
+  const host = item.slice(0, colon);
+  const port = Number(item.slice(colon + 1));
+  if (colon < 0 || !SENTINEL_HOST.test(host) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError('SLIPWAY_REDIS_SENTINELS', `must be host:port pairs separated by commas (IPv6 as [addr]:port), got "${item}"`);
+  }
+  return { host: host.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function redisSentinel(env: Env, redisUrl: string): RedisSentinel | undefined {
+  const list = (env.SLIPWAY_REDIS_SENTINELS ?? '').split(',').map((i) => i.trim()).filter(Boolean);
+  const name = env.SLIPWAY_REDIS_SENTINEL_NAME?.trim();
+  const password = env.SLIPWAY_REDIS_SENTINEL_PASSWORD || undefined;
+  if (!list.length) {
+    if (name) throw new ConfigError('SLIPWAY_REDIS_SENTINEL_NAME', 'is set but SLIPWAY_REDIS_SENTINELS is not: name the sentinels too');
+    if (password) throw new ConfigError('SLIPWAY_REDIS_SENTINEL_PASSWORD', 'is set but SLIPWAY_REDIS_SENTINELS is not: name the sentinels too');
+    return undefined;
+  }
+  if (!name) throw new ConfigError('SLIPWAY_REDIS_SENTINEL_NAME', 'is required with SLIPWAY_REDIS_SENTINELS: the name of the primary the sentinels monitor (e.g. mymaster)');
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) throw new ConfigError('SLIPWAY_REDIS_SENTINEL_NAME', `must be letters, digits, dots, dashes and underscores, got "${name}"`);
+  // Untested, so refused rather than half-done: TLS to the primary and to the sentinels are separate settings in ioredis.
+  if (redisUrl.startsWith('rediss:')) throw new ConfigError('SLIPWAY_REDIS_URL', 'may not use rediss: with SLIPWAY_REDIS_SENTINELS: TLS through Sentinel is not supported yet');
+  return { sentinels: list.map(sentinelAddress), name, ...(password ? { password } : {}) };
+}
+// ---- end issue 17, Redis through Sentinel
+
 function registry(env: Env): Config['registry'] {
   const host = text(env, 'SLIPWAY_REGISTRY');
   // host[:port][/namespace], as in `docker tag`; no scheme: docker decides http for loopback.
@@ -388,8 +433,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const unknown = schemes.filter((s) => !REPO_SCHEMES.includes(s as RepoScheme));
   if (unknown.length) throw new ConfigError('SLIPWAY_ALLOWED_REPO_SCHEMES', `has unknown scheme(s) ${unknown.join(', ')}; allowed: ${REPO_SCHEMES.join(', ')}`);
 
+  const redisUrl = url(env, 'SLIPWAY_REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
   return {
-    redisUrl: url(env, 'SLIPWAY_REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    redisUrl,
+    redisSentinel: redisSentinel(env, redisUrl),
     prefix,
     apiToken,
     host,

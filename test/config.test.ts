@@ -271,3 +271,44 @@ describe('loadConfig: pod placement (SLIPWAY_POD_NODE_SELECTOR, SLIPWAY_POD_TOLE
     expect(() => loadConfig({ ...base, [variable]: value })).toThrow(variable);
   });
 });
+
+// issue 17, Redis through Sentinel: connections ask the sentinels for the primary (src/store/redis.ts).
+describe('loadConfig: Redis through Sentinel', () => {
+  test('unset: no sentinel, the URL is dialled directly', () => {
+    expect(loadConfig(base).redisSentinel).toBeUndefined();
+  });
+
+  test.each([
+    ['two sentinels', { SLIPWAY_REDIS_SENTINELS: '10.0.0.1:26379, s2.example.com:26380', SLIPWAY_REDIS_SENTINEL_NAME: 'mymaster' },
+      { sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: 's2.example.com', port: 26380 }], name: 'mymaster' }],
+    ['an IPv6 sentinel and a sentinel password', { SLIPWAY_REDIS_SENTINELS: '[::1]:26379', SLIPWAY_REDIS_SENTINEL_NAME: 'slipway-redis', SLIPWAY_REDIS_SENTINEL_PASSWORD: 's3cret' },
+      { sentinels: [{ host: '::1', port: 26379 }], name: 'slipway-redis', password: 's3cret' }],
+  ])('%s', (_name, env, expected) => {
+    const config = loadConfig({ ...base, SLIPWAY_REDIS_URL: 'redis://:data-pass@ignored:6379/3', ...env });
+    expect(config.redisSentinel).toEqual(expected);
+    // The URL still carries the data nodes' password and db.
+    expect(config.redisUrl).toBe('redis://:data-pass@ignored:6379/3');
+  });
+
+  test.each([
+    ['no port', { SLIPWAY_REDIS_SENTINELS: '10.0.0.1', SLIPWAY_REDIS_SENTINEL_NAME: 'm' }, 'SLIPWAY_REDIS_SENTINELS', /host:port/],
+    ['port out of range', { SLIPWAY_REDIS_SENTINELS: '10.0.0.1:70000', SLIPWAY_REDIS_SENTINEL_NAME: 'm' }, 'SLIPWAY_REDIS_SENTINELS', /host:port/],
+    ['a URL instead of host:port', { SLIPWAY_REDIS_SENTINELS: 'redis://10.0.0.1:26379', SLIPWAY_REDIS_SENTINEL_NAME: 'm' }, 'SLIPWAY_REDIS_SENTINELS', /host:port/],
+    ['sentinels without a name', { SLIPWAY_REDIS_SENTINELS: '10.0.0.1:26379' }, 'SLIPWAY_REDIS_SENTINEL_NAME', /required/],
+    ['a name with a space', { SLIPWAY_REDIS_SENTINELS: '10.0.0.1:26379', SLIPWAY_REDIS_SENTINEL_NAME: 'my master' }, 'SLIPWAY_REDIS_SENTINEL_NAME', /letters, digits/],
+    ['a name without sentinels', { SLIPWAY_REDIS_SENTINEL_NAME: 'mymaster' }, 'SLIPWAY_REDIS_SENTINEL_NAME', /SLIPWAY_REDIS_SENTINELS is not/],
+    ['a sentinel password without sentinels', { SLIPWAY_REDIS_SENTINEL_PASSWORD: 'p' }, 'SLIPWAY_REDIS_SENTINEL_PASSWORD', /SLIPWAY_REDIS_SENTINELS is not/],
+    ['TLS through Sentinel', { SLIPWAY_REDIS_URL: 'rediss://:p@x:6379', SLIPWAY_REDIS_SENTINELS: '10.0.0.1:26379', SLIPWAY_REDIS_SENTINEL_NAME: 'm' }, 'SLIPWAY_REDIS_URL', /not supported yet/],
+  ])('%s names the variable', (_name, env, variable, message) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe(variable);
+    expect((thrown as ConfigError).code).toBe('CONFIG_INVALID');
+    expect((thrown as ConfigError).message).toMatch(message);
+  });
+});

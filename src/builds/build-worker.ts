@@ -30,8 +30,8 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
   const { redis, keys, builds, config } = services;
   const deps = { ...services, builders: loadBuilders(), logger };
   // Blocking commands and subscriptions need connections of their own.
-  const connection = createRedis(config.redisUrl);
-  const subscriber = createRedis(config.redisUrl);
+  const connection = createRedis(config);
+  const subscriber = createRedis(config);
 
   const worker = new Worker<BuildJob>(
     QUEUES.builds,

@@ -27,7 +27,7 @@ function settledRelease(jobId: string, returnvalue: unknown): { app: string; num
 export function followQueues(params: { services: Pick<Services, 'config' | 'builds' | 'releases'>; metrics: Metrics; logger: Logger }): { close(): Promise<void> } {
   const { services, metrics, logger } = params;
   // Blocking stream reads need connections of their own.
-  const connections = [createRedis(services.config.redisUrl), createRedis(services.config.redisUrl)];
+  const connections = [createRedis(services.config), createRedis(services.config)];
   let next = 0;
   const events = (name: string) => new QueueEvents(name, { connection: connections[next++]!, prefix: bullPrefix(services.config.prefix) });
   const builds = events(QUEUES.builds);

@@ -25,7 +25,7 @@ const RETRY_LOCKED_MS = 1000;
 export function createDeployWorker(params: { services: Services; kc: KubeConfig; logger: Logger }): Worker<DeployJob> {
   const { services, kc, logger } = params;
   const { redis, keys, releases } = services;
-  const connection = createRedis(services.config.redisUrl);
+  const connection = createRedis(services.config);
   const worker = new Worker<DeployJob>(
     QUEUES.deploys,
     async (job, token): Promise<DeployResult> => {

@@ -40,7 +40,7 @@ export interface Services {
 }
 
 export function openServices(config: Config): Services {
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config);
   const k = keys(config.prefix);
   // issue 14, secrets at rest: the stores that hold secrets seal them with the configured key.
   const box = new SecretBox(config.secretsKeys);

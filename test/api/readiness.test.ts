@@ -103,7 +103,7 @@ test('a worker that dies without a word drops out when its heartbeat expires, an
 });
 
 test('Redis unreachable: every check fails within its 2 s, none hangs', async () => {
-  const redis = createRedis('redis://127.0.0.1:1');
+  const redis = createRedis({ redisUrl: 'redis://127.0.0.1:1' });
   redis.on('error', () => undefined);
   try {
     const started = Date.now();

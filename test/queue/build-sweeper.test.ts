@@ -43,7 +43,7 @@ const stateOf = async (id: string) => (await s.buildQueue.getJob(id))?.getState(
 
 /** Runs the waiting job `id` to completion by hand, as a build worker of an earlier app would have. */
 async function finishJob(id: string): Promise<void> {
-  const connection = createRedis(s.config.redisUrl);
+  const connection = createRedis(s.config);
   const worker = new Worker(QUEUES.builds, null, { connection, prefix: bullPrefix(s.config.prefix) });
   try {
     const token = randomUUID();

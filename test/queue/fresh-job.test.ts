@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** Runs the next job of `queue` to completion by hand (BullMQ's manual processing), as a worker would have. */
 async function finishNext(queue: Queue, id: string): Promise<void> {
-  const connection = createRedis(s.config.redisUrl);
+  const connection = createRedis(s.config);
   const worker = new Worker(queue.name, null, { connection, prefix: bullPrefix(s.config.prefix) });
   try {
     const token = randomUUID();
