@@ -28,6 +28,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { openServices } from '../src/services/services.js';
 import { publishFixture, type PublishedRepo } from '../test/helpers/git-fixture.js';
+import { recordBuild } from '../test/helpers/builds.js';
 
 const run = promisify(execFile);
 const FIXTURE = 'node-server';
@@ -65,7 +66,7 @@ async function slipwayRound(tag: string): Promise<{ cold: number; warm: number }
   if (res.statusCode !== 201) throw new Error(`creating ${name}: ${res.statusCode} ${res.body}`);
   const app = await services.apps.get(name);
   const buildSha = async (sha: string) => {
-    const build = await services.builds.create({ app, ref: `refs/heads/${repo.branch}`, sha, trigger: { kind: 'api' } });
+    const build = await recordBuild(services.builds, { app, ref: `refs/heads/${repo.branch}`, sha, trigger: { kind: 'api' } });
     const done = await runBuild(deps, build.id);
     if (done.state !== 'succeeded') throw new Error(`slipway build ${build.id} ${done.state}: ${JSON.stringify(done.failure)}`);
     images.push(...done.image!.tags, `${done.image!.repository}:cache-deps`);

@@ -5,7 +5,7 @@ import { createLogger } from './logger.js';
 import { followQueues } from './metrics/follow-queues.js';
 import { Metrics } from './metrics/metrics.js';
 import { runProcess } from './process-entry.js';
-import { startBuildSweeper } from './queue/build-sweeper.js';
+import { startReconciler } from './queue/reconciler.js';
 import { openServices } from './services/services.js';
 import { resealSecrets } from './store/reseal-secrets.js';
 
@@ -19,9 +19,9 @@ runProcess({
     const following = followQueues({ services, metrics, logger: createLogger({ name: 'metrics', level: config.logLevel }) });
     const address = await app.listen({ host: config.host, port: config.port });
     app.log.info({ address, publicUrl: config.publicUrl }, 'slipway api listening');
-    // issue 14: once at start, queued builds without a job are settled (the build workers sweep
-    // periodically), and every stored secret not sealed with the current key is sealed anew.
-    const sweeper = startBuildSweeper({ deps: services, logger: app.log });
+    // Once at start, builds and releases without a live job are settled (the workers reconcile
+    // periodically: issue 17), and every stored secret not sealed with the current key is sealed anew.
+    const sweeper = startReconciler({ deps: services, logger: app.log });
     void resealSecrets(services).then(
       (report) => app.log[report.unreadable.length ? 'error' : 'info'](report, 'stored secrets checked'),
       (error: unknown) => app.log.error({ err: error }, 'sealing stored secrets failed'),

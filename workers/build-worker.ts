@@ -4,7 +4,7 @@ import { createBuildWorker } from '../src/builds/build-worker.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { runProcess } from '../src/process-entry.js';
-import { startBuildSweeper } from '../src/queue/build-sweeper.js';
+import { RECONCILE_INTERVAL_MS, startReconciler } from '../src/queue/reconciler.js';
 import { openServices } from '../src/services/services.js';
 
 runProcess({
@@ -16,8 +16,8 @@ runProcess({
     const worker = createBuildWorker({ services, logger });
     worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'build job failed'));
     void worker.run();
-    // issue 14: no build stays `queued` without a job (at start, then every 30 s).
-    const sweeper = startBuildSweeper({ deps: services, logger, intervalMs: 30_000 });
+    // No build or release stays unfinished without a job that will finish it (issue 17).
+    const sweeper = startReconciler({ deps: services, logger, intervalMs: RECONCILE_INTERVAL_MS });
     logger.info({ concurrency: config.buildConcurrency, registry: config.registry.host }, 'build worker started');
     return {
       stop: async () => {

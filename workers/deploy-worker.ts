@@ -4,6 +4,7 @@ import { loadConfig } from '../src/config.js';
 import { createDeployWorker } from '../src/releases/deploy-worker.js';
 import { createLogger } from '../src/logger.js';
 import { runProcess } from '../src/process-entry.js';
+import { RECONCILE_INTERVAL_MS, startReconciler } from '../src/queue/reconciler.js';
 import { openServices } from '../src/services/services.js';
 
 runProcess({
@@ -16,10 +17,13 @@ runProcess({
     const worker = createDeployWorker({ services, kc, logger });
     worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'deploy job failed'));
     void worker.run();
+    // No build or release stays unfinished without a job that will finish it (issue 17).
+    const sweeper = startReconciler({ deps: services, logger, intervalMs: RECONCILE_INTERVAL_MS });
     logger.info({ concurrency: config.deployConcurrency, cluster: kc.getCurrentCluster()?.server }, 'deploy worker started');
     return {
       stop: async () => {
         logger.info('closing deploy worker');
+        await sweeper.stop();
         await worker.close();
         await services.close();
       },

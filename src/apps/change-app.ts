@@ -11,7 +11,8 @@ export async function changeApp(
   deps: ReleaseDeps & { apps: AppStore },
   params: { app: App; deploy: DeployConfig; rollout?: boolean },
 ): Promise<{ app: App; release?: Release }> {
-  const app = await deps.apps.replace({ ...params.app, deploy: params.deploy });
-  if (params.rollout === false || !(await deps.releases.current(app.name))) return { app };
-  return { app, release: await makeRelease(deps, { app, trigger: { kind: 'config' } }) };
+  const app = { ...params.app, deploy: params.deploy };
+  if (params.rollout === false || !(await deps.releases.current(app.name))) return { app: await deps.apps.replace(app) };
+  // The config and the release that deploys it are saved together (makeRelease's saveApp).
+  return { app, release: await makeRelease(deps, { app, trigger: { kind: 'config' }, saveApp: true }) };
 }

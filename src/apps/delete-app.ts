@@ -65,7 +65,8 @@ export async function deleteApp(
       ...releaseNumbers.map((n) => keys.release(name, Number(n))),
     )
     .zrem(keys.apps, name);
-  if (buildIds.length) multi.zrem(keys.queuedBuilds, ...buildIds);
+  if (buildIds.length) multi.zrem(keys.unfinishedBuilds, ...buildIds);
+  if (releaseNumbers.length) multi.zrem(keys.unsettledReleases, ...releaseNumbers.map((n) => `${name}#${n}`));
   await multi.exec();
   return { deleted, kept };
 }

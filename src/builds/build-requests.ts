@@ -12,9 +12,7 @@ export async function startBuild(
   const { app, trigger } = params;
   // issue 14, SSRF: ls-remote checks the repo host again (it may resolve elsewhere now).
   const sha = params.sha ?? (await resolveBranch({ url: app.repo, branch: app.branch, policy: repoUrlPolicy(deps.config) }));
-  const build = await deps.builds.create({ app, ref: `refs/heads/${app.branch}`, sha, trigger });
-  await queueBuild(deps, { build });
-  return build;
+  return queueBuild(deps, { app, ref: `refs/heads/${app.branch}`, sha, trigger });
 }
 
 /** Cancels a build: a queued one at once; a running one stops its docker build and ends `cancelled`. */

@@ -2,13 +2,14 @@ import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../queue/create-queue.js';
 import { enqueueBuildSucceeded } from '../queue/deploy-queue.js';
-import { deleteIfEquals, releaseLock, takeLock } from '../queue/job-lock.js';
+import { crashPoint } from '../crash-point.js';
+import { deleteIfEquals, holdLock } from '../queue/job-lock.js';
 import { QUEUES, type BuildJob } from '../queue/names.js';
 import { keepHeartbeat } from '../queue/worker-heartbeat.js';
 import type { Services } from '../services/services.js';
 import { HeartbeatStore } from '../store/heartbeat-store.js';
 import { createRedis } from '../store/redis.js';
-import { FINAL_BUILD_STATES } from '../store/types.js';
+import { FINAL_BUILD_STATES, type Build } from '../store/types.js';
 import { loadBuilders } from './builder-catalog.js';
 import { runBuild } from './run-build.js';
 
@@ -21,7 +22,7 @@ const RETRY_LOCKED_MS = 250;
  *   the delayed set, where a newer push can still replace it).
  * - A cancel request (pub/sub) aborts the running build's processor.
  * - A worker that dies mid-build loses its job lock; after `jobLockMs` another worker takes
- *   the job over and builds again from the clone. A build whose workers die twice is failed.
+ *   the job over and builds again from the clone. A build whose workers die three times is failed.
  * - A failing build is a finished job with a `failed` record, not a retried job: retrying a
  *   broken Dockerfile would only fail again.
  */
@@ -38,14 +39,17 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
     async (job, token, signal) => {
       const build = await builds.find(job.data.buildId);
       if (!build) throw new UnrecoverableError(`build ${job.data.buildId} has no record`);
-      if (build.state === 'cancelled') return { state: build.state };
+      // Ran before and its worker died after the record was written: finish the hand-off only.
+      if (build.state === 'succeeded') await enqueueBuildSucceeded(services.deployQueue, build);
+      if (FINAL_BUILD_STATES.includes(build.state)) return { state: build.state };
       const branch = build.ref.replace(/^refs\/heads\//, '');
-      const lock = keys.buildLock(build.app, branch);
-      if (!(await takeLock(redis, lock, build.id))) {
+      const held = await holdLock(redis, keys.buildLock(build.app, branch), build.id, config.jobLockMs);
+      if (!held) {
         await job.moveToDelayed(Date.now() + RETRY_LOCKED_MS, token);
         throw new DelayedError();
       }
       try {
+        if (await supersededWhileQueued(services, build)) return { state: 'cancelled' };
         // No longer the queued one: a newer push now queues beside it instead of replacing it.
         await deleteIfEquals(redis, keys.queuedBuild(build.app, branch), build.id);
         await redis.set(keys.runningBuild(build.app, branch), build.id);
@@ -53,12 +57,13 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
         if (requested) worker.cancelJob(job.id!, requested);
         if (job.attemptsStarted > 1 || build.state !== 'queued') await services.logs.append(build.id, ['--> The worker building this was lost; building again']);
         const result = await runBuild(deps, build.id, signal);
+        crashPoint('build-finished');
         // Whether and how it becomes a release is the deploy side's to decide.
         if (result.state === 'succeeded') await enqueueBuildSucceeded(services.deployQueue, result);
         return { state: result.state, digest: result.image?.digest };
       } finally {
         await deleteIfEquals(redis, keys.runningBuild(build.app, branch), build.id);
-        await releaseLock(redis, lock, build.id);
+        await held.release();
       }
     },
     {
@@ -68,7 +73,7 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
       autorun: false,
       lockDuration: config.jobLockMs,
       stalledInterval: config.jobLockMs,
-      maxStalledCount: 1,
+      maxStalledCount: 2,
     },
   );
 
@@ -96,4 +101,18 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
   // The API's /readyz counts the build workers by these.
   keepHeartbeat({ worker, role: 'build', heartbeats: new HeartbeatStore(redis, keys), logger });
   return worker;
+}
+
+/**
+ * A queued build whose branch slot now holds a newer build was replaced, but the process that
+ * replaced it died before taking its job off the queue (build-queueing.ts, the hand-off): it is
+ * cancelled here as it would have been there, and never runs.
+ */
+async function supersededWhileQueued(services: Services, build: Build): Promise<boolean> {
+  if (build.state !== 'queued') return false;
+  const queuedId = await services.redis.get(services.keys.queuedBuild(build.app, build.ref.replace(/^refs\/heads\//, '')));
+  const newer = queuedId && queuedId !== build.id ? await services.builds.find(queuedId) : undefined;
+  if (!newer || newer.number <= build.number) return false;
+  await services.builds.update(build.id, { state: 'cancelled', cancellation: { reason: `superseded by build ${newer.id} (${newer.sha.slice(0, 7)})`, step: 'queued' }, finishedAt: new Date().toISOString() });
+  return true;
 }

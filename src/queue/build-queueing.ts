@@ -3,7 +3,8 @@ import { SlipwayError } from '../errors.js';
 import { enqueueBuild, type BuildQueue } from './build-queue.js';
 import type { BuildStore } from '../store/build-store.js';
 import type { Keys } from '../store/keys.js';
-import { FINAL_BUILD_STATES, type Build } from '../store/types.js';
+import { crashPoint } from '../crash-point.js';
+import { FINAL_BUILD_STATES, type App, type Build, type BuildTrigger } from '../store/types.js';
 
 export interface QueueingDeps {
   redis: Redis;
@@ -19,27 +20,38 @@ const branchOf = (build: Build) => build.ref.replace(/^refs\/heads\//, '');
  * newest queued build survives; the one it replaces is cancelled ("superseded"). With
  * `cancelRunning`, the running build of that branch is asked to stop too. Builds of
  * different apps or branches are untouched.
+ *
+ * The record, the sha index and the branch's slot are written in one atomic step
+ * (BuildStore.createQueued); what follows (cancel the predecessor, add the job) is the
+ * hand-off. A process that dies in the middle of it leaves a queued record on the unfinished
+ * index, and the sweeper finishes the hand-off (build-sweeper.ts): the job is added, the
+ * predecessor cancelled, by whichever process sweeps next.
  */
-export async function queueBuild(deps: QueueingDeps, params: { build: Build; cancelRunning?: boolean }): Promise<void> {
+export async function queueBuild(deps: QueueingDeps, params: { app: App; ref: string; sha: string; trigger: BuildTrigger; cancelRunning?: boolean }): Promise<Build> {
+  const created = await deps.builds.createQueued(params);
+  if (created.kind !== 'created') throw new Error(`unreachable: ${created.kind} without a delivery or once`);
+  await handOff(deps, { ...created, cancelRunning: params.cancelRunning });
+  return created.build;
+}
+
+/** After the atomic record: the build it replaced leaves the queue, its job is added, the running one is asked to stop (cancelRunning). */
+export async function handOff(deps: QueueingDeps, params: { build: Build; previous?: string; cancelRunning?: boolean }): Promise<void> {
   const { redis, keys } = deps;
-  const { build } = params;
-  const branch = branchOf(build);
-  // Known from now on: a replayed push of this commit builds nothing new (webhooks/receive-push.ts).
-  await deps.builds.recordSha(build);
-  // SET ... GET swaps atomically: two pushes racing each see a different predecessor.
-  const previous = await redis.set(keys.queuedBuild(build.app, branch), build.id, 'GET');
+  const { build, previous } = params;
+  crashPoint('build-recorded');
   const reason = `superseded by build ${build.id} (${build.sha.slice(0, 7)})`;
   // The one it replaces leaves the queue first, so there is never more than one queued.
-  if (previous && previous !== build.id) await cancelQueued(deps, previous, reason);
+  if (previous) await cancelQueued(deps, previous, reason);
+  crashPoint('predecessor-cancelled');
   await enqueueBuild(deps.buildQueue, build);
   if (params.cancelRunning) {
-    const running = await redis.get(keys.runningBuild(build.app, branch));
+    const running = await redis.get(keys.runningBuild(build.app, branchOf(build)));
     if (running && running !== build.id) await requestCancel(deps, running, reason);
   }
 }
 
 /** Removes a build that has not started from the queue and marks it cancelled; false if it already started. */
-async function cancelQueued(deps: QueueingDeps, buildId: string, reason: string): Promise<boolean> {
+export async function cancelQueued(deps: QueueingDeps, buildId: string, reason: string): Promise<boolean> {
   const job = await deps.buildQueue.getJob(buildId);
   const state = job ? await job.getState() : 'unknown';
   if (job && ['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {

@@ -3,7 +3,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { bullPrefix } from '../queue/create-queue.js';
 import type { DeployResult } from '../queue/deploy-queue.js';
-import { releaseLock, takeLock } from '../queue/job-lock.js';
+import { crashPoint } from '../crash-point.js';
+import { holdLock } from '../queue/job-lock.js';
 import { QUEUES, type DeployJob } from '../queue/names.js';
 import { keepHeartbeat } from '../queue/worker-heartbeat.js';
 import type { Services } from '../services/services.js';
@@ -36,20 +37,21 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
         return {};
       }
       if ('release' in job.data && !(await releases.find(app, job.data.release))) throw new UnrecoverableError(`release ${app}#${job.data.release} has no record`);
-      const lock = keys.deployLock(app);
-      if (!(await takeLock(redis, lock, job.id!))) {
+      const held = await holdLock(redis, keys.deployLock(app), job.id!, services.config.jobLockMs);
+      if (!held) {
         await job.moveToDelayed(Date.now() + RETRY_LOCKED_MS, token);
         throw new DelayedError();
       }
       try {
         const number = 'release' in job.data ? job.data.release : (await releaseFromBuild(services, { buildId: job.data.build }))?.number;
         if (number === undefined) return {};
+        crashPoint('release-from-build-recorded');
         const release = await deployRelease(
           { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces, namespaces: services.config.namespaces, placement: services.config.podPlacement, registry: services.config.registry, verifyReleases: services.config.verifyReleases, arbitraryUids: services.config.arbitraryUids },
           { app, number });
         return { release: release.number, status: release.status, reason: release.failure?.reason };
       } finally {
-        await releaseLock(redis, lock, job.id!);
+        await held.release();
       }
     },
     {

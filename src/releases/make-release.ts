@@ -1,3 +1,4 @@
+import { crashPoint } from '../crash-point.js';
 import { SlipwayError } from '../errors.js';
 import { enqueueDeploy, type DeployQueue } from '../queue/deploy-queue.js';
 import type { ReleaseStore } from '../store/release-store.js';
@@ -25,6 +26,8 @@ export interface ReleaseSpec {
   number?: number;
   /** The Procfile `release:` command of the image's build (`''`: it has none); unset, the current release's when the image is the same. */
   releaseCommand?: string;
+  /** Save `app` (its changed config) in the same transaction as the release record (a config change, a rollback, a deploy with config). */
+  saveApp?: boolean;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function recordRelease(releases: ReleaseStore, spec: ReleaseSpec): 
   const current = spec.releaseCommand === undefined ? await releases.current(app.name) : undefined;
   const releaseCommand = spec.releaseCommand ?? (current?.image === image ? current.releaseCommand : undefined);
   const { choice } = choosePreHook({ configured: config.hooks?.pre, ...(releaseCommand ? { releaseCommand } : {}) });
-  return releases.save({
+  const release: Release = {
     app: app.name,
     number,
     image,
@@ -69,15 +72,19 @@ export async function recordRelease(releases: ReleaseStore, spec: ReleaseSpec): 
     ...(releaseCommand ? { releaseCommand } : {}),
     ...(choice ? { preHook: choice } : {}),
     createdAt: new Date().toISOString(),
-  });
+  };
+  return releases.save(release, spec.saveApp ? { app } : {});
 }
 
 /**
  * The one way a release happens outside the deploy worker: record it, then queue its rollout.
- * Config changes, image deploys, rollbacks and restarts all come through here.
+ * Config changes, image deploys, rollbacks and restarts all come through here. A process that
+ * dies between the two leaves a pending release on the unsettled index, and the release
+ * reconciler queues its rollout (queue/release-sweeper.ts).
  */
 export async function makeRelease(deps: ReleaseDeps, spec: ReleaseSpec): Promise<Release> {
   const release = await recordRelease(deps.releases, spec);
+  crashPoint('release-recorded');
   await enqueueDeploy(deps.deployQueue, release);
   return release;
 }

@@ -27,6 +27,6 @@ export async function releaseImage(
   }
   // Checked before the deploy change is saved: a release refused here changes nothing.
   image = await deployableImage(deps.releases, { app: app.name, image });
-  if (params.deploy) app = await deps.apps.replace({ ...app, deploy: mergeDeployConfig(app.deploy, params.deploy, deps.config.namespaces) });
-  return makeRelease(deps, { app, image, ...(releaseCommand !== undefined ? { releaseCommand } : {}), trigger: { kind: 'api', buildId: params.buildId } });
+  if (params.deploy) app = { ...app, deploy: mergeDeployConfig(app.deploy, params.deploy, deps.config.namespaces) };
+  return makeRelease(deps, { app, image, ...(releaseCommand !== undefined ? { releaseCommand } : {}), trigger: { kind: 'api', buildId: params.buildId }, saveApp: Boolean(params.deploy) });
 }

@@ -19,6 +19,5 @@ export async function rollBack(deps: ReleaseDeps & { apps: AppStore }, params: {
   // As on Heroku, a rollback restores the config too (env, secrets, probes, volumes, hooks):
   // the app's config becomes the target's. Scale is the app's, not the release's: it stays.
   const config = { ...wanted.config, replicas: app.deploy.replicas };
-  await deps.apps.replace({ ...app, deploy: config });
-  return makeRelease(deps, { app, image: wanted.image, config, port: wanted.port, releaseCommand: wanted.releaseCommand ?? '', trigger: { kind: 'rollback', rollbackOf: wanted.number } });
+  return makeRelease(deps, { app: { ...app, deploy: config }, image: wanted.image, config, port: wanted.port, releaseCommand: wanted.releaseCommand ?? '', trigger: { kind: 'rollback', rollbackOf: wanted.number }, saveApp: true });
 }

@@ -1,12 +1,41 @@
 import type { Redis } from 'ioredis';
 import { NotFoundError } from '../errors.js';
 import type { Keys } from './keys.js';
-import type { App, Build, BuildTrigger } from './types.js';
+import { FINAL_BUILD_STATES, type App, type Build, type BuildTrigger } from './types.js';
 
 const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
 const shaField = (branch: string, sha: string) => `${sha}:${branch}`;
 // Marks an app's sha index as complete (backfilled from its records, or started empty).
 const INDEXED = '_';
+
+// KEYS: delivery ('' for none), build counter, app's builds, unfinished index, sha index, branch's
+// queued slot, build key prefix. ARGV: the record without id and number, app, sha field,
+// created-at ms, delivery ttl, once. Every write of a queued build, or none of them.
+const CREATE_QUEUED = `
+if KEYS[1] ~= '' then
+  local seen = redis.call('GET', KEYS[1])
+  if seen then return {'duplicate', seen} end
+end
+if ARGV[6] == '1' then
+  local earlier = redis.call('HGET', KEYS[5], ARGV[3])
+  if earlier then
+    if KEYS[1] ~= '' then redis.call('SET', KEYS[1], '', 'EX', ARGV[5]) end
+    return {'built', earlier}
+  end
+end
+local number = redis.call('INCR', KEYS[2])
+local id = ARGV[2] .. '-' .. number
+local build = cjson.decode(ARGV[1])
+build['id'] = id
+build['number'] = number
+redis.call('SET', KEYS[7] .. id, cjson.encode(build))
+redis.call('ZADD', KEYS[3], number, id)
+redis.call('ZADD', KEYS[4], ARGV[4], id)
+redis.call('HSET', KEYS[5], ARGV[3], id)
+local previous = redis.call('SET', KEYS[6], id, 'GET')
+if KEYS[1] ~= '' then redis.call('SET', KEYS[1], id, 'EX', ARGV[5]) end
+return {'created', id, previous}
+`;
 
 /**
  * Build records. Numbers are per app and monotonic (INCR), ids read `<app>-<number>` like
@@ -17,26 +46,49 @@ const INDEXED = '_';
 export class BuildStore {
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 
-  async create(params: { app: App; ref: string; sha: string; trigger: BuildTrigger }): Promise<Build> {
+  /**
+   * Records a queued build in one atomic step (a Lua script): its number, its record, its place in
+   * the app's history and in the unfinished index (the reconciler's worklist: a build recorded
+   * here gets its queue job from the caller, or from the sweeper if the caller dies first), the
+   * commit's entry in the sha index, and the branch's queued slot (serial-latest-only: the build
+   * it replaces is answered as `previous`). With `delivery`, the webhook delivery is claimed in
+   * the same step: a redelivery finds either nothing (and builds) or this build, never a claim
+   * without a build. With `once`, a commit of the branch queued before is answered instead
+   * (`built`), also atomically, so two API processes given the same push under two delivery ids
+   * build it once.
+   */
+  async createQueued(params: {
+    app: App;
+    ref: string;
+    sha: string;
+    trigger: BuildTrigger;
+    delivery?: { key: string; ttlSeconds: number };
+    once?: boolean;
+  }): Promise<{ kind: 'created'; build: Build; previous?: string } | { kind: 'duplicate'; buildId?: string } | { kind: 'built'; buildId: string }> {
     const { app, ref, sha, trigger } = params;
-    const number = await this.redis.incr(this.keys.buildSeq(app.name));
-    const build: Build = {
-      id: `${app.name}-${number}`,
-      app: app.name,
-      number,
-      ref,
-      sha,
-      state: 'queued',
-      trigger,
-      createdAt: new Date().toISOString(),
-    };
-    await this.redis
-      .multi()
-      .set(this.keys.build(build.id), JSON.stringify(build))
-      .zadd(this.keys.appBuilds(app.name), String(number), build.id)
-      .zadd(this.keys.queuedBuilds, String(Date.parse(build.createdAt)), build.id)
-      .exec();
-    return build;
+    await this.ensureShaIndex(app.name);
+    const draft = { app: app.name, ref, sha, state: 'queued', trigger, createdAt: new Date().toISOString() };
+    const [kind, value, previous] = (await this.redis.eval(
+      CREATE_QUEUED,
+      7,
+      params.delivery?.key ?? '',
+      this.keys.buildSeq(app.name),
+      this.keys.appBuilds(app.name),
+      this.keys.unfinishedBuilds,
+      this.keys.builtShas(app.name),
+      this.keys.queuedBuild(app.name, branchOf(ref)),
+      this.keys.build(''),
+      JSON.stringify(draft),
+      app.name,
+      shaField(branchOf(ref), sha),
+      String(Date.parse(draft.createdAt)),
+      String(params.delivery?.ttlSeconds ?? 0),
+      params.once ? '1' : '0',
+    )) as [string, string, string | false];
+    if (kind === 'duplicate') return { kind, ...(value ? { buildId: value } : {}) };
+    if (kind === 'built') return { kind, buildId: value };
+    const build = await this.get(value);
+    return { kind: 'created', build, ...(previous && previous !== build.id ? { previous } : {}) };
   }
 
   async find(id: string): Promise<Build | undefined> {
@@ -54,36 +106,30 @@ export class BuildStore {
   async update(id: string, patch: Partial<Build>): Promise<Build> {
     const next = { ...(await this.get(id)), ...patch };
     const multi = this.redis.multi().set(this.keys.build(id), JSON.stringify(next));
-    if (next.state !== 'queued') multi.zrem(this.keys.queuedBuilds, id);
+    if (FINAL_BUILD_STATES.includes(next.state)) multi.zrem(this.keys.unfinishedBuilds, id);
     await multi.exec();
     return next;
   }
 
-  /** Ids of builds whose record is `queued`, oldest first (the queue sweeper checks each has a job). */
-  async queuedIds(limit = 1000): Promise<string[]> {
-    return this.redis.zrange(this.keys.queuedBuilds, '0', String(limit - 1));
+  /** Ids of builds not yet finished (queued or running), oldest first: the sweeper checks each has a live job. */
+  async unfinishedIds(limit = 1000): Promise<string[]> {
+    return this.redis.zrange(this.keys.unfinishedBuilds, '0', String(limit - 1));
   }
 
-  /** Takes a build off the queued index (its record is gone or no longer queued). */
-  async unindexQueued(id: string): Promise<void> {
-    await this.redis.zrem(this.keys.queuedBuilds, id);
+  /** Takes a build off the unfinished index (its record is gone or finished). */
+  async unindex(id: string): Promise<void> {
+    await this.redis.zrem(this.keys.unfinishedBuilds, id);
   }
 
-  /** Puts every queued build of every app on the queued index (records from before it existed); returns how many. */
-  async indexQueued(): Promise<number> {
+  /** Puts every unfinished build of every app on the index (records from before it existed); returns how many. */
+  async indexUnfinished(): Promise<number> {
     let added = 0;
     for (const app of await this.redis.zrange(this.keys.apps, '0', '-1')) {
       for (const build of await this.listForApp(app, 1000)) {
-        if (build.state === 'queued') added += await this.redis.zadd(this.keys.queuedBuilds, 'NX', String(Date.parse(build.createdAt)), build.id);
+        if (!FINAL_BUILD_STATES.includes(build.state)) added += await this.redis.zadd(this.keys.unfinishedBuilds, 'NX', String(Date.parse(build.createdAt)), build.id);
       }
     }
     return added;
-  }
-
-  /** Remembers that `build` was queued for its commit and branch (every build, whatever becomes of it). */
-  async recordSha(build: Build): Promise<void> {
-    await this.ensureShaIndex(build.app);
-    await this.redis.hset(this.keys.builtShas(build.app), shaField(branchOf(build.ref), build.sha), build.id);
   }
 
   /** The newest build queued for commit `sha` of `branch`, if there ever was one. */

@@ -3,7 +3,7 @@ import type { Keys } from './keys.js';
 
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
 
-/** Webhook delivery ids seen in the last week, with the build each one queued. */
+/** Webhook delivery ids seen in the last week, with the build each one queued (claimed with it: BuildStore.createQueued). */
 export class DeliveryStore {
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 
@@ -15,8 +15,9 @@ export class DeliveryStore {
     return { first: false, ...(buildId ? { buildId } : {}) };
   }
 
-  async recordBuild(params: { provider: string; app: string; deliveryId: string; buildId: string }): Promise<void> {
-    await this.redis.set(this.key(params), params.buildId, 'EX', DELIVERY_TTL_SECONDS);
+  /** Where a delivery is claimed when it queues a build: BuildStore.createQueued claims it in the same atomic step. */
+  claimKey(params: { provider: string; app: string; deliveryId: string }): { key: string; ttlSeconds: number } {
+    return { key: this.key(params), ttlSeconds: DELIVERY_TTL_SECONDS };
   }
 
   private key(params: { provider: string; app: string; deliveryId: string }): string {

@@ -45,8 +45,14 @@ export interface Keys {
   /** One worker's heartbeat: expires unless the worker renews it. */
   worker(role: string, id: string): string;
   // issue 14, ids and queue sweeping, webhook replays:
-  /** Sorted set of the ids of builds whose record is `queued`, by creation time (the sweeper's worklist). */
-  queuedBuilds: string;
+  /** Sorted set of the ids of builds not finished (queued or running), by creation time (the sweeper's worklist). */
+  unfinishedBuilds: string;
+  /** Sorted set `<app>#<number>` of releases pending or deploying, by creation time (the release reconciler's worklist). */
+  unsettledReleases: string;
+  /** Times the release reconciler queued a release's rollout again (expires). */
+  releaseRequeues(app: string, number: number): string;
+  /** Held by the one release reconciler running at a time. */
+  releaseSweepLock: string;
   /** Times the sweeper queued a build again (expires): a build whose job keeps vanishing is failed. */
   buildRequeues(id: string): string;
   /** Held by the one sweeper running at a time. */
@@ -86,8 +92,11 @@ export function keys(prefix: string): Keys {
     workers: (role) => `${prefix}:workers:${role}`,
     worker: (role, id) => `${prefix}:worker:${role}:${id}`,
     // issue 14, ids and queue sweeping, webhook replays.
-    queuedBuilds: `${prefix}:queued-builds`,
+    unfinishedBuilds: `${prefix}:unfinished-builds`,
     buildRequeues: (id) => `${prefix}:build:${id}:requeues`,
+    unsettledReleases: `${prefix}:unsettled-releases`,
+    releaseRequeues: (app, number) => `${prefix}:app:${app}:release:${number}:requeues`,
+    releaseSweepLock: `${prefix}:release-sweep-lock`,
     sweepLock: `${prefix}:sweep-lock`,
     builtShas: (app) => `${prefix}:app:${app}:built-shas`,
   };

@@ -1,7 +1,14 @@
 import type { Redis } from 'ioredis';
 import { NotFoundError } from '../errors.js';
 import type { Keys } from './keys.js';
-import type { Release, ReleaseStatus } from './types.js';
+import { SETTLED_RELEASE_STATES, type App, type Release, type ReleaseStatus } from './types.js';
+
+// App names are DNS labels (no `#`), so `<app>#<number>` splits back unambiguously.
+const unsettledMember = (app: string, number: number) => `${app}#${number}`;
+const parseUnsettledMember = (member: string) => {
+  const at = member.lastIndexOf('#');
+  return { app: member.slice(0, at), number: Number(member.slice(at + 1)) };
+};
 
 /**
  * Releases per app: monotonic numbers, full records, and a pointer to the current one. The
@@ -28,13 +35,47 @@ export class ReleaseStore {
     return Number(await this.redis.get(key));
   }
 
-  async save(release: Release): Promise<Release> {
-    await this.redis
+  /**
+   * Writes a release record, and keeps the unsettled index (the release reconciler's worklist:
+   * every pending or deploying release, which must have a live deploy job). With `app`, the
+   * app's record is written in the same transaction: a config change or a rollback saves the
+   * app's config and records the release that deploys it together, never one without the other.
+   */
+  async save(release: Release, with_: { app?: App } = {}): Promise<Release> {
+    const member = unsettledMember(release.app, release.number);
+    const multi = this.redis
       .multi()
       .set(this.keys.release(release.app, release.number), JSON.stringify(release))
-      .zadd(this.keys.appReleases(release.app), String(release.number), String(release.number))
-      .exec();
+      .zadd(this.keys.appReleases(release.app), String(release.number), String(release.number));
+    if (SETTLED_RELEASE_STATES.includes(release.status)) multi.zrem(this.keys.unsettledReleases, member);
+    else multi.zadd(this.keys.unsettledReleases, String(Date.parse(release.createdAt)), member);
+    if (with_.app) multi.set(this.keys.app(with_.app.name), JSON.stringify(with_.app));
+    await multi.exec();
     return release;
+  }
+
+  /** Releases pending or deploying, oldest first, as `{ app, number }`. */
+  async unsettled(limit = 1000): Promise<Array<{ app: string; number: number }>> {
+    const members = await this.redis.zrange(this.keys.unsettledReleases, '0', String(limit - 1));
+    return members.map(parseUnsettledMember);
+  }
+
+  /** Takes a release off the unsettled index (its record is gone or settled). */
+  async unindex(app: string, number: number): Promise<void> {
+    await this.redis.zrem(this.keys.unsettledReleases, unsettledMember(app, number));
+  }
+
+  /** Puts every unsettled release of every app on the index (records from before it existed); returns how many. */
+  async indexUnsettled(): Promise<number> {
+    let added = 0;
+    for (const app of await this.redis.zrange(this.keys.apps, '0', '-1')) {
+      for (const release of await this.list(app, 1000)) {
+        if (!SETTLED_RELEASE_STATES.includes(release.status)) {
+          added += await this.redis.zadd(this.keys.unsettledReleases, 'NX', String(Date.parse(release.createdAt)), unsettledMember(app, release.number));
+        }
+      }
+    }
+    return added;
   }
 
   async find(app: string, number: number): Promise<Release | undefined> {

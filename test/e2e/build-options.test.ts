@@ -12,6 +12,7 @@ import type { PublishedRepo } from '../helpers/git-fixture.js';
 import { pipeline } from '../helpers/pipeline.js';
 import { registryDigest } from '../helpers/registry.js';
 import { startSecondDocker, type SecondDocker } from '../helpers/second-docker.js';
+import { recordBuild } from '../helpers/builds.js';
 
 // Build overrides, build secrets and the dependency cache, through runBuild on real engines:
 // the test's own dockerd, and a second, empty one standing for a fresh worker.
@@ -34,7 +35,7 @@ afterAll(async () => {
 /** Builds `sha` of the app on the given engine, as a worker would. */
 async function buildOn(docker: Docker, params: { name: string; repo: PublishedRepo; sha?: string }): Promise<Build> {
   const app = await t.services.apps.get(params.name);
-  const build = await t.services.builds.create({ app, ref: `refs/heads/${params.repo.branch}`, sha: params.sha ?? params.repo.sha, trigger: { kind: 'api' } });
+  const build = await recordBuild(t.services.builds, { app, ref: `refs/heads/${params.repo.branch}`, sha: params.sha ?? params.repo.sha, trigger: { kind: 'api' } });
   return runBuild({ ...deps, docker }, build.id);
 }
 

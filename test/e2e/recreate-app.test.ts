@@ -5,6 +5,7 @@ import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
 import { killHard, spawnWorker } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
+import { recordBuild } from '../helpers/builds.js';
 
 // Ids that never collide and builds that never stay queued, end to end: the real build worker
 // process (workers/build-worker.ts), real Redis/BullMQ, dockerd, the registry and the git daemon.
@@ -82,7 +83,7 @@ test('a build left queued without a job (the API died between record and job) is
   const app = await p.newApp('dockerfile-server');
   const record = await t.services.apps.get(app.name);
   // The record only, as an API that died before queueing would leave it, a minute old.
-  const created = await t.services.builds.create({ app: record, ref: `refs/heads/${app.repo.branch}`, sha: app.repo.sha, trigger: { kind: 'api' } });
+  const created = await recordBuild(t.services.builds, { app: record, ref: `refs/heads/${app.repo.branch}`, sha: app.repo.sha, trigger: { kind: 'api' } });
   await t.services.builds.update(created.id, { createdAt: new Date(Date.now() - 60_000).toISOString() });
   expect(await t.services.buildQueue.getJob(created.id)).toBeUndefined();
 

@@ -9,6 +9,7 @@ import { BuildLog, LINE_TRUNCATED } from '../../src/store/build-log.js';
 import type { Build } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { publishTree, type PublishedRepo } from '../helpers/git-fixture.js';
+import { recordBuild } from '../helpers/builds.js';
 
 // A repo is untrusted: the files Slipway reads from it, the context it packs and the output its
 // build prints. Hostile repos (symbolic links out of the checkout, /dev/zero, oversize files,
@@ -57,7 +58,7 @@ async function build(params: {
   const name = `${params.name}-${randomUUID().slice(0, 6)}`;
   await t.createApp({ name, repo: repo.url, branch: repo.branch, deploy: { autoDeploy: false }, ...params.app });
   const app = await t.services.apps.get(name);
-  const queued = await t.services.builds.create({ app, ref: `refs/heads/${repo.branch}`, sha: repo.sha, trigger: { kind: 'api' } });
+  const queued = await recordBuild(t.services.builds, { app, ref: `refs/heads/${repo.branch}`, sha: repo.sha, trigger: { kind: 'api' } });
   const done = await runBuild(params.with ?? deps, queued.id);
   if (done.image) images.push(...done.image.tags);
   const lines = (await t.services.logs.read(done.id)).map((e) => e.line);

@@ -9,6 +9,7 @@ import { openServices, type Services } from '../../src/services/services.js';
 import { createRedis } from '../../src/store/redis.js';
 import type { App, Build } from '../../src/store/types.js';
 import { testConfig } from '../helpers/config.js';
+import { recordBuild } from '../helpers/builds.js';
 
 // The queue sweeper on real Redis and BullMQ. No build worker runs here: a job the sweeper adds
 // stays `waiting`, which is what these tests look for. Old finished jobs are made the way BullMQ
@@ -30,13 +31,13 @@ afterAll(async () => {
 // Each test starts from an empty queue and an empty worklist.
 beforeEach(async () => {
   await s.buildQueue.obliterate({ force: true });
-  await s.redis.del(s.keys.queuedBuilds);
+  await s.redis.del(s.keys.unfinishedBuilds);
 });
 
 const sha = () => randomUUID().replace(/-/g, '').padEnd(40, '0').slice(0, 40);
 /** A build record as queueBuild writes it, its createdAt moved back so the sweeper's minimum age has passed. */
 async function queuedRecord(params: { branch?: string; ageMs?: number } = {}): Promise<Build> {
-  const build = await s.builds.create({ app, ref: `refs/heads/${params.branch ?? 'main'}`, sha: sha(), trigger: { kind: 'api' } });
+  const build = await recordBuild(s.builds, { app, ref: `refs/heads/${params.branch ?? 'main'}`, sha: sha(), trigger: { kind: 'api' } });
   return s.builds.update(build.id, { createdAt: new Date(Date.now() - (params.ageMs ?? 60_000)).toISOString() });
 }
 const stateOf = async (id: string) => (await s.buildQueue.getJob(id))?.getState() ?? 'missing';
@@ -109,11 +110,11 @@ test('a build whose job keeps vanishing is failed with BUILD_JOB_LOST after 3 tr
   const report = await sweepQueuedBuilds(s);
   expect(report!.failed).toEqual([build.id]);
   expect(await s.builds.get(build.id)).toMatchObject({ state: 'failed', failure: { step: 'queued', code: 'BUILD_JOB_LOST' } });
-  expect(await s.builds.queuedIds()).not.toContain(build.id);
+  expect(await s.builds.unfinishedIds()).not.toContain(build.id);
 });
 
 test('a build younger than the minimum age is left to its producer', async () => {
-  const build = await s.builds.create({ app, ref: 'refs/heads/main', sha: sha(), trigger: { kind: 'api' } });
+  const build = await recordBuild(s.builds, { app, ref: 'refs/heads/main', sha: sha(), trigger: { kind: 'api' } });
   expect((await sweepQueuedBuilds(s))!.requeued).not.toContain(build.id);
   expect(await stateOf(build.id)).toBe('missing');
   expect((await sweepQueuedBuilds(s, { minAgeMs: 0 }))!.requeued).toContain(build.id);
@@ -121,23 +122,44 @@ test('a build younger than the minimum age is left to its producer', async () =>
 
 test('records from before the queued index are found by the start-up backfill', async () => {
   const build = await queuedRecord();
-  await s.builds.unindexQueued(build.id);
+  await s.builds.unindex(build.id);
   expect((await sweepQueuedBuilds(s))!.requeued).not.toContain(build.id);
   expect((await sweepQueuedBuilds(s, { backfill: true }))!.requeued).toContain(build.id);
   expect(await stateOf(build.id)).toBe('waiting');
 });
 
-test('a record that is gone or no longer queued leaves the index', async () => {
+test('a record that is gone or finished leaves the index', async () => {
   const gone = await queuedRecord();
   await s.redis.del(s.keys.build(gone.id));
-  const started = await queuedRecord();
+  const finished = await queuedRecord();
   // Written as an older worker would, without the index.
-  await s.redis.set(s.keys.build(started.id), JSON.stringify({ ...started, state: 'building' }));
+  await s.redis.set(s.keys.build(finished.id), JSON.stringify({ ...finished, state: 'succeeded' }));
   await sweepQueuedBuilds(s);
-  const queued = await s.builds.queuedIds();
-  expect(queued).not.toContain(gone.id);
-  expect(queued).not.toContain(started.id);
-  expect(await stateOf(started.id)).toBe('missing');
+  const unfinished = await s.builds.unfinishedIds();
+  expect(unfinished).not.toContain(gone.id);
+  expect(unfinished).not.toContain(finished.id);
+  expect(await stateOf(finished.id)).toBe('missing');
+});
+
+test('a running build whose worker and job were both lost is queued again, from the clone', async () => {
+  const build = await queuedRecord();
+  await s.builds.update(build.id, { state: 'building', startedAt: new Date().toISOString() });
+  const report = await sweepQueuedBuilds(s);
+  expect(report!.requeued).toEqual([build.id]);
+  expect((await s.builds.get(build.id)).state).toBe('queued');
+  expect(await stateOf(build.id)).toBe('waiting');
+  expect((await s.logs.read(build.id)).map((e) => e.line)).toContain('--> Queued again: its worker and its queue job were lost while building');
+});
+
+test('a running build whose job ended without it (failed as stalled, its last worker dead too) is failed BUILD_WORKER_LOST', async () => {
+  const build = await queuedRecord();
+  await enqueueBuild(s.buildQueue, build);
+  await finishJob(build.id);
+  await s.builds.update(build.id, { state: 'pushing' });
+  const report = await sweepQueuedBuilds(s);
+  expect(report!.failed).toEqual([build.id]);
+  expect(await s.builds.get(build.id)).toMatchObject({ state: 'failed', failure: { step: 'pushing', code: 'BUILD_WORKER_LOST' } });
+  expect(await s.builds.unfinishedIds()).not.toContain(build.id);
 });
 
 test('several sweepers at once: one sweeps, the others see the lock; the build gets one job', async () => {

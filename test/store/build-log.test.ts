@@ -3,6 +3,7 @@ import type { Build } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { auth } from '../helpers/config.js';
 import { waitFor } from '../helpers/wait.js';
+import { recordBuild } from '../helpers/builds.js';
 
 // The build log on the real Redis: bounded by bytes (per line and per build), read in pages,
 // and GET /builds/:id/logs (plain and SSE) streaming it page by page.
@@ -94,7 +95,7 @@ describe('GET /builds/:id/logs', () => {
     // Over real HTTP: the answer is a stream, read as a client reads it.
     url = await t.api.listen({ host: '127.0.0.1', port: 0 });
     await t.createApp({ name: 'logs-app', repo: 'git://127.0.0.1:9419/logs-app.git', branch: 'main' });
-    build = await t.services.builds.create({ app: await t.services.apps.get('logs-app'), ref: 'refs/heads/main', sha: 'a'.repeat(40), trigger: { kind: 'api' } });
+    build = await recordBuild(t.services.builds, { app: await t.services.apps.get('logs-app'), ref: 'refs/heads/main', sha: 'a'.repeat(40), trigger: { kind: 'api' } });
     await t.services.logs.append(build.id, lines);
     await t.services.builds.update(build.id, { state: 'succeeded' });
   });
@@ -125,7 +126,7 @@ describe('GET /builds/:id/logs', () => {
   });
 
   test('plain text of an empty log is empty', async () => {
-    const empty = await t.services.builds.create({ app: await t.services.apps.get('logs-app'), ref: 'refs/heads/main', sha: 'b'.repeat(40), trigger: { kind: 'api' } });
+    const empty = await recordBuild(t.services.builds, { app: await t.services.apps.get('logs-app'), ref: 'refs/heads/main', sha: 'b'.repeat(40), trigger: { kind: 'api' } });
     const res = await fetch(`${url}/builds/${empty.id}/logs`, { headers: auth });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
