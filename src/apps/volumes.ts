@@ -1,6 +1,7 @@
 import { CoreV1Api, type V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { SlipwayError, ValidationError } from '../errors.js';
 import { ensureNamespace } from '../releases/cluster/apply.js';
+import { labelClaimCreator } from '../releases/cluster/claim-creator.js';
 import { FIELD_MANAGER } from '../releases/render/labels.js';
 import { claimName, renderClaim } from '../releases/render/render-volumes.js';
 import type { Services } from '../services/services.js';
@@ -32,17 +33,22 @@ export async function addVolume(deps: VolumeDeps, params: { app: string; volume:
   const kc = deps.kubeConfig();
   const namespace = app.deploy.namespace;
   await ensureNamespace({ kc, namespace, app: app.name, manage: deps.config.manageNamespaces, rules: deps.config.namespaces });
+  let created = false;
   try {
     await kc.makeApiClient(CoreV1Api).createNamespacedPersistentVolumeClaim({
       namespace,
       body: renderClaim({ app: app.name, namespace, volume }) as V1PersistentVolumeClaim,
       fieldManager: FIELD_MANAGER,
     });
+    created = true;
   } catch (error) {
     // A claim kept from an earlier life of the app is mounted again, data and all.
     if ((error as { code?: number }).code !== 409) throw error;
   }
   const { release } = await changeApp(deps, { app, deploy: { ...app.deploy, volumes: [...volumes, volume] } });
+  // A new claim belongs to the release that first mounts it: an automatic rollback of that
+  // release deletes it again. A kept claim (409) is an earlier release's, and keeps its data.
+  if (created && release) await labelClaimCreator({ kc, namespace, claim: claimName(app.name, volume.name), release: release.number });
   return { volume: { ...volume, claim: claimName(app.name, volume.name) }, release: release ?? null };
 }
 

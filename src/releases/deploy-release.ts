@@ -22,6 +22,8 @@ import type { WorkloadStatus } from './rollout/workload-status.js';
 import { verificationProblems } from './rollout/verification.js';
 import { verifyReadyRelease } from './rollout/verify-release.js';
 import { withCrashLogs } from './cluster/crash-logs.js';
+import { pruneRelease } from './cluster/prune-release.js';
+import { configRevert, type ConfigRevert } from './rollback/config-revert.js';
 
 export interface DeployDeps {
   kc: KubeConfig;
@@ -62,6 +64,12 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
     return release;
   }
   const previous = await releases.current(release.app);
+  if (release.status === 'pending' && previous && previous.number > release.number) {
+    // Rollouts queued in one order may run in another (a crashed worker's job taken over late):
+    // a newer release became current first, and this one would only take the app back.
+    logger.warn({ app: release.app, release: release.number, current: previous.number }, 'a newer release is current: not rolled out');
+    return releases.update(release.app, release.number, { status: 'superseded', finishedAt: new Date().toISOString() });
+  }
   // `deploying` means a worker died mid-rollout: resume it, deadlines still counted from the first apply.
   const resumed = release.status === 'deploying' && release.startedAt;
   const startedAt = resumed ? new Date(release.startedAt!) : new Date();
@@ -151,13 +159,50 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   const restoreStartedAt = new Date();
   const restored = await rollOut(deps, previous, restoreStartedAt, release);
   const ready = restored.state === 'ready';
-  logger.info({ app: release.app, release: release.number, rolledBackTo: previous.number, ready }, 'rolled back');
+  // The whole truth back (Argo Rollouts, Helm --atomic): the app's stored config says what runs,
+  // and what only the failed release made is gone.
+  const config = await revertConfig(deps, release, previous);
+  const prune = await pruneFailed(deps, release, previous);
+  logger.info({ app: release.app, release: release.number, rolledBackTo: previous.number, ready, ...config, ...prune }, 'rolled back');
   return releases.update(release.app, release.number, {
     status: 'failed',
     failure,
-    rolledBackTo: { number: previous.number, ready, message: ready ? `release ${previous.number} is serving again` : restored.message, settledAt: new Date().toISOString() },
+    rolledBackTo: { number: previous.number, ready, message: ready ? `release ${previous.number} is serving again` : restored.message, settledAt: new Date().toISOString(), ...config, ...prune },
     finishedAt: new Date().toISOString(),
   });
+}
+
+/**
+ * Puts the app's stored config back to the restored release's, in one compare-and-set, unless
+ * it was changed again since the failed release (rollback/config-revert.ts decides); answers
+ * what to record.
+ */
+async function revertConfig(deps: DeployDeps, failed: Release, restored: Release): Promise<{ reverted?: string[]; configKept?: string }> {
+  const newer = (await deps.releases.list(failed.app, 1))[0]?.number;
+  let decision: ConfigRevert | undefined;
+  try {
+    await deps.apps.update(failed.app, (app) => {
+      decision = configRevert({ app, failed, restored, ...(newer !== undefined ? { newer } : {}) });
+      return decision.action === 'write' ? decision.app : undefined;
+    });
+  } catch (error) {
+    // The app was deleted while its release rolled out: there is no config left to revert.
+    if (error instanceof SlipwayError && error.code === 'APP_NOT_FOUND') return { configKept: `app "${failed.app}" no longer exists` };
+    throw error;
+  }
+  if (!decision || decision.action === 'keep') return decision ? { configKept: decision.why } : {};
+  return decision.reverted.length ? { reverted: decision.reverted } : {};
+}
+
+/** Deletes the objects only the failed release made; a cluster error is recorded, not thrown (the rollback itself is done). */
+async function pruneFailed(deps: DeployDeps, failed: Release, restored: Release): Promise<{ pruned?: string[]; pruneError?: string }> {
+  try {
+    const pruned = await pruneRelease({ kc: deps.kc, failed, restored });
+    return pruned.length ? { pruned } : {};
+  } catch (error) {
+    deps.logger.warn({ app: failed.app, release: failed.number, error: kubeMessage(error) }, "pruning the failed release's objects failed");
+    return { pruneError: kubeMessage(error) };
+  }
 }
 
 /**

@@ -38,7 +38,10 @@ export async function prepareRelease(params: {
   const core = kc.makeApiClient(CoreV1Api);
   for (const volume of config.volumes ?? []) {
     // Create, never apply: a bound claim's spec is the cluster's now (volumeName, a resize).
-    await createIfAbsent(() => core.createNamespacedPersistentVolumeClaim({ namespace, body: renderClaim({ app, namespace, volume }) as V1PersistentVolumeClaim, fieldManager: FIELD_MANAGER }));
+    // Labelled with the release that creates it: a rollback of that release deletes it again (prune-release.ts).
+    const claim = renderClaim({ app, namespace, volume });
+    const body = { ...claim, metadata: { ...claim.metadata, labels: { ...claim.metadata.labels, [LABELS.claimCreatedBy]: String(release.number) } } };
+    await createIfAbsent(() => core.createNamespacedPersistentVolumeClaim({ namespace, body: body as V1PersistentVolumeClaim, fieldManager: FIELD_MANAGER }));
   }
   if (config.secret) {
     const values = await secrets.get(app, config.secret.version);

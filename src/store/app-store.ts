@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { NotFoundError, SlipwayError } from '../errors.js';
 import type { Keys } from './keys.js';
 import { defaultDeployConfig } from './deploy-config.js';
-import { readSealed, type SecretBox } from './secret-box.js';
+import { readSealed, replaceIfUnchanged, type SecretBox } from './secret-box.js';
 import type { App, ScaleEvent } from './types.js';
 
 const webhookContext = (app: string) => `webhook-secret/${app}`;
@@ -40,6 +40,26 @@ export class AppStore {
     await this.get(app.name);
     await this.redis.set(this.keys.app(app.name), JSON.stringify(app));
     return app;
+  }
+
+  /**
+   * Changes an app's record in one compare-and-set: `change` is given the stored app and answers
+   * its replacement, or undefined to leave it as it is. When anyone else writes the record in
+   * between, `change` runs again on what they wrote, so it never overwrites a change it did not
+   * see (an automatic rollback must not undo a config change made while it ran). Answers the
+   * app as stored afterwards.
+   */
+  async update(name: string, change: (app: App) => App | undefined): Promise<App> {
+    const key = this.keys.app(name);
+    for (;;) {
+      const raw = await this.redis.get(key);
+      if (!raw) throw new NotFoundError('APP_NOT_FOUND', `app "${name}" does not exist`, { app: name });
+      const app = withDefaults(JSON.parse(raw) as App);
+      const next = change(app);
+      if (!next) return app;
+      // Each retry means another write landed: someone always makes progress.
+      if (await replaceIfUnchanged(this.redis, { key, from: raw, to: JSON.stringify(next) })) return next;
+    }
   }
 
   async list(): Promise<App[]> {

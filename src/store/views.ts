@@ -12,7 +12,7 @@ import type {
   provisionedDatabaseSchema,
   volumeViewSchema,
 } from './schemas/views.js';
-import type { Verification } from './types.js';
+import type { Release, Verification } from './types.js';
 
 export type HealthState = Static<typeof healthStateSchema>;
 export type PodHealth = Static<typeof podHealthSchema>;
@@ -47,4 +47,39 @@ export function verificationCounts(v: Verification, times: string): string[] {
   if (v.timeouts) counts.push(`timeout${times}${v.timeouts}`);
   if (v.unreachable) counts.push(`unreachable${times}${v.unreachable}`);
   return counts;
+}
+
+/**
+ * Why the app runs the release it runs when `failed` was rolled back, in one line, as the CLI
+ * and the dashboard say it: `runs release 4 — release 5 failed (CrashLoopBackOff: ...) and was
+ * rolled back; reverted: env FOO removed; pruned: Ingress web`. Undefined for a release that was
+ * not rolled back.
+ */
+export function rollbackSummary(failed: Release): string | undefined {
+  const back = failed.rolledBackTo;
+  if (!back) return undefined;
+  const why = failed.failure ? ` (${failed.failure.reason}: ${failed.failure.message})` : '';
+  const notReady = back.ready ? '' : ` (release ${back.number} is not ready either: ${back.message})`;
+  return [`runs release ${back.number} — release ${failed.number} failed${why} and was rolled back${notReady}`, ...rollbackAftermath(failed)].join('; ');
+}
+
+/** What an automatic rollback did besides re-applying: `reverted: ...`, `config kept: ...`, `pruned: ...`, `pruning failed: ...`. */
+export function rollbackAftermath(failed: Release): string[] {
+  const back = failed.rolledBackTo;
+  if (!back) return [];
+  const parts: string[] = [];
+  if (back.reverted?.length) parts.push(`reverted: ${back.reverted.join(', ')}`);
+  if (back.configKept) parts.push(`config kept: ${back.configKept}`);
+  if (back.pruned?.length) parts.push(`pruned: ${back.pruned.join(', ')}`);
+  if (back.pruneError) parts.push(`pruning failed: ${back.pruneError}`);
+  return parts;
+}
+
+/**
+ * The newest release after the current one that failed and was rolled back to it: the reason
+ * the app runs `current` rather than something newer. `releases` newest first.
+ */
+export function rolledBackOnto(releases: Release[], current: number | null | undefined): Release | undefined {
+  if (current === null || current === undefined) return undefined;
+  return releases.find((r) => r.number > current && r.status === 'failed' && r.rolledBackTo?.number === current);
 }

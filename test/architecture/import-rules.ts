@@ -80,7 +80,7 @@ const ROOMS: Room[] = [
 
   { room: 'store', floor: 7, files: ['src/store/**'] },
 
-  { room: 'ground', floor: 8, files: ['src/{config,errors,paths,logger,process-entry}.ts'] },
+  { room: 'ground', floor: 8, files: ['src/{config,errors,paths,logger,process-entry,crash-point}.ts'] },
 ];
 
 export const IMPORT_RULES: ImportRules = {
@@ -108,6 +108,8 @@ export const IMPORT_RULES: ImportRules = {
       'src/templates/{process-template,expression,parse-template,translate-openshift,openshift-images,provisioned-databases,template-policy}.ts',
       'src/webhooks/{github,gitlab,gitea,bitbucket,generic,signature,push-event,delivery}.ts',
       'src/apps/app-health.ts',
+      'src/releases/rollback/**',
+      'src/store/{describe-config-revert,same-json}.ts',
     ],
     ioPackages: IO_PACKAGES,
   },

@@ -1,5 +1,5 @@
 import type { App, Build, Release } from '../../store/types.js';
-import { verificationCounts, verificationSummary } from '../../store/views.js';
+import { rollbackAftermath, rollbackSummary, rolledBackOnto, verificationCounts, verificationSummary } from '../../store/views.js';
 import { CliError, type ApiClient } from '../client.js';
 import { describeFailure, waitForRelease } from '../wait.js';
 import { apiPath, withQuery } from '../api-path.js';
@@ -51,12 +51,16 @@ export async function logsCommand(params: { client: ApiClient; buildId: string; 
 }
 
 export async function releasesCommand(client: ApiClient, app: string, print: Print): Promise<void> {
-  const { releases } = await client.get<{ releases: Release[] }>(apiPath`/apps/${app}/releases`);
+  const { current, releases } = await client.get<{ current: number | null; releases: Release[] }>(apiPath`/apps/${app}/releases`);
+  const rolledBack = rolledBackOnto(releases, current);
+  if (rolledBack) print(`${app} ${rollbackSummary(rolledBack)}`);
   print(['REL'.padEnd(4), 'STATUS'.padEnd(12), 'TRIGGER'.padEnd(14), 'IMAGE'.padEnd(20), 'CREATED'.padEnd(21), 'VERIFIED'.padEnd(22), 'REASON'].join(' '));
   for (const r of releases) {
     const trigger = r.trigger.kind === 'rollback' ? `rollback of ${r.trigger.rollbackOf}` : r.trigger.kind;
     const reason = r.failure ? `${r.failure.reason}${r.rolledBackTo ? ` → back to ${r.rolledBackTo.number}` : ''}` : '';
     print([String(r.number).padEnd(4), r.status.padEnd(12), trigger.padEnd(14), `…${r.image.slice(-17)}`.padEnd(20), when(r.createdAt).padEnd(21), verifiedColumn(r).padEnd(22), reason].join(' '));
+    // What the automatic rollback put back and deleted, under the release it undid.
+    for (const part of rollbackAftermath(r)) print(`${''.padEnd(5)}${part}`);
   }
 }
 
@@ -88,8 +92,13 @@ export async function statusCommand(client: ApiClient, app: string, print: Print
   const live = releases.find((r) => r.number === current);
   print(`Current:   ${live ? `release ${live.number}, ${live.image}` : 'no release yet'}`);
   if (live) print(`Verified:  ${verificationSummary(live.verification)}`);
+  const rolledBack = rolledBackOnto(releases, current);
+  // Plainly why an older release runs: which one failed, why, and what the rollback put back and deleted.
+  if (rolledBack) print(`Why:       ${target.name} ${rollbackSummary(rolledBack)}`);
   const latest = releases[0];
-  if (latest && latest.number !== current) print(`Latest:    release ${latest.number} ${latest.status}${latest.failure ? ` (${latest.failure.reason}: ${latest.failure.message})` : ''}`);
+  if (latest && latest.number !== current && latest.number !== rolledBack?.number) {
+    print(`Latest:    release ${latest.number} ${latest.status}${latest.failure ? ` (${latest.failure.reason}: ${latest.failure.message})` : ''}`);
+  }
   const build = builds[0];
   print(`Build:     ${build ? `${build.id} ${build.state}${build.failure ? ` at ${build.failure.step}: ${build.failure.reason}` : ''}` : 'none'}`);
 }

@@ -12,6 +12,13 @@ export const LABELS = {
   hookOf: 'slipway.dev/hook-of',
   /** On an app's config objects: `env` (ConfigMap) or `secret` (Secret). */
   config: 'slipway.dev/config',
+  /**
+   * On an app's PersistentVolumeClaims: the release whose rollout created the claim. A claim is
+   * created once and never applied again, so this names its maker for good: an automatic
+   * rollback deletes a claim only the failed release made (rollback/prune-choice.ts), never one
+   * an earlier release made, which holds data.
+   */
+  claimCreatedBy: 'slipway.dev/created-by-release',
 } as const;
 
 export const FIELD_MANAGER = 'slipway';

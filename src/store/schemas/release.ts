@@ -120,8 +120,23 @@ export const releaseSchema = Type.Object(
     ),
     rolledBackTo: Type.Optional(
       Type.Object(
-        { number: Type.Integer(), ready: Type.Boolean(), message: Type.String(), settledAt: Type.String() },
-        { ...closed, description: 'A failed release: which release was re-applied, whether and when it was ready again.' },
+        {
+          number: Type.Integer(),
+          ready: Type.Boolean(),
+          message: Type.String(),
+          settledAt: Type.String(),
+          reverted: Type.Optional(
+            Type.Array(Type.String(), {
+              description: "What reverting the app's stored config to the restored release's changed, in plain words (`env FOO removed`, `readiness probe restored`); env and secret names only, never values.",
+            }),
+          ),
+          configKept: Type.Optional(Type.String({ description: "Why the app's stored config was not reverted: it was changed again after this release." })),
+          pruned: Type.Optional(
+            Type.Array(Type.String(), { description: 'Objects only this release had created, deleted after the rollback (`Ingress web`, `PersistentVolumeClaim web-data`).' }),
+          ),
+          pruneError: Type.Optional(Type.String({ description: "Why deleting this release's own objects failed; they are left in the cluster." })),
+        },
+        { ...closed, description: "A failed release: which release was re-applied, whether and when it was ready again, and how the app's config and objects were brought back to it." },
       ),
     ),
     restartedAt: Type.Optional(Type.String({ description: 'A restart: the pod-template timestamp that makes every pod be replaced.' })),

@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { badge, duration, errorText, fill, h, shortImage, when } from '../dom.js';
 import type { Cleanup, PageContext } from '../page.js';
 import type { App, AppStatus, Build, Release } from '../types.js';
-import { FINAL_BUILD_STATES } from '../types.js';
+import { FINAL_BUILD_STATES, rollbackSummary, rolledBackOnto } from '../types.js';
 import { appHeader } from './app-tabs.js';
 import { healthSummary } from './health-summary.js';
 
@@ -41,6 +41,7 @@ export function appPage(ctx: PageContext, [name]: string[]): Cleanup {
     ]);
     const current = history.releases.find((r) => r.number === history.current);
     const newest = history.releases[0];
+    const rolledBack = rolledBackOnto(history.releases, history.current);
     fill(
       summary,
       h('h2', { id: 'current-title' }, 'Current release and health'),
@@ -50,7 +51,8 @@ export function appPage(ctx: PageContext, [name]: string[]): Cleanup {
         fact('Repository', h('span', { class: 'mono' }, record.repo), ` (${record.branch})`),
         fact('Runs as', `${record.deploy.kind} ${record.deploy.namespace}/${record.name}, port ${record.port}`),
         fact('Current release', current ? [`#${current.number} `, badge(current.status), ` ${shortImage(current.image)}, since ${when(current.finishedAt ?? current.createdAt)}`] : 'none yet'),
-        newest && newest.number !== current?.number ? fact('Newest release', [`#${newest.number} `, badge(newest.status), newest.failure ? ` ${newest.failure.reason}: ${newest.failure.message}` : '']) : null,
+        rolledBack ? fact('Why this release', h('span', { class: 'error', id: 'rollback-summary' }, `${app} ${rollbackSummary(rolledBack)}`)) : null,
+        newest && newest.number !== current?.number && newest.number !== rolledBack?.number ? fact('Newest release', [`#${newest.number} `, badge(newest.status), newest.failure ? ` ${newest.failure.reason}: ${newest.failure.message}` : '']) : null,
         fact('Health', status instanceof Error ? h('span', { class: 'error' }, status.message) : healthSummary(status)),
       ),
     );

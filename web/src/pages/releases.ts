@@ -3,7 +3,7 @@ import { releaseChanges, type Change } from '../diff.js';
 import { badge, errorText, fill, h, shortImage, when } from '../dom.js';
 import type { Cleanup, PageContext } from '../page.js';
 import type { Release } from '../types.js';
-import { FORMER_RELEASE_STATES, SETTLED_RELEASE_STATES, verificationSummary } from '../types.js';
+import { FORMER_RELEASE_STATES, rollbackAftermath, SETTLED_RELEASE_STATES, verificationSummary } from '../types.js';
 import { appHeader } from './app-tabs.js';
 
 const POLL_MS = 1000;
@@ -84,11 +84,19 @@ function releaseItem(params: { release: Release; previous?: Release; current: nu
     release.failure ? h('p', { class: 'error' }, `${release.failure.reason}: ${release.failure.message}`) : null,
     release.failure?.pods.some((p) => p.log) ? crashLogs(release.failure.pods) : null,
     release.rolledBackTo ? h('p', { class: 'muted' }, `Rolled back to #${release.rolledBackTo.number}: ${release.rolledBackTo.message}`) : null,
+    release.rolledBackTo ? rollbackList(release) : null,
     release.verification
       ? h('p', { class: release.verification.state === 'failed' ? 'error verification' : 'muted verification' }, `Verification ${verificationSummary(release.verification)}`)
       : null,
     previous ? changeTable(changes, previous.number) : h('p', { class: 'muted' }, 'The first release.'),
   );
+}
+
+/** What the automatic rollback put back in the app's config and deleted from the cluster. */
+function rollbackList(release: Release): HTMLElement | null {
+  const parts = rollbackAftermath(release);
+  if (parts.length === 0) return null;
+  return h('ul', { class: 'muted rollback-aftermath', 'aria-label': `What the rollback of #${release.number} restored and deleted` }, parts.map((p) => h('li', null, p)));
 }
 
 /** The last log lines of each crashed container the failure names. */
