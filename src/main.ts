@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { followQueues } from './metrics/follow-queues.js';
 import { Metrics } from './metrics/metrics.js';
+import { logConnectionErrors } from './queue/connection-errors.js';
 import { runProcess } from './process-entry.js';
 import { startReconciler } from './queue/reconciler.js';
 import { openServices } from './services/services.js';
@@ -16,6 +17,7 @@ runProcess({
     const services = openServices(config);
     const metrics = new Metrics({ builds: services.buildQueue, deploys: services.deployQueue });
     const app = await buildApp({ ...services, metrics });
+    logConnectionErrors({ emitters: { buildQueue: services.buildQueue, deployQueue: services.deployQueue }, logger: app.log });
     const following = followQueues({ services, metrics, logger: createLogger({ name: 'metrics', level: config.logLevel }) });
     const address = await app.listen({ host: config.host, port: config.port });
     app.log.info({ address, publicUrl: config.publicUrl }, 'slipway api listening');

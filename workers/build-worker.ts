@@ -3,6 +3,7 @@
 import { createBuildWorker } from '../src/builds/build-worker.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { logConnectionErrors } from '../src/queue/connection-errors.js';
 import { runProcess } from '../src/process-entry.js';
 import { RECONCILE_INTERVAL_MS, startReconciler } from '../src/queue/reconciler.js';
 import { openServices } from '../src/services/services.js';
@@ -15,6 +16,7 @@ runProcess({
     const services = openServices(config);
     const worker = createBuildWorker({ services, logger });
     worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'build job failed'));
+    logConnectionErrors({ emitters: { worker, buildQueue: services.buildQueue, deployQueue: services.deployQueue }, logger });
     void worker.run();
     // No build or release stays unfinished without a job that will finish it (issue 17).
     const sweeper = startReconciler({ deps: services, logger, intervalMs: RECONCILE_INTERVAL_MS });

@@ -3,6 +3,7 @@
 import { loadConfig } from '../src/config.js';
 import { createDeployWorker } from '../src/releases/deploy-worker.js';
 import { createLogger } from '../src/logger.js';
+import { logConnectionErrors } from '../src/queue/connection-errors.js';
 import { runProcess } from '../src/process-entry.js';
 import { RECONCILE_INTERVAL_MS, startReconciler } from '../src/queue/reconciler.js';
 import { openServices } from '../src/services/services.js';
@@ -16,6 +17,7 @@ runProcess({
     const kc = services.kubeConfig();
     const worker = createDeployWorker({ services, kc, logger });
     worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'deploy job failed'));
+    logConnectionErrors({ emitters: { worker, buildQueue: services.buildQueue, deployQueue: services.deployQueue }, logger });
     void worker.run();
     // No build or release stays unfinished without a job that will finish it (issue 17).
     const sweeper = startReconciler({ deps: services, logger, intervalMs: RECONCILE_INTERVAL_MS });
