@@ -50,12 +50,17 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
       }
       try {
         if (await supersededWhileQueued(services, build)) return { state: 'cancelled' };
+        // Started only by moving the record out of `queued` (or on from where a dead worker left
+        // it), in one compare-and-set: a cancel that landed first wins and nothing runs.
+        const started = await builds.updateIf(build.id, { state: 'cloning', startedAt: new Date().toISOString() }, (b) => b.state === build.state);
+        if (!started) return { state: (await builds.find(build.id))?.state ?? 'cancelled' };
         // No longer the queued one: a newer push now queues beside it instead of replacing it.
         await deleteIfEquals(redis, keys.queuedBuild(build.app, branch), build.id);
         await redis.set(keys.runningBuild(build.app, branch), build.id);
         const requested = await redis.get(keys.buildCancel(build.id));
         if (requested) worker.cancelJob(job.id!, requested);
-        if (job.attemptsStarted > 1 || build.state !== 'queued') await services.logs.append(build.id, ['--> The worker building this was lost; building again']);
+        // The record, not the job's attempts: a job waiting for its branch's lock is started again every 250 ms.
+        if (build.state !== 'queued') await services.logs.append(build.id, ['--> The worker building this was lost; building again']);
         const result = await runBuild(deps, build.id, signal);
         crashPoint('build-finished');
         // Whether and how it becomes a release is the deploy side's to decide.
@@ -113,6 +118,6 @@ async function supersededWhileQueued(services: Services, build: Build): Promise<
   const queuedId = await services.redis.get(services.keys.queuedBuild(build.app, build.ref.replace(/^refs\/heads\//, '')));
   const newer = queuedId && queuedId !== build.id ? await services.builds.find(queuedId) : undefined;
   if (!newer || newer.number <= build.number) return false;
-  await services.builds.update(build.id, { state: 'cancelled', cancellation: { reason: `superseded by build ${newer.id} (${newer.sha.slice(0, 7)})`, step: 'queued' }, finishedAt: new Date().toISOString() });
-  return true;
+  const cancelled = { state: 'cancelled' as const, cancellation: { reason: `superseded by build ${newer.id} (${newer.sha.slice(0, 7)})`, step: 'queued' as const }, finishedAt: new Date().toISOString() };
+  return (await services.builds.updateIf(build.id, cancelled, (b) => b.state === 'queued')) !== undefined;
 }

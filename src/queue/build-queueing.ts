@@ -14,6 +14,8 @@ export interface QueueingDeps {
 }
 
 const branchOf = (build: Build) => build.ref.replace(/^refs\/heads\//, '');
+/** Job states of a job no worker holds. */
+const WAITING = ['waiting', 'delayed', 'prioritized', 'waiting-children'];
 
 /**
  * Queues a build with OpenShift's `serial-latest-only` policy: per app + branch only the
@@ -50,24 +52,20 @@ export async function handOff(deps: QueueingDeps, params: { build: Build; previo
   }
 }
 
-/** Removes a build that has not started from the queue and marks it cancelled; false if it already started. */
+/**
+ * Cancels a build that has not started: its job leaves the queue when it still waits there, and
+ * its record goes from `queued` to `cancelled`. The record decides, not the job: a job may be
+ * `active` only because its worker is waiting for the branch's lock, and a worker starts a
+ * build only by moving its record out of `queued` (build-worker.ts), so of the two exactly one
+ * wins (BuildStore.updateIf). False when the build had started.
+ */
 export async function cancelQueued(deps: QueueingDeps, buildId: string, reason: string): Promise<boolean> {
   const job = await deps.buildQueue.getJob(buildId);
   const state = job ? await job.getState() : 'unknown';
-  if (job && ['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {
-    try {
-      await job.remove();
-    } catch {
-      return false; // taken by a worker in the meantime: it is running now
-    }
-  } else if (state === 'active') {
-    return false;
-  }
-  const build = await deps.builds.find(buildId);
-  if (build && build.state === 'queued') {
-    await deps.builds.update(buildId, { state: 'cancelled', cancellation: { reason, step: 'queued' }, finishedAt: new Date().toISOString() });
-  }
-  return true;
+  // Taken by a worker in the meantime: the record below says whether it started.
+  if (job && WAITING.includes(state)) await job.remove().catch(() => undefined);
+  const cancelled = await deps.builds.updateIf(buildId, { state: 'cancelled', cancellation: { reason, step: 'queued' }, finishedAt: new Date().toISOString() }, (build) => build.state === 'queued');
+  return cancelled !== undefined || (await deps.builds.find(buildId))?.state === 'cancelled';
 }
 
 /**

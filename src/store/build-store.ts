@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { NotFoundError } from '../errors.js';
 import type { Keys } from './keys.js';
+import { replaceIfUnchanged } from './secret-box.js';
 import { FINAL_BUILD_STATES, type App, type Build, type BuildTrigger } from './types.js';
 
 const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
@@ -109,6 +110,27 @@ export class BuildStore {
     if (FINAL_BUILD_STATES.includes(next.state)) multi.zrem(this.keys.unfinishedBuilds, id);
     await multi.exec();
     return next;
+  }
+
+  /**
+   * Merges `patch` only while `when` holds for the stored record (a compare-and-set on the raw
+   * record, retried when another write lands between read and write); undefined when it does
+   * not hold. Starting a build (queued → cloning, build-worker.ts) and cancelling a queued one
+   * (queue/build-queueing.ts) both go through here, so exactly one of the two wins.
+   */
+  async updateIf(id: string, patch: Partial<Build>, when: (build: Build) => boolean): Promise<Build | undefined> {
+    const key = this.keys.build(id);
+    for (;;) {
+      const raw = await this.redis.get(key);
+      if (!raw) return undefined;
+      const current = JSON.parse(raw) as Build;
+      if (!when(current)) return undefined;
+      const next = { ...current, ...patch };
+      if (await replaceIfUnchanged(this.redis, { key, from: raw, to: JSON.stringify(next) })) {
+        if (FINAL_BUILD_STATES.includes(next.state)) await this.unindex(id);
+        return next;
+      }
+    }
   }
 
   /** Ids of builds not yet finished (queued or running), oldest first: the sweeper checks each has a live job. */
