@@ -64,10 +64,11 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
     return release;
   }
   const previous = await releases.current(release.app);
-  if (release.status === 'pending' && previous && previous.number > release.number) {
-    // Rollouts queued in one order may run in another (a crashed worker's job taken over late):
-    // a newer release became current first, and this one would only take the app back.
-    logger.warn({ app: release.app, release: release.number, current: previous.number }, 'a newer release is current: not rolled out');
+  if (previous && previous.number > release.number) {
+    // Rollouts queued in one order may run in another (a crashed worker's job taken over late,
+    // a rollout cut off by its worker's death and resumed after a newer one went out): a newer
+    // release became current first, and this one would only take the app back.
+    logger.warn({ app: release.app, release: release.number, current: previous.number, status: release.status }, 'a newer release is current: not rolled out');
     return releases.update(release.app, release.number, { status: 'superseded', finishedAt: new Date().toISOString() });
   }
   // `deploying` means a worker died mid-rollout: resume it, deadlines still counted from the first apply.
@@ -138,10 +139,14 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   }
   const finishedAt = new Date().toISOString();
   if (status.state === 'ready') {
+    // The pointer only moves forward (one compare-and-set): a newer release current meanwhile keeps it.
+    if (!(await releases.setCurrent(release.app, release.number))) {
+      logger.warn({ app: release.app, release: release.number }, 'a newer release became current meanwhile');
+      return releases.update(release.app, release.number, { status: 'superseded', finishedAt });
+    }
     if (previous && previous.number !== release.number) {
       await releases.setStatus(previous.app, previous.number, release.trigger.kind === 'rollback' ? 'rolled-back' : 'superseded');
     }
-    await releases.setCurrent(release.app, release.number);
     logger.info({ app: release.app, release: release.number }, 'release is current');
     return releases.update(release.app, release.number, { status: 'current', finishedAt });
   }

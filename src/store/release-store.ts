@@ -3,6 +3,9 @@ import { NotFoundError } from '../errors.js';
 import type { Keys } from './keys.js';
 import { SETTLED_RELEASE_STATES, type App, type Release, type ReleaseStatus } from './types.js';
 
+// KEYS: the current-release pointer; ARGV: a release number. Moves the pointer only forward.
+const SET_IF_NEWER = "local now = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) >= now then redis.call('SET', KEYS[1], ARGV[1]) return 1 end return 0";
+
 // App names are DNS labels (no `#`), so `<app>#<number>` splits back unambiguously.
 const unsettledMember = (app: string, number: number) => `${app}#${number}`;
 const parseUnsettledMember = (member: string) => {
@@ -110,7 +113,8 @@ export class ReleaseStore {
     return number ? this.find(app, Number(number)) : undefined;
   }
 
-  async setCurrent(app: string, number: number): Promise<void> {
-    await this.redis.set(this.keys.currentRelease(app), String(number));
+  /** Makes release `number` the current one, unless a newer release is current already (false then): the pointer never moves back. */
+  async setCurrent(app: string, number: number): Promise<boolean> {
+    return (await this.redis.eval(SET_IF_NEWER, 1, this.keys.currentRelease(app), String(number))) === 1;
   }
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startReconciler } from '../../src/queue/reconciler.js';
+import { recordRelease } from '../../src/releases/make-release.js';
 import type { Build, Release } from '../../src/store/types.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
@@ -189,3 +190,29 @@ test('a build worker dies after recording a build succeeded and a deploy worker 
   expect(log).not.toContain('--> The worker building this was lost; building again');
   expect(crashed('build-' + children.indexOf(builder) + '.log')).toContain('crash point build-finished');
 });
+
+test('a rollout cut off by its worker and resumed after a newer release went out is superseded, never made current over it', async () => {
+  const name = `crash-${randomUUID().slice(0, 8)}`;
+  namespaces.push(name);
+  await t.createApp({ name, repo: 'https://github.com/acme/shop.git', deploy: { readinessDeadlineSeconds: 60 } });
+  start('deploy');
+  const image = () => `127.0.0.1:5000/app@sha256:${randomUUID().replace(/-/g, '').padEnd(64, '0')}`;
+  const release = async () => {
+    const res = await t.api.inject({ method: 'POST', url: `/apps/${name}/releases`, headers: auth, payload: { image: image() } });
+    expect(res.statusCode).toBe(202);
+    return settledRelease({ releases: t.services.releases, app: name, number: res.json().number, timeoutMs: 120_000 });
+  };
+  expect((await release()).status).toBe('current');
+  // Release 2 as a deploy worker SIGKILLed mid-rollout leaves it, its job gone (failed as stalled).
+  const app = await t.services.apps.get(name);
+  const cut = await recordRelease(t.services.releases, { app, image: image(), trigger: { kind: 'api' } });
+  await t.services.releases.update(name, cut.number, { status: 'deploying', startedAt: new Date().toISOString() });
+  const newer = await release();
+  expect(newer).toMatchObject({ status: 'current' });
+
+  reconcile();
+  const resumed = await settledRelease({ releases: t.services.releases, app: name, number: cut.number, timeoutMs: 120_000 });
+  expect(resumed.status).toBe('superseded');
+  expect((await t.services.releases.current(name))?.number).toBe(newer.number);
+  expect((await t.services.releases.get(name, newer.number)).status).toBe('current');
+}, 300_000);
