@@ -13,6 +13,7 @@ import { pushPayload, signedDelivery } from '../helpers/github.js';
 import { pipeline } from '../helpers/pipeline.js';
 import { killHard, spawnApi, spawnWorker } from '../helpers/processes.js';
 import { settledRelease } from '../helpers/releases.js';
+import { freePort } from '../helpers/slipway-cluster.js';
 import { waitFor } from '../helpers/wait.js';
 
 // issue 17: each crash window of a hand-off, hit on purpose. A real Slipway process runs with
@@ -61,7 +62,7 @@ function reconcile(): void {
 }
 
 async function apiProcess(crashAt: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const child = start('api', { crashAt, port });
   const url = `http://127.0.0.1:${port}`;
   await waitFor({ timeoutMs: 60_000, intervalMs: 200, check: async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), message: () => `API on ${url} never answered` });
