@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { SlipwayError } from '../errors.js';
 import { enqueueBuild, type BuildQueue } from './build-queue.js';
-import type { BuildStore } from '../store/build-store.js';
+import { branchOf, type BuildStore } from '../store/build-store.js';
 import type { Keys } from '../store/keys.js';
 import { crashPoint } from '../crash-point.js';
 import { FINAL_BUILD_STATES, type App, type Build, type BuildTrigger } from '../store/types.js';
@@ -13,7 +13,6 @@ export interface QueueingDeps {
   buildQueue: BuildQueue;
 }
 
-const branchOf = (build: Build) => build.ref.replace(/^refs\/heads\//, '');
 /** Job states of a job no worker holds. */
 const WAITING = ['waiting', 'delayed', 'prioritized', 'waiting-children'];
 
@@ -47,7 +46,7 @@ export async function handOff(deps: QueueingDeps, params: { build: Build; previo
   crashPoint('predecessor-cancelled');
   await enqueueBuild(deps.buildQueue, build);
   if (params.cancelRunning) {
-    const running = await redis.get(keys.runningBuild(build.app, branchOf(build)));
+    const running = await redis.get(keys.runningBuild(build.app, branchOf(build.ref)));
     if (running && running !== build.id) await requestCancel(deps, running, reason);
   }
 }

@@ -1,18 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { enqueueBuild } from './build-queue.js';
 import type { QueueingDeps } from './build-queueing.js';
-import { deleteIfEquals } from './job-lock.js';
+import { LIVE_JOB_STATES, withSweepLock } from './sweep-lock.js';
 import type { BuildLog } from '../store/build-log.js';
+import { branchOf } from '../store/build-store.js';
 import { FINAL_BUILD_STATES } from '../store/types.js';
 
-/** Job states in which BullMQ will still run a build: nothing to do. */
-const LIVE = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'active']);
 /** A build this young may be between its record and its job (queueBuild writes one, then the other). */
 const MIN_AGE_MS = 10_000;
 /** Queued again this often without ever running: the queue keeps losing it; fail it instead. */
 const MAX_REQUEUES = 3;
 const REQUEUE_MEMORY_S = 24 * 3600;
-const LOCK_MS = 60_000;
 
 export type SweepDeps = QueueingDeps & { logs: Pick<BuildLog, 'append'> };
 
@@ -26,7 +23,6 @@ export interface SweepReport {
   failed: string[];
 }
 
-const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
 /**
  * Finds builds whose record is unfinished but that BullMQ will never run or finish: no job
@@ -45,10 +41,8 @@ const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
  */
 export async function sweepQueuedBuilds(deps: SweepDeps, options: { minAgeMs?: number; backfill?: boolean } = {}): Promise<SweepReport | undefined> {
   const { redis, keys, builds } = deps;
-  const holder = randomUUID();
-  if ((await redis.set(keys.sweepLock, holder, 'PX', LOCK_MS, 'NX')) !== 'OK') return undefined;
-  const report: SweepReport = { checked: 0, requeued: [], superseded: [], failed: [] };
-  try {
+  return withSweepLock(redis, keys.sweepLock, async () => {
+    const report: SweepReport = { checked: 0, requeued: [], superseded: [], failed: [] };
     // Records from before the unfinished index existed join it once, at a process's start.
     if (options.backfill) await builds.indexUnfinished();
     const minAgeMs = options.minAgeMs ?? MIN_AGE_MS;
@@ -57,7 +51,7 @@ export async function sweepQueuedBuilds(deps: SweepDeps, options: { minAgeMs?: n
       // record, so a record still unfinished after a finished job is truly stranded.
       const job = await deps.buildQueue.getJob(id);
       const state = job ? await job.getState() : 'missing';
-      if (LIVE.has(state)) continue;
+      if (LIVE_JOB_STATES.has(state)) continue;
       const build = await builds.find(id);
       if (!build || FINAL_BUILD_STATES.includes(build.state)) {
         await builds.unindex(id);
@@ -100,7 +94,5 @@ export async function sweepQueuedBuilds(deps: SweepDeps, options: { minAgeMs?: n
       report.requeued.push(id);
     }
     return report;
-  } finally {
-    await deleteIfEquals(redis, keys.sweepLock, holder);
-  }
+  });
 }

@@ -1,20 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { AppStore } from '../store/app-store.js';
 import type { BuildStore } from '../store/build-store.js';
 import type { Keys } from '../store/keys.js';
 import type { ReleaseStore } from '../store/release-store.js';
 import type { Redis } from 'ioredis';
 import { enqueueBuildSucceeded, enqueueDeploy, type DeployQueue } from './deploy-queue.js';
-import { deleteIfEquals } from './job-lock.js';
+import { LIVE_JOB_STATES, withSweepLock } from './sweep-lock.js';
 
-/** Job states in which BullMQ will still run a deploy job. */
-const LIVE = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'active']);
 /** A release this young may be between its record and its job (makeRelease writes one, then the other). */
 const MIN_AGE_MS = 10_000;
 /** Queued again this often and still not settled: failed instead. */
 const MAX_REQUEUES = 3;
 const REQUEUE_MEMORY_S = 24 * 3600;
-const LOCK_MS = 60_000;
 /** A succeeded build older than this whose report never reached the deploy side is left alone (someone may have turned deploys off since). */
 const REPORT_WINDOW_MS = 3600_000;
 
@@ -48,12 +44,10 @@ export interface ReleaseSweepReport {
  */
 export async function sweepReleases(deps: ReleaseSweepDeps, options: { minAgeMs?: number; backfill?: boolean } = {}): Promise<ReleaseSweepReport | undefined> {
   const { redis, keys, releases } = deps;
-  const holder = randomUUID();
-  if ((await redis.set(keys.releaseSweepLock, holder, 'PX', LOCK_MS, 'NX')) !== 'OK') return undefined;
-  const report: ReleaseSweepReport = { checked: 0, requeued: [], failed: [], reported: [] };
   const minAgeMs = options.minAgeMs ?? MIN_AGE_MS;
   const jobState = async (id: string) => (await (await deps.deployQueue.getJob(id))?.getState()) ?? 'missing';
-  try {
+  return withSweepLock(redis, keys.releaseSweepLock, async () => {
+    const report: ReleaseSweepReport = { checked: 0, requeued: [], failed: [], reported: [] };
     if (options.backfill) await releases.indexUnsettled();
     for (const { app, number } of await releases.unsettled()) {
       const release = await releases.find(app, number);
@@ -65,7 +59,7 @@ export async function sweepReleases(deps: ReleaseSweepDeps, options: { minAgeMs?
       const build = release.trigger.buildId ? await deps.builds.find(release.trigger.buildId) : undefined;
       const jobIds = [`${app}-r${number}`, ...(build ? [`${app}-b${build.number}`] : [])];
       const states = await Promise.all(jobIds.map(jobState));
-      if (states.some((state) => LIVE.has(state))) continue;
+      if (states.some((state) => LIVE_JOB_STATES.has(state))) continue;
       report.checked++;
       const member = `${app}#${number}`;
       const tries = await redis.incr(keys.releaseRequeues(app, number));
@@ -92,7 +86,5 @@ export async function sweepReleases(deps: ReleaseSweepDeps, options: { minAgeMs?
       report.reported.push(newest.id);
     }
     return report;
-  } finally {
-    await deleteIfEquals(redis, keys.releaseSweepLock, holder);
-  }
+  });
 }

@@ -4,7 +4,8 @@ import type { Keys } from './keys.js';
 import { replaceIfUnchanged } from './secret-box.js';
 import { FINAL_BUILD_STATES, type App, type Build, type BuildTrigger } from './types.js';
 
-const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
+/** The branch a build's ref names (`refs/heads/main` → `main`). */
+export const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
 const shaField = (branch: string, sha: string) => `${sha}:${branch}`;
 // Marks an app's sha index as complete (backfilled from its records, or started empty).
 const INDEXED = '_';
