@@ -7,6 +7,7 @@ import { deleteIfEquals, holdLock } from '../queue/job-lock.js';
 import { QUEUES, type BuildJob } from '../queue/names.js';
 import { keepHeartbeat } from '../queue/worker-heartbeat.js';
 import type { Services } from '../services/services.js';
+import { branchOf } from '../store/build-store.js';
 import { HeartbeatStore } from '../store/heartbeat-store.js';
 import { createRedis } from '../store/redis.js';
 import { FINAL_BUILD_STATES, type Build } from '../store/types.js';
@@ -42,9 +43,11 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
       // Ran before and its worker died after the record was written: finish the hand-off only.
       if (build.state === 'succeeded') await enqueueBuildSucceeded(services.deployQueue, build);
       if (FINAL_BUILD_STATES.includes(build.state)) return { state: build.state };
-      const branch = build.ref.replace(/^refs\/heads\//, '');
+      const branch = branchOf(build.ref);
       const held = await holdLock(redis, keys.buildLock(build.app, branch), build.id, config.jobLockMs);
       if (!held) {
+        // Cancelled while it waited (a newer push replaced it): it ends here rather than waiting on.
+        if ((await builds.find(build.id))?.state === 'cancelled') return { state: 'cancelled' };
         await job.moveToDelayed(Date.now() + RETRY_LOCKED_MS, token);
         throw new DelayedError();
       }
@@ -115,7 +118,7 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
  */
 async function supersededWhileQueued(services: Services, build: Build): Promise<boolean> {
   if (build.state !== 'queued') return false;
-  const queuedId = await services.redis.get(services.keys.queuedBuild(build.app, build.ref.replace(/^refs\/heads\//, '')));
+  const queuedId = await services.redis.get(services.keys.queuedBuild(build.app, branchOf(build.ref)));
   const newer = queuedId && queuedId !== build.id ? await services.builds.find(queuedId) : undefined;
   if (!newer || newer.number <= build.number) return false;
   const cancelled = { state: 'cancelled' as const, cancellation: { reason: `superseded by build ${newer.id} (${newer.sha.slice(0, 7)})`, step: 'queued' as const }, finishedAt: new Date().toISOString() };
