@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { cancelIfReplaced } from '../queue/build-queueing.js';
 import { bullPrefix } from '../queue/create-queue.js';
 import { enqueueBuildSucceeded } from '../queue/deploy-queue.js';
 import { crashPoint } from '../crash-point.js';
@@ -10,7 +11,7 @@ import type { Services } from '../services/services.js';
 import { branchOf } from '../store/build-store.js';
 import { HeartbeatStore } from '../store/heartbeat-store.js';
 import { createRedis } from '../store/redis.js';
-import { FINAL_BUILD_STATES, type Build } from '../store/types.js';
+import { FINAL_BUILD_STATES } from '../store/types.js';
 import { loadBuilders } from './builder-catalog.js';
 import { runBuild } from './run-build.js';
 
@@ -52,7 +53,8 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
         throw new DelayedError();
       }
       try {
-        if (await supersededWhileQueued(services, build)) return { state: 'cancelled' };
+        // A queued build replaced by a newer push whose hand-off a crash cut short never runs.
+        if (build.state === 'queued' && (await cancelIfReplaced(services, build))) return { state: 'cancelled' };
         // Started only by moving the record out of `queued` (or on from where a dead worker left
         // it), in one compare-and-set: a cancel that landed first wins and nothing runs.
         const started = await builds.updateIf(build.id, { state: 'cloning', startedAt: new Date().toISOString() }, (b) => b.state === build.state);
@@ -109,18 +111,4 @@ export function createBuildWorker(params: { services: Services; logger: Logger }
   // The API's /readyz counts the build workers by these.
   keepHeartbeat({ worker, role: 'build', heartbeats: new HeartbeatStore(redis, keys), logger });
   return worker;
-}
-
-/**
- * A queued build whose branch slot now holds a newer build was replaced, but the process that
- * replaced it died before taking its job off the queue (build-queueing.ts, the hand-off): it is
- * cancelled here as it would have been there, and never runs.
- */
-async function supersededWhileQueued(services: Services, build: Build): Promise<boolean> {
-  if (build.state !== 'queued') return false;
-  const queuedId = await services.redis.get(services.keys.queuedBuild(build.app, branchOf(build.ref)));
-  const newer = queuedId && queuedId !== build.id ? await services.builds.find(queuedId) : undefined;
-  if (!newer || newer.number <= build.number) return false;
-  const cancelled = { state: 'cancelled' as const, cancellation: { reason: `superseded by build ${newer.id} (${newer.sha.slice(0, 7)})`, step: 'queued' as const }, finishedAt: new Date().toISOString() };
-  return (await services.builds.updateIf(build.id, cancelled, (b) => b.state === 'queued')) !== undefined;
 }

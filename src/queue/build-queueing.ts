@@ -15,6 +15,8 @@ export interface QueueingDeps {
 
 /** Job states of a job no worker holds. */
 const WAITING = ['waiting', 'delayed', 'prioritized', 'waiting-children'];
+/** Why a build replaced by `newer` was cancelled. */
+const supersededBy = (newer: Build) => `superseded by build ${newer.id} (${newer.sha.slice(0, 7)})`;
 
 /**
  * Queues a build with OpenShift's `serial-latest-only` policy: per app + branch only the
@@ -40,7 +42,7 @@ export async function handOff(deps: QueueingDeps, params: { build: Build; previo
   const { redis, keys } = deps;
   const { build, previous } = params;
   crashPoint('build-recorded');
-  const reason = `superseded by build ${build.id} (${build.sha.slice(0, 7)})`;
+  const reason = supersededBy(build);
   // The one it replaces leaves the queue first, so there is never more than one queued.
   if (previous) await cancelQueued(deps, previous, reason);
   crashPoint('predecessor-cancelled');
@@ -49,6 +51,21 @@ export async function handOff(deps: QueueingDeps, params: { build: Build; previo
     const running = await redis.get(keys.runningBuild(build.app, branchOf(build.ref)));
     if (running && running !== build.id) await requestCancel(deps, running, reason);
   }
+}
+
+/**
+ * Cancels `build` as superseded when its branch's queued slot holds a newer build: it was
+ * replaced, but the process replacing it died before cancelling it (the hand-off above). Only
+ * while its record is still as read (a compare-and-set), so a build that started meanwhile
+ * runs on. The build worker asks before starting a queued build; the sweeper before queueing
+ * one again. True when it was cancelled.
+ */
+export async function cancelIfReplaced(deps: Pick<QueueingDeps, 'redis' | 'keys' | 'builds'>, build: Build): Promise<boolean> {
+  const queuedId = await deps.redis.get(deps.keys.queuedBuild(build.app, branchOf(build.ref)));
+  const newer = queuedId && queuedId !== build.id ? await deps.builds.find(queuedId) : undefined;
+  if (!newer || newer.number <= build.number) return false;
+  const cancelled = { state: 'cancelled' as const, cancellation: { reason: supersededBy(newer), step: build.state }, finishedAt: new Date().toISOString() };
+  return (await deps.builds.updateIf(build.id, cancelled, (b) => b.state === build.state)) !== undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { enqueueBuild } from './build-queue.js';
-import type { QueueingDeps } from './build-queueing.js';
+import { cancelIfReplaced, type QueueingDeps } from './build-queueing.js';
 import { LIVE_JOB_STATES, withSweepLock } from './sweep-lock.js';
 import type { BuildLog } from '../store/build-log.js';
 import { branchOf } from '../store/build-store.js';
@@ -60,10 +60,7 @@ export async function sweepQueuedBuilds(deps: SweepDeps, options: { minAgeMs?: n
       if (Date.now() - Date.parse(build.createdAt) < minAgeMs) continue;
       report.checked++;
       const now = new Date().toISOString();
-      const queuedId = await redis.get(keys.queuedBuild(build.app, branchOf(build.ref)));
-      const newer = queuedId && queuedId !== id ? await builds.find(queuedId) : undefined;
-      if (newer && newer.number > build.number) {
-        await builds.update(id, { state: 'cancelled', cancellation: { reason: `superseded by build ${newer.id} (${newer.sha.slice(0, 7)})`, step: build.state }, finishedAt: now });
+      if (await cancelIfReplaced(deps, build)) {
         report.superseded.push(id);
         continue;
       }
