@@ -18,6 +18,7 @@ const STATUS: Record<ErrorCode, number> = {
   BUILD_SECRET_NOT_FOUND: 404,
   RELEASE_NOT_FOUND: 404,
   RELEASE_NOT_DEPLOYABLE: 409,
+  ROLLOUT_NOT_IN_PROGRESS: 409,
   CLUSTER_UNREACHABLE: 502,
   // The cluster refused or failed an apply (a template's object, the app's namespace): its answer is in the message.
   DEPLOY_APPLY_FAILED: 502,

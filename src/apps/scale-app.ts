@@ -1,8 +1,9 @@
 import { scaleWorkload } from '../releases/cluster/scale-workload.js';
+import { workloadName } from '../releases/progressive/plan.js';
 import type { Services } from '../services/services.js';
 import type { ScaleEvent } from '../store/types.js';
 
-type ScaleDeps = Pick<Services, 'apps' | 'kubeConfig'>;
+type ScaleDeps = Pick<Services, 'apps' | 'releases' | 'kubeConfig'>;
 
 /**
  * Scale is the app's, not a release's (`heroku ps:scale`, `kubectl scale`): it applies at once,
@@ -14,7 +15,11 @@ export async function scaleApp(deps: ScaleDeps, params: { app: string; replicas:
   const previous = app.deploy.replicas;
   await deps.apps.replace({ ...app, deploy: { ...app.deploy, replicas } });
   await deps.apps.recordScale(app.name, { from: previous, to: replicas, at: new Date().toISOString() });
-  const applied = await scaleWorkload({ kc: deps.kubeConfig(), app: app.name, config: app.deploy, replicas });
+  // The workload of the release that runs: `<app>`, or its blue-green or canary side. A canary
+  // in flight re-divides the new scale between its two sides at its next check (progressive/hold.ts).
+  const current = await deps.releases.current(app.name);
+  const name = current ? workloadName({ app: app.name, release: current.number, config: current.config }) : app.name;
+  const applied = await scaleWorkload({ kc: deps.kubeConfig(), namespace: app.deploy.namespace, kind: app.deploy.kind, name, replicas });
   return { replicas, previous, applied };
 }
 

@@ -1,49 +1,21 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import type { NamespaceRules, PodPlacement } from '../config.js';
 import { SlipwayError } from '../errors.js';
-import type { AppStore } from '../store/app-store.js';
-import type { ReleaseStore } from '../store/release-store.js';
 import { namespaceRefusal } from '../store/deploy-config.js';
-import type { SecretStore } from '../store/secret-store.js';
 import type { HookRun, HookSpec, Release } from '../store/types.js';
-import { applyManifests, deleteReleasePods, ensureNamespace, kubeMessage } from './cluster/apply.js';
+import { ensureNamespace, kubeMessage } from './cluster/apply.js';
 import { prepareRelease } from './prepare-release.js';
-import type { Manifest } from './render/manifest.js';
 import type { HookPhase } from './hooks/render-hook.js';
-import { watchRollout } from './rollout/watch-rollout.js';
 import { runHook } from './hooks/run-hook.js';
 import { releaseHooks } from './hooks/release-phase.js';
-import { withPlacement } from './render/placement.js';
-import { withPullSecret, type RegistryCredentials } from './render/pull-secret.js';
-import { withReplicas } from './render/with-replicas.js';
-import { withRunAs } from './render/run-as.js';
-import type { WorkloadStatus } from './rollout/workload-status.js';
 import { verificationProblems } from './rollout/verification.js';
 import { verifyReadyRelease } from './rollout/verify-release.js';
 import { withCrashLogs } from './cluster/crash-logs.js';
 import { pruneRelease } from './cluster/prune-release.js';
 import { configRevert, type ConfigRevert } from './rollback/config-revert.js';
+import { prepareParams, rollOut, type DeployDeps, type Outcome } from './roll-out.js';
+import { progressiveType } from './progressive/plan.js';
+import { afterPromotion, dropNewSide, recordAborted, rollOutProgressive, tookAllTraffic } from './progressive/progressive-rollout.js';
 
-export interface DeployDeps {
-  kc: KubeConfig;
-  releases: ReleaseStore;
-  apps: AppStore;
-  secrets: SecretStore;
-  logger: Logger;
-  /** Create app namespaces (true), or deploy only into existing ones Slipway is bound in (config.manageNamespaces). */
-  manageNamespaces: boolean;
-  /** Namespaces apps may use at all (config.namespaces): checked again before anything is applied. */
-  namespaces: NamespaceRules;
-  /** Where app and hook pods run (config.podPlacement): install config, added at apply time. */
-  placement: PodPlacement;
-  /** The registry and its credentials (config.registry): kept as a pull secret in each app namespace. */
-  registry?: RegistryCredentials;
-  /** Pods run as their namespace's assigned uid, OpenShift-style (config.arbitraryUids): added at apply time. */
-  arbitraryUids?: boolean;
-  /** Verify releases by real requests unless an app says otherwise (config.verifyReleases). */
-  verifyReleases: boolean;
-}
+export type { DeployDeps } from './roll-out.js';
 
 /**
  * Rolls out one release and settles it:
@@ -115,8 +87,18 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
     rolloutStartedAt = new Date(release.hooks.pre.finishedAt);
   }
 
-  let status: Outcome = await rollOut(deps, release, rolloutStartedAt);
-  if (status.state === 'ready') {
+  // Blue-green and canary run beside the release that serves, judged step by step
+  // (progressive/); without one (a first release) a release simply rolls out.
+  const progressive = progressiveType(release.config) && previous && previous.number !== release.number;
+  let status: Outcome;
+  if (progressive) {
+    const run = await rollOutProgressive({ deps, release, stable: previous, startedAt: rolloutStartedAt });
+    release = run.release;
+    status = run.outcome;
+  } else {
+    status = await rollOut(deps, release, rolloutStartedAt);
+  }
+  if (status.state === 'ready' && !progressive) {
     // Ready is what Kubernetes says; before the release becomes current it must also answer.
     const replicas = (await deps.apps.find(release.app))?.deploy.replicas ?? release.config.replicas;
     const verification = await verifyReadyRelease({ kc: deps.kc, release, replicas, installDefault: deps.verifyReleases });
@@ -148,7 +130,14 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
       await releases.setStatus(previous.app, previous.number, release.trigger.kind === 'rollback' ? 'rolled-back' : 'superseded');
     }
     logger.info({ app: release.app, release: release.number }, 'release is current');
-    return releases.update(release.app, release.number, { status: 'current', finishedAt });
+    release = await releases.update(release.app, release.number, { status: 'current', finishedAt });
+    if ((await afterPromotion(deps, release, previous)) === 'done') return release;
+    // A user aborted a blue-green release while the one before was still scaled: back to it.
+    if (!previous || !(await releases.restoreCurrent(release.app, release.number, previous.number))) return release;
+    await releases.setStatus(previous.app, previous.number, 'current');
+    logger.warn({ app: release.app, release: release.number, restored: previous.number }, 'aborted after the switch');
+    status = { state: 'failed', reason: 'Aborted', message: `aborted by a user after the switch, within the scale-down delay`, pods: [] };
+    release = await releases.get(release.app, release.number);
   }
 
   const pods = await withCrashLogs(deps.kc, release.config.namespace, status.pods);
@@ -162,8 +151,12 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
     });
   }
   const restoreStartedAt = new Date();
+  // A canary's or preview's pods go first (the stable side still serves); pods that took all the
+  // traffic go after the stable release is back (prune-release.ts deletes their side).
+  if (progressive && !tookAllTraffic(release)) await dropNewSide(deps, release).catch((error: unknown) => logger.warn({ app: release.app, release: release.number, err: error }, "scaling the new side to 0 failed"));
   const restored = await rollOut(deps, previous, restoreStartedAt, release);
   const ready = restored.state === 'ready';
+  if (progressive) release = await recordAborted(deps, release, ready ? `all traffic back on release ${previous.number}` : `release ${previous.number} re-applied: ${restored.message}`);
   // The whole truth back (Argo Rollouts, Helm --atomic): the app's stored config says what runs,
   // and what only the failed release made is gone.
   const config = await revertConfig(deps, release, previous);
@@ -240,58 +233,6 @@ async function hook(deps: DeployDeps, release: Release, phase: HookPhase, spec: 
   }
 }
 
-function prepareParams(deps: DeployDeps, release: Release): Parameters<typeof prepareRelease>[0] {
-  const { kc, secrets, manageNamespaces, namespaces, registry, arbitraryUids } = deps;
-  return { kc, secrets, release, manageNamespaces, namespaces, ...(registry ? { registry } : {}), arbitraryUids: arbitraryUids ?? false };
-}
-
 function hookPods(run: HookRun): Array<{ pod: string; container: string; reason: string; message?: string }> {
   return run.pod ? [{ pod: run.pod, container: 'hook', reason: run.reason ?? 'Failed', ...(run.exitCode !== undefined ? { message: `exit code ${run.exitCode}` } : {}) }] : [];
-}
-
-
-
-
-/** What a rollout came to: the workload's status, or a failure to reach or apply to the cluster. */
-type Outcome = Omit<WorkloadStatus, 'reason'> & { reason?: string };
-
-/** Applies a release's stored manifests and watches them; an apply or watch error is a failed rollout. */
-async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, replacing?: Release): Promise<Outcome> {
-  const { config } = release;
-  const failed = (reason: string, error: unknown): Outcome => ({
-    state: 'failed',
-    reason,
-    message: error instanceof SlipwayError ? error.message : kubeMessage(error),
-    pods: [],
-  });
-  try {
-    const { imagePullSecret, runAs } = await prepareRelease(prepareParams(deps, release));
-    const replicas = (await deps.apps.find(release.app))?.deploy.replicas;
-    // Scale and placement are the app's and the install's now, not the release's: added here,
-    // never stored in the release record's manifests (a rollback runs where the install says).
-    // The pull secret too: only the deploy worker holds registry credentials (prepare-release.ts).
-    // The uid as well: it is the namespace's (render/run-as.ts).
-    await applyManifests(deps.kc, withRunAs(withPullSecret(withPlacement(withReplicas(release.manifests as Manifest[], replicas), deps.placement), imagePullSecret), runAs));
-    // A StatefulSet does not replace a pod that never became ready after its template is
-    // reverted: "you must also delete any Pods that StatefulSet had already attempted to run
-    // with the bad configuration" (Kubernetes docs, StatefulSet "Forced rollback").
-    if (replacing && config.kind === 'StatefulSet') {
-      await deleteReleasePods({ kc: deps.kc, namespace: config.namespace, app: release.app, release: replacing.number });
-    }
-  } catch (error) {
-    return failed('ApplyFailed', error);
-  }
-  return watchRollout({
-    kc: deps.kc,
-    logger: deps.logger,
-    target: {
-      app: release.app,
-      release: release.number,
-      namespace: config.namespace,
-      kind: config.kind,
-      startedAt,
-      readinessDeadlineSeconds: config.readinessDeadlineSeconds,
-      maxRestarts: config.maxRestarts,
-    },
-  }).catch((error: unknown) => failed('ClusterUnreachable', error));
 }

@@ -13,10 +13,12 @@ export async function restartApp(deps: ReleaseDeps & { apps: AppStore }, params:
   const app = await deps.apps.get(params.app);
   const current = await deps.releases.current(app.name);
   if (!current) throw new SlipwayError('RELEASE_NOT_DEPLOYABLE', `app "${app.name}" has no current release to restart`, { app: app.name });
+  const { strategy: _, ...config } = current.config;
   return makeRelease(deps, {
     app,
     image: current.image,
-    config: { ...current.config, replicas: app.deploy.replicas },
+    // The app's scale and strategy: a blue-green app restarts blue-green.
+    config: { ...config, replicas: app.deploy.replicas, ...(app.deploy.strategy ? { strategy: app.deploy.strategy } : {}) },
     port: current.port,
     trigger: { kind: 'restart' },
     restartedAt: new Date().toISOString(),

@@ -66,6 +66,9 @@ export function checkAppNamespace(namespace: string, rules: NamespaceRules): voi
 
 const HOOK_TIMEOUT_SECONDS = 300;
 
+/** Volume access modes one node at a time can mount: a second pod elsewhere waits on Multi-Attach. */
+export const SINGLE_NODE_MODES: ReadonlySet<string> = new Set(['ReadWriteOnce', 'ReadWriteOncePod']);
+
 /** `config` (whole or a patch) with its hooks' defaults filled in, as a stored config holds them. */
 function withHookDefaults<C extends Pick<DeployConfigPatch, 'hooks'>>(config: C): Omit<C, 'hooks'> & Pick<DeployConfig, 'hooks'> {
   const { hooks, ...rest } = config;
@@ -82,10 +85,42 @@ export function checkDeployConfig(draft: DeployConfigDraft): DeployConfig {
   if (strategy?.type === 'Rolling' && isZero(strategy.maxSurge ?? '25%') && isZero(strategy.maxUnavailable ?? 0)) {
     throw new ValidationError('maxSurge and maxUnavailable cannot both be 0: the rollout could never make progress', { field: 'strategy' });
   }
-  if (strategy?.type === 'Recreate' && (strategy.maxSurge !== undefined || strategy.maxUnavailable !== undefined)) {
-    throw new ValidationError('maxSurge and maxUnavailable apply to the Rolling strategy only', { field: 'strategy' });
-  }
+  if (strategy) checkStrategyFields(strategy, config);
   return config;
+}
+
+/** Each strategy field with the strategy it belongs to, and what a progressive strategy cannot live with. */
+function checkStrategyFields(strategy: NonNullable<DeployConfig['strategy']>, config: DeployConfig): void {
+  const owners: Array<[keyof typeof strategy, string[]]> = [
+    ['maxSurge', ['Rolling']],
+    ['maxUnavailable', ['Rolling']],
+    ['steps', ['Canary']],
+    ['pauseSeconds', ['Canary']],
+    ['manualPromotion', ['BlueGreen', 'Canary']],
+    ['scaleDownDelaySeconds', ['BlueGreen']],
+    ['previewHost', ['BlueGreen']],
+  ];
+  for (const [field, types] of owners) {
+    if (strategy[field] !== undefined && !types.includes(strategy.type)) {
+      throw new ValidationError(`${field} applies to the ${types.join(' and ')} strateg${types.length > 1 ? 'ies' : 'y'} only`, { field: `strategy.${field}` });
+    }
+  }
+  const steps = strategy.steps ?? [];
+  if (steps.some((step, i) => i > 0 && step <= steps[i - 1]!)) {
+    throw new ValidationError(`canary steps must rise: ${steps.join(', ')}`, { field: 'strategy.steps' });
+  }
+  if (strategy.previewHost !== undefined && !config.host) {
+    throw new ValidationError('previewHost needs the app to have a host: the preview Ingress mirrors the app\'s', { field: 'strategy.previewHost' });
+  }
+  if (strategy.type === 'BlueGreen' && config.service === false) {
+    throw new ValidationError('the BlueGreen strategy switches the app\'s Service: it needs one (service: true)', { field: 'strategy' });
+  }
+  const progressive = strategy.type === 'BlueGreen' || strategy.type === 'Canary';
+  const single = config.volumes?.find((v) => SINGLE_NODE_MODES.has(v.accessMode));
+  if (progressive && single) {
+    // Two releases run at once: the second side's pods would wait forever on Multi-Attach.
+    throw new ValidationError(`the ${strategy.type} strategy runs two releases at once, and volume "${single.name}" is ${single.accessMode}: use Rolling or Recreate, or a ReadWriteMany volume`, { field: 'strategy' });
+  }
 }
 
 function hookDefaults(hooks: NonNullable<DeployConfigPatch['hooks']>): NonNullable<DeployConfig['hooks']> {

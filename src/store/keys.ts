@@ -20,6 +20,8 @@ export interface Keys {
   appReleases(app: string): string;
   release(app: string, number: number): string;
   currentRelease(app: string): string;
+  /** A user's promote or abort for a blue-green or canary rollout, until its deploy job takes it. */
+  releaseCommand(app: string, number: number): string;
   deployLock(app: string): string;
   /** The one queued build per app + branch (serial-latest-only). */
   queuedBuild(app: string, branch: string): string;
@@ -78,6 +80,7 @@ export function keys(prefix: string): Keys {
     appReleases: (app) => `${prefix}:app:${app}:releases`,
     release: (app, number) => `${prefix}:app:${app}:release:${number}`,
     currentRelease: (app) => `${prefix}:app:${app}:current-release`,
+    releaseCommand: (app, number) => `${prefix}:app:${app}:release:${number}:command`,
     deployLock: (app) => `${prefix}:app:${app}:deploy-lock`,
     queuedBuild: (app, branch) => `${prefix}:app:${app}:branch:${branch}:queued`,
     runningBuild: (app, branch) => `${prefix}:app:${app}:branch:${branch}:running`,

@@ -6,6 +6,14 @@ import { SETTLED_RELEASE_STATES, type App, type Release, type ReleaseStatus } fr
 // KEYS: the current-release pointer; ARGV: a release number. Moves the pointer only forward.
 const SET_IF_NEWER = "local now = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) >= now then redis.call('SET', KEYS[1], ARGV[1]) return 1 end return 0";
 
+// KEYS: the current-release pointer; ARGV: from, to. Moves it back only from the release an abort undoes.
+const SET_IF_CURRENT = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
+
+/** What a user can ask of a blue-green or canary rollout in flight. */
+export type ReleaseCommand = 'promote' | 'promote-full' | 'abort';
+/** A command not taken by then was for a rollout that is gone. */
+const COMMAND_TTL_SECONDS = 3600;
+
 // App names are DNS labels (no `#`), so `<app>#<number>` splits back unambiguously.
 const unsettledMember = (app: string, number: number) => `${app}#${number}`;
 const parseUnsettledMember = (member: string) => {
@@ -116,5 +124,24 @@ export class ReleaseStore {
   /** Makes release `number` the current one, unless a newer release is current already (false then): the pointer never moves back. */
   async setCurrent(app: string, number: number): Promise<boolean> {
     return (await this.redis.eval(SET_IF_NEWER, 1, this.keys.currentRelease(app), String(number))) === 1;
+  }
+
+  /**
+   * Makes `to` current again in place of `from`, only while `from` is current (false otherwise):
+   * the one way the pointer moves back, for a blue-green abort in the scale-down window, where
+   * the previous release never stopped running.
+   */
+  async restoreCurrent(app: string, from: number, to: number): Promise<boolean> {
+    return (await this.redis.eval(SET_IF_CURRENT, 1, this.keys.currentRelease(app), String(from), String(to))) === 1;
+  }
+
+  /** Leaves a promote or abort for the deploy job rolling release `number` out; the newest ask wins. */
+  async requestCommand(app: string, number: number, command: ReleaseCommand): Promise<void> {
+    await this.redis.set(this.keys.releaseCommand(app, number), command, 'EX', COMMAND_TTL_SECONDS);
+  }
+
+  /** The command left for release `number`, taken (each is acted on once). */
+  async takeCommand(app: string, number: number): Promise<ReleaseCommand | undefined> {
+    return ((await this.redis.getdel(this.keys.releaseCommand(app, number))) as ReleaseCommand | null) ?? undefined;
   }
 }

@@ -1,19 +1,18 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { PatchStrategy } from '@kubernetes/client-node';
-import type { DeployConfig } from '../../store/types.js';
 import { objectApi } from '../../services/kube-config.js';
 
 /** Field manager of scale changes, apart from `slipway`'s release applies (which own the rest of the spec). */
 const SCALE_MANAGER = 'slipway-scale';
 
 /**
- * Sets the live workload's replicas now, as `kubectl scale` does; false when there is no
- * workload yet (the next release is rendered with the app's replicas anyway).
+ * Sets a live workload's replicas now, as `kubectl scale` does; false when there is no such
+ * workload (the next release is rendered with the app's replicas anyway).
  */
-export async function scaleWorkload(params: { kc: KubeConfig; app: string; config: DeployConfig; replicas: number }): Promise<boolean> {
-  const { kc, app, config, replicas } = params;
+export async function scaleWorkload(params: { kc: KubeConfig; namespace: string; kind: 'Deployment' | 'StatefulSet'; name: string; replicas: number }): Promise<boolean> {
+  const { kc, namespace, kind, name, replicas } = params;
   const api = objectApi(kc);
-  const ref = { apiVersion: 'apps/v1', kind: config.kind, metadata: { name: app, namespace: config.namespace } };
+  const ref = { apiVersion: 'apps/v1', kind, metadata: { name, namespace } };
   try {
     await api.read(ref as KubernetesObject & { metadata: { name: string; namespace: string } });
   } catch (error) {

@@ -1,12 +1,12 @@
+import { SINGLE_NODE_MODES } from '../../store/deploy-config.js';
 import type { DeployConfig } from '../../store/types.js';
-
-const SINGLE_NODE_MODES = new Set(['ReadWriteOnce', 'ReadWriteOncePod']);
 
 /**
  * A Deployment's update strategy. Unless the app chooses, an app that mounts a ReadWriteOnce
  * volume gets Recreate: a surge pod on another node could never attach the volume and the
  * rollout would hang (the reason OpenShift templates with a RWO claim use Recreate).
- * Otherwise a rolling update that keeps old pods serving until new ones are ready.
+ * Otherwise a rolling update that keeps old pods serving until new ones are ready. A blue-green or
+ * canary side is created once per release and only scaled after, so it rolls too.
  */
 export function deploymentStrategy(config: DeployConfig): Record<string, unknown> {
   const chosen = config.strategy;

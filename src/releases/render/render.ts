@@ -7,6 +7,7 @@ import { deploymentStrategy } from './render-strategy.js';
 import { volumeWiring } from './render-volumes.js';
 import { restrictedContainerContext, restrictedPodContext, withRestrictedDefaults } from './security-context.js';
 import type { Manifest } from './manifest.js';
+import { previewHost, previewServiceName, progressiveType, workloadName } from '../progressive/plan.js';
 
 export interface RenderInput {
   app: string;
@@ -51,12 +52,16 @@ export function renderManifests(input: RenderInput): Manifest[] {
   const { app, release, config } = input;
   const labels = { ...appLabels(app), [LABELS.release]: String(release) };
   const metadata = (name: string) => ({ name, namespace: config.namespace, labels });
-  const service: Manifest = {
+  // A progressive release runs as a side of its own beside the current release's (progressive/plan.ts):
+  // its Deployment selects only its pods; the app's Service selects the pods that take traffic.
+  const progressive = progressiveType(config);
+  const ownPods = { ...appLabels(app), [LABELS.release]: String(release) };
+  const service = (name: string, selector: Record<string, string>): Manifest => ({
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: metadata(app),
-    spec: { selector: appLabels(app), ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
-  };
+    metadata: metadata(name),
+    spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+  });
   const template = podTemplate({ ...input, labels });
   const workload: Manifest =
     config.kind === 'StatefulSet'
@@ -75,19 +80,24 @@ export function renderManifests(input: RenderInput): Manifest[] {
       : {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
-          metadata: metadata(app),
+          metadata: metadata(workloadName({ app, release, config })),
           spec: {
             replicas: config.replicas,
-            selector: { matchLabels: appLabels(app) },
+            selector: { matchLabels: progressive ? ownPods : appLabels(app) },
             strategy: deploymentStrategy(config),
-            revisionHistoryLimit: 10,
+            revisionHistoryLimit: progressive ? 1 : 10,
             template,
           },
         };
   const configMap = envConfigMap({ app, namespace: config.namespace, env: config.env });
   // The ConfigMap first: pods referencing it must not be created before it exists.
   const manifests: Manifest[] = configMap ? [configMap] : [];
-  if (config.service !== false) manifests.push(service);
+  if (config.service !== false) {
+    // Blue-green: the app's Service selects one release (the switch changes which); canary and
+    // the in-place strategies: every pod of the app, so traffic follows the pod counts.
+    manifests.push(service(app, progressive === 'BlueGreen' ? ownPods : appLabels(app)));
+    if (progressive === 'BlueGreen') manifests.push(service(previewServiceName(app), ownPods));
+  }
   if (config.kind === 'StatefulSet') {
     manifests.push({
       apiVersion: 'v1',
@@ -97,7 +107,13 @@ export function renderManifests(input: RenderInput): Manifest[] {
     });
   }
   manifests.push(workload);
-  if (config.host) manifests.push(ingress({ app, host: config.host, metadata: metadata(app) }));
+  if (config.host) {
+    manifests.push(ingress({ host: config.host, service: app, metadata: metadata(app) }));
+    if (progressive === 'BlueGreen' && config.service !== false) {
+      const preview = previewServiceName(app);
+      manifests.push(ingress({ host: previewHost({ host: config.host, strategy: config.strategy }), service: preview, metadata: metadata(preview) }));
+    }
+  }
   return manifests;
 }
 
@@ -151,13 +167,13 @@ function container(input: RenderInput): Record<string, unknown> {
   };
 }
 
-function ingress(params: { app: string; host: string; metadata: Manifest['metadata'] }): Manifest {
+function ingress(params: { host: string; service: string; metadata: Manifest['metadata'] }): Manifest {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: params.metadata,
     spec: {
-      rules: [{ host: params.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: params.app, port: { name: 'http' } } } }] } }],
+      rules: [{ host: params.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: params.service, port: { name: 'http' } } } }] } }],
     },
   };
 }

@@ -15,25 +15,34 @@ export type ConfigRevert =
  * After release `failed` was rolled back to `restored`, the app's stored config must say what
  * runs (Argo Rollouts, Helm --atomic): else `slipway env list` shows the bad value and the next
  * push deploys it again. Only when the stored config still is the one `failed` deployed
- * (replicas aside: scale is the app's, not a release's, see roll-back.ts); `newer` is the
+ * (replicas and strategy aside: they are the app's, not a release's, see roll-back.ts); `newer` is the
  * newest release recorded, named when the config moved on since `failed`. Pure.
  */
 export function configRevert(params: { app: App; failed: Release; restored: Release; newer?: number }): ConfigRevert {
   const { app, failed, restored } = params;
   if (sameSettings(app, failed)) {
-    const deploy: DeployConfig = { ...restored.config, replicas: app.deploy.replicas };
+    const deploy: DeployConfig = withAppOwned(restored.config, app);
     const reverted = describeConfigRevert({ from: app.deploy, to: deploy, ports: { from: app.port, to: restored.port } });
     return reverted.length ? { action: 'write', app: { ...app, deploy, port: restored.port }, reverted } : { action: 'already', reverted };
   }
   if (sameSettings(app, restored)) {
-    const from: DeployConfig = { ...failed.config, replicas: app.deploy.replicas };
+    const from: DeployConfig = withAppOwned(failed.config, app);
     return { action: 'already', reverted: describeConfigRevert({ from, to: app.deploy, ports: { from: failed.port, to: app.port } }) };
   }
   const newer = params.newer !== undefined && params.newer > failed.number ? ` (release ${params.newer} is recorded since)` : '';
   return { action: 'keep', why: `the app's config was changed again after release ${failed.number}${newer}: left as it is` };
 }
 
-/** The app's stored config and port are the ones `release` deployed, replicas aside. */
+/** The app's stored config and port are the ones `release` deployed, replicas and strategy aside. */
 function sameSettings(app: App, release: Release): boolean {
-  return app.port === release.port && sameJson({ ...app.deploy, replicas: 0 }, { ...release.config, replicas: 0 });
+  return app.port === release.port && sameJson(withAppOwned(app.deploy, app), withAppOwned(release.config, app));
+}
+
+/**
+ * A release's config with what belongs to the app rather than to a release: its scale, and the
+ * strategy releases roll out with (a failed canary must not turn the app back to Rolling).
+ */
+function withAppOwned(config: DeployConfig, app: App): DeployConfig {
+  const { strategy: _, ...rest } = config;
+  return { ...rest, replicas: app.deploy.replicas, ...(app.deploy.strategy ? { strategy: app.deploy.strategy } : {}) };
 }

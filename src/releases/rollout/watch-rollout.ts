@@ -7,6 +7,8 @@ import { checkWorkloadStatus, type WorkloadStatus } from './workload-status.js';
 export interface RolloutTarget {
   app: string;
   release: number;
+  /** The workload's name: `<app>`, or a blue-green or canary side `<app>-r<n>` (progressive/plan.ts). */
+  workload: string;
   namespace: string;
   kind: 'Deployment' | 'StatefulSet';
   startedAt: Date;
@@ -27,7 +29,7 @@ export async function watchRollout(params: { kc: KubeConfig; target: RolloutTarg
   let last = '';
   return watchUntil<V1Deployment | V1StatefulSet, WorkloadStatus>({
     kc,
-    object: { apiVersion: 'apps/v1', kind: target.kind, path: `/apis/apps/v1/namespaces/${target.namespace}/${plural}`, namespace: target.namespace, fieldSelector: `metadata.name=${target.app}` },
+    object: { apiVersion: 'apps/v1', kind: target.kind, path: `/apis/apps/v1/namespaces/${target.namespace}/${plural}`, namespace: target.namespace, fieldSelector: `metadata.name=${target.workload}` },
     pods: { apiVersion: 'v1', kind: 'Pod', path: `/api/v1/namespaces/${target.namespace}/pods`, namespace: target.namespace, labelSelector: releaseSelector(target.app, target.release) },
     events: { apiVersion: 'v1', kind: 'Event', path: `/api/v1/namespaces/${target.namespace}/events`, namespace: target.namespace, fieldSelector: 'type=Warning' },
     onEventsLost: (error) => logger.warn({ app: target.app, release: target.release, err: error }, 'events not readable: failures are reported without their explanation'),

@@ -48,8 +48,32 @@ export const hooksInputSchema = Type.Object(
 const surge = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,3}%$' })]);
 
 export const strategySchema = Type.Object(
-  { type: stringEnum(['Rolling', 'Recreate']), maxSurge: Type.Optional(surge), maxUnavailable: Type.Optional(surge) },
-  { ...closed, description: 'How a Deployment replaces its pods; unset: Recreate with a ReadWriteOnce volume, else Rolling.' },
+  {
+    type: stringEnum(['Rolling', 'Recreate', 'BlueGreen', 'Canary'], {
+      description:
+        'Rolling and Recreate: one Deployment replaces its pods. BlueGreen: the new release runs beside the current one behind a preview Service and takes all traffic in one Service switch. Canary: the new release takes a growing share of traffic in steps. Both are judged by release verification at each step (docs/strategies.md).',
+    }),
+    maxSurge: Type.Optional(surge),
+    maxUnavailable: Type.Optional(surge),
+    steps: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 100 }), {
+        minItems: 1,
+        maxItems: 20,
+        description: 'Canary: the traffic share (percent) of each step, rising; 100 is added as the last step when missing. Default [10, 50, 100].',
+      }),
+    ),
+    pauseSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, description: 'Canary: how long each step (but the last) holds, watched, before the next. Default 30.' })),
+    manualPromotion: Type.Optional(
+      Type.Boolean({ description: 'Wait for `slipway promote` (POST /apps/:app/promote): BlueGreen before the switch, Canary at each step instead of the pause.' }),
+    ),
+    scaleDownDelaySeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 86_400, description: 'BlueGreen: how long the previous release stays scaled after the switch, for an instant `slipway abort`. Default 30.' }),
+    ),
+    previewHost: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253, description: "BlueGreen: the preview Ingress host; default `<first label>-preview.<rest>` of the app's host." }),
+    ),
+  },
+  { ...closed, description: 'How a release replaces the one before; unset: Recreate with a ReadWriteOnce volume, else Rolling.' },
 );
 
 // ---- probes

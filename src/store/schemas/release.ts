@@ -95,6 +95,43 @@ export const verificationSchema = Type.Object(
   { ...closed, description: "What the release's verification by real HTTP requests came to." },
 );
 
+export const stepAnalysisSchema = Type.Object(
+  {
+    step: Type.Integer({ description: 'Blue-green: 1 (the preview). Canary: the step, from 1.' }),
+    weight: Type.Integer({ description: 'The traffic share (percent) the step asked for.' }),
+    share: Type.Integer({ description: "The release's share of the app's pods, so of the traffic the Service spreads over them (percent): the replica ratio without a traffic router." }),
+    replicas: Type.Object({ release: Type.Integer(), stable: Type.Integer() }, closed),
+    state: stringEnum(['running', 'passed', 'failed']),
+    message: Type.String(),
+    restarts: Type.Integer({ description: "Container restarts of the release's pods seen by the analysis." }),
+    verification: Type.Optional(verificationSchema),
+    startedAt: Type.String(),
+    finishedAt: Type.Optional(Type.String()),
+  },
+  { ...closed, description: "One step's analysis: the release's pods ready and not restarting, and its verification by real requests." },
+);
+
+export const progressSchema = Type.Object(
+  {
+    strategy: stringEnum(['BlueGreen', 'Canary']),
+    stable: Type.Optional(Type.Integer({ description: 'The release that served when this one started, and serves the rest of the traffic until the promotion.' })),
+    phase: stringEnum(['starting', 'analysing', 'paused', 'awaiting-promotion', 'promoted', 'scaling-down', 'done', 'aborted'], {
+      description:
+        'analysing: a step is being judged; paused: a canary step holds until pausedUntil; awaiting-promotion: a manual gate; promoted: all traffic is on the release; scaling-down: blue-green keeps the previous release scaled until scaleDownAt for an instant abort; aborted: all traffic went back to the stable release.',
+    }),
+    step: Type.Integer({ description: 'The current step, from 1.' }),
+    steps: Type.Array(Type.Integer(), { description: 'The traffic share of each step: [100] for blue-green.' }),
+    share: Type.Integer({ description: "The release's share of the traffic now (percent)." }),
+    replicas: Type.Object({ release: Type.Integer(), stable: Type.Integer() }, closed),
+    pausedUntil: Type.Optional(Type.String()),
+    scaleDownAt: Type.Optional(Type.String()),
+    switchedAt: Type.Optional(Type.String({ description: "Blue-green: when the app's Service was switched to this release." })),
+    analyses: Type.Array(stepAnalysisSchema),
+    events: Type.Array(Type.Object({ at: Type.String(), message: Type.String() }, closed), { description: 'What the rollout did, oldest first: steps, pauses, promotions, the switch, an abort.' }),
+  },
+  { ...closed, description: 'A blue-green or canary rollout: where it stands and what each step found.' },
+);
+
 export const releaseSchema = Type.Object(
   {
     app: Type.String(),
@@ -141,6 +178,7 @@ export const releaseSchema = Type.Object(
     ),
     restartedAt: Type.Optional(Type.String({ description: 'A restart: the pod-template timestamp that makes every pod be replaced.' })),
     verification: Type.Optional(verificationSchema),
+    progress: Type.Optional(progressSchema),
     hooks: Type.Optional(Type.Object({ pre: Type.Optional(hookRunSchema), post: Type.Optional(hookRunSchema) }, closed)),
     releaseCommand: Type.Optional(Type.String({ description: "The Procfile `release:` command of the build behind the release's image." })),
     preHook: Type.Optional(preHookChoiceSchema),

@@ -22,10 +22,18 @@ describe('configRevert', () => {
       { stored: { ...bad, env: { FIXED: '1' } }, newer: 6 },
       { action: 'keep', why: "the app's config was changed again after release 5 (release 6 is recorded since): left as it is" },
     ],
-    ['changed again without a newer release (saved for the next one)', { stored: { ...bad, strategy: { type: 'Recreate' } }, newer: 5 }, { action: 'keep', why: "the app's config was changed again after release 5: left as it is" }],
+    ['changed again without a newer release (saved for the next one)', { stored: { ...bad, readinessPath: '/ready' }, newer: 5 }, { action: 'keep', why: "the app's config was changed again after release 5: left as it is" }],
   ])('%s', (_name, { stored, port, newer }, expected) => {
     const decision = configRevert({ app: app(stored, port), failed: release(5, bad), restored: release(4, good), ...(newer ? { newer } : {}) });
     expect(decision).toMatchObject(expected as object);
+  });
+
+  test("the strategy is the app's, like replicas: a failed canary leaves the app on Canary, and a strategy set since is no change of config", () => {
+    const canary = { type: 'Canary' as const, steps: [20, 100] };
+    const failedCanary = configRevert({ app: app({ ...bad, strategy: canary }), failed: release(5, { ...bad, strategy: canary }), restored: release(4, good) });
+    expect(failedCanary).toEqual({ action: 'write', app: app({ ...good, strategy: canary }), reverted: ['env CRASH removed', 'host www.x.test removed'] });
+    const setSince = configRevert({ app: app({ ...bad, strategy: { type: 'BlueGreen' } }), failed: release(5, bad), restored: release(4, good) });
+    expect(setSince).toMatchObject({ action: 'write', app: app({ ...good, strategy: { type: 'BlueGreen' } }) });
   });
 
   test('a port the failed release changed is restored with the config', () => {

@@ -1,0 +1,122 @@
+import type { Release } from '../../store/types.js';
+import { applyRelease, failedOutcome, watchRelease, type DeployDeps, type Outcome } from '../roll-out.js';
+import { verifyReadyRelease } from '../rollout/verify-release.js';
+import { verificationProblems } from '../rollout/verification.js';
+import { hold, holdFailure } from './hold.js';
+import { canarySteps, PROGRESSIVE_DEFAULTS, sideReplicas, workloadName, type SideReplicas } from './plan.js';
+import { judgeStep, startProgress } from './progress.js';
+import { ProgressRecorder } from './recorder.js';
+import { retireSides, scaleSide, sideHealth } from './sides.js';
+
+/**
+ * Rolls a release out as a canary beside `stable`, the release that runs: at each step the
+ * canary side gets its share of the app's pods (the replica ratio: the app's Service selects the
+ * pods of both), becomes ready, and is judged — every pod ready, no container restarting, and
+ * its verification by real requests passed — then holds for the pause (or a `slipway promote`),
+ * watched. The last step runs the app's full scale on the canary, then the stable side goes to 0.
+ * A failed step, an abort or a newer release ends it failed, with the canary still beside the
+ * stable side; deploy-release.ts takes the canary's pods away first, so all traffic is back on
+ * the stable release at once. A resumed rollout starts again at the step it had reached.
+ */
+export async function rollOutCanary(params: { deps: DeployDeps; release: Release; stable: Release; startedAt: Date }): Promise<{ outcome: Outcome; release: Release }> {
+  const { deps, stable } = params;
+  const { app, config } = params.release;
+  const namespace = config.namespace;
+  const strategy = config.strategy!;
+  const steps = canarySteps(strategy);
+  const side = workloadName({ app, release: params.release.number, config });
+  const stableSide = workloadName({ app, release: stable.number, config: stable.config });
+  const total = async () => (await deps.apps.find(app))?.deploy.replicas ?? config.replicas;
+  const rec = new ProgressRecorder(deps.releases, params.release);
+  const now = () => new Date().toISOString();
+  let first = 0;
+  if (rec.release.progress?.strategy === 'Canary') {
+    first = rec.progress.step - 1;
+    await rec.record({}, `resumed at step ${first + 1}`);
+  } else {
+    const replicas = await total();
+    rec.release = await deps.releases.update(app, rec.release.number, { progress: startProgress({ strategy: 'Canary', stable: stable.number, steps, replicas: { release: 0, stable: replicas }, at: now() }) });
+  }
+  const done = (outcome: Outcome) => ({ outcome, release: rec.release });
+  try {
+    // A side left behind by a crashed rollout would take traffic it was never judged for.
+    await retireSides({ kc: deps.kc, namespace, app, keep: [side, stableSide] });
+    let sides: SideReplicas = { canary: 0, stable: 0, share: 0 };
+    // What the stable side runs now: the app's scale until the first step takes its share.
+    let stableNow = rec.progress.replicas.stable;
+    const divide = async (weight: number): Promise<Outcome> => {
+      sides = sideReplicas({ total: await total(), weight });
+      const stepStart = new Date();
+      // The canary's pods first and ready, then the stable side gives up its share: capacity never drops.
+      await applyRelease(deps, rec.release, { replicas: sides.canary });
+      const ready = await watchRelease(deps, rec.release, stepStart);
+      if (ready.state !== 'ready') return ready;
+      if (weight < 100) {
+        await scaleSide({ kc: deps.kc, namespace, name: stableSide, replicas: sides.stable });
+        stableNow = sides.stable;
+      }
+      return ready;
+    };
+    for (let i = first; i < steps.length; i++) {
+      const weight = steps[i]!;
+      const step = i + 1;
+      const startedAt = now();
+      await rec.record({ phase: 'analysing', step }, `step ${step}: ${weight}% asked`);
+      const ready = await divide(weight);
+      if (ready.state !== 'ready') return done(ready);
+      const replicas = { release: sides.canary, stable: stableNow };
+      const share = Math.round((sides.canary * 100) / Math.max(1, sides.canary + stableNow));
+      await rec.record({ share, replicas }, `step ${step}: ${sides.canary} canary and ${stableNow} stable pods ready: ${share}% of the traffic on the canary`);
+      const verification = await verifyReadyRelease({ kc: deps.kc, release: rec.release, replicas: sides.canary, installDefault: deps.verifyReleases });
+      const health = await sideHealth({ kc: deps.kc, namespace, app, release: rec.release.number });
+      const analysis = judgeStep({ step, weight, share: rec.progress.share, replicas, health, baselineRestarts: 0, verification, startedAt, finishedAt: now() });
+      await rec.record({ analyses: [...rec.progress.analyses, analysis] }, `step ${step}: analysis ${analysis.state}: ${analysis.message}`, { verification });
+      if (analysis.state === 'failed') {
+        const reason = verification.state === 'failed' ? 'VerificationFailed' : health.restarts > 0 ? 'CanaryRestarted' : 'CanaryNotReady';
+        return done({ state: 'failed', reason, message: `canary step ${step} (${rec.progress.share}% of traffic): ${analysis.message}`, pods: verification.state === 'failed' ? verificationProblems(verification) : health.problems });
+      }
+      if (step === steps.length) break;
+      const manual = strategy.manualPromotion === true;
+      const pause = strategy.pauseSeconds ?? PROGRESSIVE_DEFAULTS.pauseSeconds;
+      const until = manual ? undefined : new Date(Date.now() + pause * 1000);
+      await rec.record(
+        { phase: manual ? 'awaiting-promotion' : 'paused', ...(until ? { pausedUntil: until.toISOString() } : {}) },
+        manual ? `step ${step}: waiting for slipway promote` : `step ${step}: paused ${pause} s`,
+      );
+      const end = await hold({
+        deps,
+        release: rec.release,
+        ...(until ? { until } : {}),
+        watch: { baselineRestarts: health.restarts },
+        onTick: async () => {
+          // `slipway scale` meanwhile: the same share of the new scale on each side.
+          const wanted = sideReplicas({ total: await total(), weight });
+          if (wanted.canary === sides.canary && wanted.stable === sides.stable) return undefined;
+          sides = wanted;
+          stableNow = wanted.stable;
+          await scaleSide({ kc: deps.kc, namespace, name: side, replicas: wanted.canary });
+          await scaleSide({ kc: deps.kc, namespace, name: stableSide, replicas: wanted.stable });
+          await rec.record({ share: wanted.share, replicas: { release: wanted.canary, stable: wanted.stable } }, `scaled: ${wanted.canary} canary and ${wanted.stable} stable pods`);
+          const ready = await watchRelease(deps, rec.release, new Date());
+          return ready.state === 'ready' ? undefined : { kind: 'unhealthy' as const, health: await sideHealth({ kc: deps.kc, namespace, app, release: rec.release.number }) };
+        },
+      });
+      rec.release = { ...rec.release, progress: { ...rec.progress, pausedUntil: undefined } };
+      if (end.kind === 'promote') {
+        await rec.record({ phase: 'analysing' }, end.full ? `promoted by a user to the last step` : `step ${step}: promoted by a user`);
+        if (end.full) i = steps.length - 2;
+        continue;
+      }
+      if (end.kind !== 'elapsed') {
+        const failure = holdFailure(end, `at canary step ${step} (${rec.progress.share}% of traffic)`);
+        return done({ state: 'failed', ...failure });
+      }
+    }
+    // Promoted: the stable side hands over all its traffic.
+    await scaleSide({ kc: deps.kc, namespace, name: stableSide, replicas: 0 });
+    await rec.record({ phase: 'promoted', share: 100, replicas: { release: sides.canary, stable: 0 } }, `promoted: all traffic on release ${rec.release.number}, ${stableSide} scaled to 0`);
+    return done({ state: 'ready', message: `canary promoted after ${steps.length} steps`, pods: [] });
+  } catch (error) {
+    return done(failedOutcome('ClusterUnreachable', error));
+  }
+}

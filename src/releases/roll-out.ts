@@ -1,0 +1,100 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { NamespaceRules, PodPlacement } from '../config.js';
+import { SlipwayError } from '../errors.js';
+import type { AppStore } from '../store/app-store.js';
+import type { ReleaseStore } from '../store/release-store.js';
+import type { SecretStore } from '../store/secret-store.js';
+import type { Release } from '../store/types.js';
+import { applyManifests, deleteReleasePods, kubeMessage } from './cluster/apply.js';
+import { prepareRelease } from './prepare-release.js';
+import type { Manifest } from './render/manifest.js';
+import { watchRollout } from './rollout/watch-rollout.js';
+import { withPlacement } from './render/placement.js';
+import { withPullSecret, type RegistryCredentials } from './render/pull-secret.js';
+import { withReplicas } from './render/with-replicas.js';
+import { withRunAs } from './render/run-as.js';
+import type { WorkloadStatus } from './rollout/workload-status.js';
+import { workloadName } from './progressive/plan.js';
+
+export interface DeployDeps {
+  kc: KubeConfig;
+  releases: ReleaseStore;
+  apps: AppStore;
+  secrets: SecretStore;
+  logger: Logger;
+  /** Create app namespaces (true), or deploy only into existing ones Slipway is bound in (config.manageNamespaces). */
+  manageNamespaces: boolean;
+  /** Namespaces apps may use at all (config.namespaces): checked again before anything is applied. */
+  namespaces: NamespaceRules;
+  /** Where app and hook pods run (config.podPlacement): install config, added at apply time. */
+  placement: PodPlacement;
+  /** The registry and its credentials (config.registry): kept as a pull secret in each app namespace. */
+  registry?: RegistryCredentials;
+  /** Pods run as their namespace's assigned uid, OpenShift-style (config.arbitraryUids): added at apply time. */
+  arbitraryUids?: boolean;
+  /** Verify releases by real requests unless an app says otherwise (config.verifyReleases). */
+  verifyReleases: boolean;
+}
+
+export function prepareParams(deps: DeployDeps, release: Release): Parameters<typeof prepareRelease>[0] {
+  const { kc, secrets, manageNamespaces, namespaces, registry, arbitraryUids } = deps;
+  return { kc, secrets, release, manageNamespaces, namespaces, ...(registry ? { registry } : {}), arbitraryUids: arbitraryUids ?? false };
+}
+
+/** What a rollout came to: the workload's status, or a failure to reach or apply to the cluster. */
+export type Outcome = Omit<WorkloadStatus, 'reason'> & { reason?: string };
+
+/** A cluster or apply error as a failed rollout. */
+export function failedOutcome(reason: string, error: unknown): Outcome {
+  return { state: 'failed', reason, message: error instanceof SlipwayError ? error.message : kubeMessage(error), pods: [] };
+}
+
+/**
+ * Applies a release's stored manifests, or those `pick` chooses of them, with what the app and
+ * the install add now: the app's scale (or `replicas`), placement, the pull secret and the uid.
+ * These are never stored in the release record's manifests (a rollback runs where the install
+ * says); only the deploy worker holds registry credentials (prepare-release.ts); the uid is the
+ * namespace's (render/run-as.ts).
+ */
+export async function applyRelease(deps: DeployDeps, release: Release, options: { replicas?: number; pick?: (manifests: Manifest[]) => Manifest[] } = {}): Promise<void> {
+  const { imagePullSecret, runAs } = await prepareRelease(prepareParams(deps, release));
+  const replicas = options.replicas ?? (await deps.apps.find(release.app))?.deploy.replicas;
+  const manifests = options.pick ? options.pick(release.manifests as Manifest[]) : (release.manifests as Manifest[]);
+  await applyManifests(deps.kc, withRunAs(withPullSecret(withPlacement(withReplicas(manifests, replicas), deps.placement), imagePullSecret), runAs));
+}
+
+/** Watches a release's workload until it is ready or failed; a watch error is a failed rollout. */
+export function watchRelease(deps: DeployDeps, release: Release, startedAt: Date): Promise<Outcome> {
+  const { config } = release;
+  return watchRollout({
+    kc: deps.kc,
+    logger: deps.logger,
+    target: {
+      app: release.app,
+      release: release.number,
+      workload: workloadName({ app: release.app, release: release.number, config }),
+      namespace: config.namespace,
+      kind: config.kind,
+      startedAt,
+      readinessDeadlineSeconds: config.readinessDeadlineSeconds,
+      maxRestarts: config.maxRestarts,
+    },
+  }).catch((error: unknown) => failedOutcome('ClusterUnreachable', error));
+}
+
+/** Applies a release's stored manifests and watches them; an apply or watch error is a failed rollout. */
+export async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, replacing?: Release): Promise<Outcome> {
+  try {
+    await applyRelease(deps, release);
+    // A StatefulSet does not replace a pod that never became ready after its template is
+    // reverted: "you must also delete any Pods that StatefulSet had already attempted to run
+    // with the bad configuration" (Kubernetes docs, StatefulSet "Forced rollback").
+    if (replacing && release.config.kind === 'StatefulSet') {
+      await deleteReleasePods({ kc: deps.kc, namespace: release.config.namespace, app: release.app, release: replacing.number });
+    }
+  } catch (error) {
+    return failedOutcome('ApplyFailed', error);
+  }
+  return watchRelease(deps, release, startedAt);
+}
