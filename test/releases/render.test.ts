@@ -13,6 +13,13 @@ describe('renderManifests', () => {
     ['Deployment', {}, ['Service/shop', 'Deployment/shop']],
     ['with a host: Ingress', { host: 'shop.example.com' }, ['Service/shop', 'Deployment/shop', 'Ingress/shop']],
     ['StatefulSet with its headless Service', { kind: 'StatefulSet' as const }, ['Service/shop', 'Service/shop-pods', 'StatefulSet/shop']],
+    ['Canary: a side of its own', { strategy: { type: 'Canary' as const } }, ['Service/shop', 'Deployment/shop-r3']],
+    ['BlueGreen: a side and the preview Service', { strategy: { type: 'BlueGreen' as const } }, ['Service/shop', 'Service/shop-preview', 'Deployment/shop-r3']],
+    [
+      'BlueGreen with a host: the preview Ingress too',
+      { host: 'shop.example.com', strategy: { type: 'BlueGreen' as const } },
+      ['Service/shop', 'Service/shop-preview', 'Deployment/shop-r3', 'Ingress/shop', 'Ingress/shop-preview'],
+    ],
   ])('%s', (_name, config, expected) => {
     expect(kinds(renderManifests({ ...base, config: { ...base.config, ...config } }))).toEqual(expected);
   });
@@ -32,6 +39,25 @@ describe('renderManifests', () => {
     expect(container.image).toBe(image);
     expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     expect(find(manifests, 'Service').spec.selector).toEqual(deployment.spec.selector.matchLabels);
+  });
+
+  test('blue-green: the Service and the side select the release; the preview host mirrors the app host', () => {
+    const manifests = renderManifests({ ...base, config: { ...base.config, host: 'shop.example.com', strategy: { type: 'BlueGreen' } } });
+    const own = { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/release': '3' };
+    const services = manifests.filter((m) => m.kind === 'Service') as Obj[];
+    expect(services.map((svc) => svc.spec.selector)).toEqual([own, own]);
+    expect(find(manifests, 'Deployment').spec.selector).toEqual({ matchLabels: own });
+    const ingresses = manifests.filter((m) => m.kind === 'Ingress') as Obj[];
+    expect(ingresses.map((i) => [i.spec.rules[0].host, i.spec.rules[0].http.paths[0].backend.service.name])).toEqual([
+      ['shop.example.com', 'shop'],
+      ['shop-preview.example.com', 'shop-preview'],
+    ]);
+  });
+
+  test('canary: the Service selects every pod of the app (the share is the pod count), the side only its own', () => {
+    const manifests = renderManifests({ ...base, config: { ...base.config, strategy: { type: 'Canary', steps: [20, 100] } } });
+    expect(find(manifests, 'Service').spec.selector).toEqual({ 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/managed-by': 'slipway' });
+    expect(find(manifests, 'Deployment').spec.selector.matchLabels['slipway.dev/release']).toBe('3');
   });
 
   test.each([

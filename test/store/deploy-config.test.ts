@@ -10,6 +10,21 @@ describe('checkDeployConfig', () => {
     ['0% and 0', { strategy: { type: 'Rolling', maxSurge: '0%', maxUnavailable: 0 } }, /cannot both be 0/],
     ['surge settings on Recreate', { strategy: { type: 'Recreate', maxSurge: 1 } }, /Rolling strategy only/],
     ['a strategy on a StatefulSet', { kind: 'StatefulSet', strategy: { type: 'Recreate' } }, /StatefulSet keeps its own update strategy/],
+    ['canary on a StatefulSet', { kind: 'StatefulSet', strategy: { type: 'Canary' } }, /StatefulSet keeps its own update strategy/],
+    ['steps on BlueGreen', { strategy: { type: 'BlueGreen', steps: [50, 100] } }, /steps applies to the Canary strategy only/],
+    ['a pause on Rolling', { strategy: { type: 'Rolling', pauseSeconds: 10 } }, /pauseSeconds applies to the Canary strategy only/],
+    ['manual promotion on Recreate', { strategy: { type: 'Recreate', manualPromotion: true } }, /manualPromotion applies to the BlueGreen and Canary strategies only/],
+    ['a scale-down delay on Canary', { strategy: { type: 'Canary', scaleDownDelaySeconds: 5 } }, /scaleDownDelaySeconds applies to the BlueGreen strategy only/],
+    ['surge settings on Canary', { strategy: { type: 'Canary', maxSurge: 1 } }, /maxSurge applies to the Rolling strategy only/],
+    ['canary steps that do not rise', { strategy: { type: 'Canary', steps: [50, 20, 100] } }, /canary steps must rise: 50, 20, 100/],
+    ['canary steps that repeat', { strategy: { type: 'Canary', steps: [50, 50] } }, /must rise/],
+    ['a preview host without a host', { strategy: { type: 'BlueGreen', previewHost: 'preview.x.test' } }, /previewHost needs the app to have a host/],
+    ['blue-green without a Service', { service: false, strategy: { type: 'BlueGreen' } }, /needs one/],
+    [
+      'canary with a ReadWriteOnce volume',
+      { strategy: { type: 'Canary' }, volumes: [{ name: 'data', mountPath: '/data', size: '1Gi', accessMode: 'ReadWriteOnce' }] as DeployConfig['volumes'] },
+      /runs two releases at once, and volume "data" is ReadWriteOnce/,
+    ],
   ])('refuses %s', (_name, patch, message) => {
     expect(() => checkDeployConfig({ ...config, ...patch })).toThrow(message);
   });
@@ -19,6 +34,10 @@ describe('checkDeployConfig', () => {
     ['Rolling with surge only', { strategy: { type: 'Rolling', maxSurge: 1, maxUnavailable: 0 } }],
     ['Rolling by default surge', { strategy: { type: 'Rolling' } }],
     ['Recreate', { strategy: { type: 'Recreate' } }],
+    ['BlueGreen', { strategy: { type: 'BlueGreen' } }],
+    ['BlueGreen, manual, with a preview host', { host: 'shop.x.test', strategy: { type: 'BlueGreen', manualPromotion: true, scaleDownDelaySeconds: 0, previewHost: 'next.x.test' } }],
+    ['Canary with steps and a pause', { strategy: { type: 'Canary', steps: [5, 25, 60], pauseSeconds: 120 } }],
+    ['Canary with a ReadWriteMany volume', { strategy: { type: 'Canary' }, volumes: [{ name: 'data', mountPath: '/data', size: '1Gi', accessMode: 'ReadWriteMany' }] as DeployConfig['volumes'] }],
   ])('accepts %s', (_name, patch) => {
     expect(() => checkDeployConfig({ ...config, ...patch })).not.toThrow();
   });
