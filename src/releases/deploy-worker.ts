@@ -13,6 +13,7 @@ import { createRedis } from '../store/redis.js';
 import { ensurePullSecret } from './cluster/pull-secret.js';
 import { deployRelease } from './deploy-release.js';
 import { releaseFromBuild } from './release-from-build.js';
+import { RolloutParked } from './progressive/hold.js';
 
 const RETRY_LOCKED_MS = 1000;
 
@@ -27,6 +28,7 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
   const { services, kc, logger } = params;
   const { redis, keys, releases } = services;
   const connection = createRedis(services.config);
+  const stopping = new AbortController();
   const worker = new Worker<DeployJob>(
     QUEUES.deploys,
     async (job, token): Promise<DeployResult> => {
@@ -47,9 +49,15 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
         if (number === undefined) return {};
         crashPoint('release-from-build-recorded');
         const release = await deployRelease(
-          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces, namespaces: services.config.namespaces, placement: services.config.podPlacement, registry: services.config.registry, verifyReleases: services.config.verifyReleases, arbitraryUids: services.config.arbitraryUids },
+          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces, namespaces: services.config.namespaces, placement: services.config.podPlacement, registry: services.config.registry, verifyReleases: services.config.verifyReleases, arbitraryUids: services.config.arbitraryUids, stopping: stopping.signal },
           { app, number });
         return { release: release.number, status: release.status, reason: release.failure?.reason };
+      } catch (error) {
+        if (!(error instanceof RolloutParked)) throw error;
+        // Back to the queue, the release still `deploying` at its step: another worker resumes it.
+        logger.info({ app, job: job.id }, error.message);
+        await job.moveToDelayed(Date.now() + RETRY_LOCKED_MS, token);
+        throw new DelayedError();
       } finally {
         await held.release();
       }
@@ -65,6 +73,8 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
       maxStalledCount: 2,
     },
   );
+  // BullMQ's close waits for the jobs in hand: a canary waiting for `slipway promote` is handed back instead.
+  worker.on('closing', () => stopping.abort());
   worker.on('closed', () => connection.disconnect());
   // The API's /readyz counts the deploy workers by these.
   keepHeartbeat({ worker, role: 'deploy', heartbeats: new HeartbeatStore(redis, keys), logger });

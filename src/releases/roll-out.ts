@@ -35,6 +35,8 @@ export interface DeployDeps {
   arbitraryUids?: boolean;
   /** Verify releases by real requests unless an app says otherwise (config.verifyReleases). */
   verifyReleases: boolean;
+  /** Aborted when the worker closes: a held blue-green or canary rollout is handed back to the queue (progressive/hold.ts). */
+  stopping?: AbortSignal;
 }
 
 export function prepareParams(deps: DeployDeps, release: Release): Parameters<typeof prepareRelease>[0] {

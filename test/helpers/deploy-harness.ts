@@ -7,13 +7,18 @@ import { startTestApi, type TestApi } from './api.js';
 import { deleteNamespace, testKubeConfig } from './cluster.js';
 import { auth } from './config.js';
 import { settledRelease } from './releases.js';
+import { waitFor } from './wait.js';
 
 /** A test API with a deploy worker on the test cluster, and helpers to make apps and releases. */
 export async function deployHarness(prefix: string) {
   const kc = testKubeConfig();
   const t: TestApi = await startTestApi();
-  const worker: Worker = createDeployWorker({ services: t.services, kc, logger: createLogger({ name: `${prefix}-deploy-worker`, level: 'warn' }) });
-  void worker.run();
+  const startWorker = () => {
+    const started: Worker = createDeployWorker({ services: t.services, kc, logger: createLogger({ name: `${prefix}-deploy-worker`, level: 'warn' }) });
+    void started.run();
+    return started;
+  };
+  let worker = startWorker();
   const namespaces: string[] = [];
 
   const api = async <T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: T }> => {
@@ -25,6 +30,11 @@ export async function deployHarness(prefix: string) {
     kc,
     t,
     api,
+    /** Closes the deploy worker (as SIGTERM does) and starts another, as a restarted worker process. */
+    async restartWorker(): Promise<void> {
+      await worker.close();
+      worker = startWorker();
+    },
     digest: () => `127.0.0.1:5000/app@sha256:${randomUUID().replace(/-/g, '').padEnd(64, '0')}`,
     async newApp(deploy: Record<string, unknown> = {}): Promise<string> {
       const name = `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -38,6 +48,17 @@ export async function deployHarness(prefix: string) {
       return res.body.number;
     },
     settled: (app: string, number: number) => settledRelease({ releases: t.services.releases, app, number, timeoutMs: 180_000 }),
+    /** Waits until release `number` is failed and its rollback settled (`rolledBackTo.settledAt`). */
+    settledFailed: (app: string, number: number) =>
+      waitFor({
+        timeoutMs: 180_000,
+        intervalMs: 250,
+        check: async () => {
+          const release = await t.services.releases.find(app, number);
+          return release?.status === 'failed' ? release : undefined;
+        },
+        message: () => `release ${app}#${number} did not fail`,
+      }),
     async close() {
       await worker.close();
       await t.close();

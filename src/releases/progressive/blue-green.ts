@@ -5,7 +5,7 @@ import { applyManifests } from '../cluster/apply.js';
 import { applyRelease, failedOutcome, watchRelease, type DeployDeps, type Outcome } from '../roll-out.js';
 import { verifyReadyRelease } from '../rollout/verify-release.js';
 import { verificationProblems } from '../rollout/verification.js';
-import { hold, holdFailure } from './hold.js';
+import { hold, holdFailure, RolloutParked } from './hold.js';
 import { workloadName } from './plan.js';
 import { judgeStep, startProgress } from './progress.js';
 import { ProgressRecorder } from './recorder.js';
@@ -63,6 +63,7 @@ export async function rollOutBlueGreen(params: { deps: DeployDeps; release: Rele
     await rec.record({ phase: 'promoted', share: 100, switchedAt: now() }, `switched Service ${app} to release ${rec.release.number}`);
     return done({ state: 'ready', message: `switched to release ${rec.release.number}`, pods: [] });
   } catch (error) {
+    if (error instanceof RolloutParked) throw error;
     return done(failedOutcome('ClusterUnreachable', error));
   }
 }

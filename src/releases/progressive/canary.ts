@@ -2,7 +2,7 @@ import type { Release } from '../../store/types.js';
 import { applyRelease, failedOutcome, watchRelease, type DeployDeps, type Outcome } from '../roll-out.js';
 import { verifyReadyRelease } from '../rollout/verify-release.js';
 import { verificationProblems } from '../rollout/verification.js';
-import { hold, holdFailure } from './hold.js';
+import { hold, holdFailure, RolloutParked } from './hold.js';
 import { canarySteps, PROGRESSIVE_DEFAULTS, sideReplicas, workloadName, type SideReplicas } from './plan.js';
 import { judgeStep, startProgress } from './progress.js';
 import { ProgressRecorder } from './recorder.js';
@@ -117,6 +117,7 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
     await rec.record({ phase: 'promoted', share: 100, replicas: { release: sides.canary, stable: 0 } }, `promoted: all traffic on release ${rec.release.number}, ${stableSide} scaled to 0`);
     return done({ state: 'ready', message: `canary promoted after ${steps.length} steps`, pods: [] });
   } catch (error) {
+    if (error instanceof RolloutParked) throw error;
     return done(failedOutcome('ClusterUnreachable', error));
   }
 }

@@ -5,6 +5,18 @@ import { sideHealth, type SideHealth } from './sides.js';
 /** How often a held rollout looks for a command, a newer release, the app's scale and its pods' health. */
 const HOLD_TICK_MS = 1000;
 
+/**
+ * Thrown by a hold when its worker is closing (SIGTERM): the release stays `deploying` with its
+ * step recorded, and the deploy worker hands the job back to the queue, so the rollout resumes
+ * there (on another worker, or this one restarted) instead of keeping the process alive for a
+ * manual gate that may wait for hours.
+ */
+export class RolloutParked extends Error {
+  constructor(release: Release) {
+    super(`the rollout of ${release.app} release ${release.number} was handed back: its worker is closing`);
+  }
+}
+
 /** Why a hold ended. */
 export type HoldEnd =
   | { kind: 'elapsed' }
@@ -25,10 +37,16 @@ export async function hold(params: {
   until?: Date;
   watch?: { baselineRestarts: number };
   onTick?: () => Promise<HoldEnd | undefined>;
+  /** When the worker closes: `park` the rollout (RolloutParked), or `end` the hold as elapsed. */
+  onStop?: 'park' | 'end';
 }): Promise<HoldEnd> {
   const { deps, release, watch } = params;
   const { app, number } = release;
   for (;;) {
+    if (deps.stopping?.aborted) {
+      if (params.onStop === 'end') return { kind: 'elapsed' };
+      throw new RolloutParked(release);
+    }
     const command = await deps.releases.takeCommand(app, number);
     if (command === 'abort') return { kind: 'abort' };
     if (command === 'promote' || command === 'promote-full') return { kind: 'promote', full: command === 'promote-full' };
@@ -42,7 +60,10 @@ export async function hold(params: {
     if (ended) return ended;
     const left = params.until ? params.until.getTime() - Date.now() : HOLD_TICK_MS;
     if (left <= 0) return { kind: 'elapsed' };
-    await new Promise((resolve) => setTimeout(resolve, Math.min(HOLD_TICK_MS, left)));
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, Math.min(HOLD_TICK_MS, left));
+      deps.stopping?.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
+    });
   }
 }
 

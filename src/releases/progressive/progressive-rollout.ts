@@ -51,7 +51,8 @@ export async function afterPromotion(deps: DeployDeps, release: Release, previou
     const delay = config.strategy.scaleDownDelaySeconds ?? PROGRESSIVE_DEFAULTS.scaleDownDelaySeconds;
     const until = new Date(Date.now() + delay * 1000);
     await rec.record({ phase: 'scaling-down', scaleDownAt: until.toISOString() }, `${previousSide} stays scaled until ${until.toISOString()} for an instant abort`);
-    const end = await hold({ deps, release: rec.release, until });
+    // A closing worker ends the delay early rather than leave the previous side scaled for good.
+    const end = await hold({ deps, release: rec.release, until, onStop: 'end' });
     if (end.kind === 'abort') return 'abort';
   }
   const retired = await retireSides({ kc: deps.kc, namespace: config.namespace, app, keep: [side], ...(previousSide && previousSide !== side ? { scaleDown: previousSide } : {}) });
