@@ -1,4 +1,4 @@
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { LABELS } from '../../src/releases/render/labels.js';
 import type { Progress, Release } from '../../src/store/types.js';
 import { deployHarness, type DeployHarness } from '../helpers/deploy-harness.js';
@@ -85,6 +85,25 @@ test('a deploy worker closing while a canary waits for promote hands the rollout
   expect(resumed.progress!.events.map((e) => e.message)).toContain('resumed at step 1');
   expect((await h.api('POST', `/apps/${app}/promote`)).status).toBe(202);
   expect(await h.settled(app, canary)).toMatchObject({ status: 'current', progress: { share: 100 } });
+}, 300_000);
+
+test('hooks run once per release, not per step: pre before the first step, post after the promotion', async () => {
+  const app = await h.newApp({ replicas: 2, strategy: { type: 'Canary', steps: [25, 50, 75, 100], pauseSeconds: 0 } });
+  expect(await h.settled(app, await h.release(app, { image: h.digest() }))).toMatchObject({ status: 'current' });
+  const hook = { command: ['sh', '-c', 'true'], timeoutSeconds: 60, podAnnotations: { 'slipway.test/complete-after': '1s' } };
+  expect((await h.api('PUT', `/apps/${app}/hooks`, { hooks: { pre: hook, post: hook } })).status).toBe(200);
+  const canary = await h.release(app, { image: h.digest() });
+  const done = await h.settled(app, canary);
+  expect(done).toMatchObject({ status: 'current', hooks: { pre: { state: 'succeeded' }, post: { state: 'succeeded' } } });
+  expect(done.progress!.analyses).toHaveLength(4);
+  const jobs = await h.kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: app });
+  expect(jobs.items.map((j) => j.metadata!.name).sort()).toEqual([done.hooks!.post!.job, done.hooks!.pre!.job].sort());
+  // The pre hook finished before the first step began; the post hook started after the promotion
+  // (a Job's times are whole seconds).
+  const second = (at: string) => Math.floor(Date.parse(at) / 1000);
+  const promoted = done.progress!.events.find((e) => e.message.startsWith('promoted'))!;
+  expect(second(done.hooks!.pre!.finishedAt!)).toBeLessThanOrEqual(second(done.progress!.analyses[0]!.startedAt));
+  expect(second(done.hooks!.post!.startedAt)).toBeGreaterThanOrEqual(second(promoted.at));
 }, 300_000);
 
 const apps = () => h.kc.makeApiClient(AppsV1Api);
