@@ -22,6 +22,7 @@ import metricsRoutes from './routes/metrics.js';
 import hookRoutes from './routes/hooks.js';
 import releaseRoutes from './routes/releases.js';
 import restartRoutes from './routes/restart.js';
+import rolloutCommandRoutes from './routes/rollout-commands.js';
 import scaleRoutes from './routes/scale.js';
 import templateRoutes from './routes/templates.js';
 import volumeRoutes from './routes/volumes.js';
@@ -101,6 +102,7 @@ export async function buildApp(input: ApiInput, options: FastifyServerOptions = 
     await rest.register(configVarRoutes, deps);
     await rest.register(scaleRoutes, deps);
     await rest.register(restartRoutes, deps);
+    await rest.register(rolloutCommandRoutes, deps);
     await rest.register(volumeRoutes, deps);
     await rest.register(appSettingRoutes, deps);
     await rest.register(appStatusRoutes, deps);

@@ -12,10 +12,11 @@ import {
   volumeListCommand,
   volumeRemoveCommand,
 } from './commands/lifecycle.js';
+import { abortCommand, promoteCommand } from './commands/rollout.js';
 
 type Run = <A extends unknown[]>(action: (...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 
-/** env, secret, scale, restart, volume, probe, hook, strategy: the release lifecycle commands. */
+/** env, secret, scale, restart, volume, probe, hook, strategy, promote, abort: the release lifecycle commands. */
 export function addLifecycleCommands(params: { program: Command; run: Run; client: () => ApiClient; print: (line: string) => void }): void {
   const { program, run, client, print } = params;
   const repeat = (value: string, previous: string[]) => [...previous, value];
@@ -101,11 +102,31 @@ export function addLifecycleCommands(params: { program: Command; run: Run; clien
   program
     .command('strategy')
     .argument('<app>')
-    .argument('<type>', 'rolling, recreate or auto')
+    .argument('<type>', 'rolling, recreate, canary, blue-green or auto')
     .option('--max-surge <n|%>', 'rolling: extra pods during the rollout')
     .option('--max-unavailable <n|%>', 'rolling: pods that may be down during the rollout')
-    .description("how a Deployment's pods are replaced")
+    .option('--steps <percents>', 'canary: traffic share of each step, e.g. 10,50,100 (100 is added when missing)')
+    .option('--pause <duration|manual>', 'canary: how long each step holds (30, 30s, 2m), or manual: wait for slipway promote')
+    .option('--manual', 'blue-green: wait for slipway promote before the switch')
+    .option('--scale-down-delay <duration>', 'blue-green: how long the previous release stays scaled after the switch (30s, 2m)')
+    .option('--preview-host <host>', "blue-green: the preview Ingress host (default <first label>-preview.<rest> of the app's host)")
+    .description('how a release replaces the one before (docs/strategies.md); applies from the next release')
     .action(run(async (app: string, type: string, options) => strategySetCommand({ client: client(), app, type, options, print })));
+
+  program
+    .command('promote')
+    .argument('<app>')
+    .option('--full', 'canary: go straight to 100%, skipping the steps between')
+    .option('--no-wait', 'do not wait for the rollout to take the command')
+    .description('move a blue-green or canary rollout on: the next canary step, the blue-green switch, or the end of the scale-down window')
+    .action(run(async (app: string, options: { full?: boolean; wait: boolean }) => promoteCommand({ client: client(), app, full: Boolean(options.full), wait: options.wait, print })));
+
+  program
+    .command('abort')
+    .argument('<app>')
+    .option('--no-wait', 'do not wait for the traffic to be back on the release before')
+    .description('stop a blue-green or canary rollout: all traffic back on the release that served before')
+    .action(run(async (app: string, options: { wait: boolean }) => abortCommand({ client: client(), app, wait: options.wait, print })));
 
   program
     .command('settings')

@@ -12,7 +12,7 @@ import type {
   provisionedDatabaseSchema,
   volumeViewSchema,
 } from './schemas/views.js';
-import type { Release, Verification } from './types.js';
+import type { Progress, Release, StepAnalysis, Verification } from './types.js';
 
 export type HealthState = Static<typeof healthStateSchema>;
 export type PodHealth = Static<typeof podHealthSchema>;
@@ -82,4 +82,97 @@ export function rollbackAftermath(failed: Release): string[] {
 export function rolledBackOnto(releases: Release[], current: number | null | undefined): Release | undefined {
   if (current === null || current === undefined) return undefined;
   return releases.find((r) => r.number > current && r.status === 'failed' && r.rolledBackTo?.number === current);
+}
+
+/**
+ * True while a blue-green or canary rollout takes `slipway promote` and `slipway abort`: the
+ * release is deploying and not yet aborted or done, or it is current and its blue-green
+ * predecessor is still scaled (the scale-down window). The CLI and the dashboard offer the
+ * commands only then; the API decides for itself (releases/command-rollout.ts).
+ */
+export function rolloutInFlight(release: Release): boolean {
+  const phase = release.progress?.phase;
+  if (!phase) return false;
+  return (release.status === 'deploying' && phase !== 'aborted' && phase !== 'done') || (release.status === 'current' && phase === 'scaling-down');
+}
+
+/**
+ * A blue-green or canary rollout in lines a person reads, as the CLI and the dashboard show it:
+ * first where it stands (`canary step 2/3: 50% of traffic on release 7 (2 of 4 pods), paused
+ * until 10:42:05 UTC; stable release 6`), then one line per analysis (`step 1 (10% asked, 25% by
+ * replicas): passed — 1/1 pods ready, 0 restarts; verification passed: GET / 200 ×20`).
+ * Empty for a release rolled out any other way.
+ */
+export function rolloutSummary(release: Release): string[] {
+  const progress = release.progress;
+  if (!progress) return [];
+  const headline = progress.strategy === 'Canary' ? canaryHeadline(release, progress) : blueGreenHeadline(release, progress);
+  return [headline, ...progress.analyses.map((a) => analysisLine(progress, a))];
+}
+
+/** `10:42:05 UTC` of an ISO timestamp: the time of day is what a person waiting needs. */
+const clock = (iso: string | undefined) => (iso ? `${iso.slice(11, 19)} UTC` : 'a time not recorded');
+const stableName = (progress: Progress) => (progress.stable === undefined ? 'the stable release' : `release ${progress.stable}`);
+const aborted = (release: Release) => (release.failure ? ` (${release.failure.reason})` : '');
+
+function canaryHeadline(release: Release, progress: Progress): string {
+  const { step, steps, share, replicas } = progress;
+  const n = release.number;
+  const stable = stableName(progress);
+  const stableTail = progress.stable === undefined ? '' : `; stable release ${progress.stable}`;
+  const where = `canary step ${step}/${steps.length}`;
+  const traffic = `${share}% of traffic on release ${n} (${replicas.release} of ${replicas.release + replicas.stable} pods)`;
+  switch (progress.phase) {
+    case 'starting':
+      return `canary: starting beside ${stable}, steps ${steps.map((s) => `${s}%`).join(' → ')}`;
+    case 'analysing':
+      return `${where}: ${steps[step - 1] ?? 100}% asked, analysing; ${traffic}${stableTail}`;
+    case 'paused':
+      return `${where}: ${traffic}, paused until ${clock(progress.pausedUntil)}${stableTail}`;
+    case 'awaiting-promotion':
+      return `${where}: ${traffic}, waiting for slipway promote${stableTail}`;
+    case 'aborted':
+      return `canary aborted at step ${step}${aborted(release)}: all traffic back on ${stable}`;
+    default:
+      // promoted, done (and scaling-down, which a canary never has): all traffic moved.
+      return `canary promoted after ${steps.length} steps: all traffic on release ${n} (${replicas.release} pods); ${stable} scaled to 0`;
+  }
+}
+
+function blueGreenHeadline(release: Release, progress: Progress): string {
+  const n = release.number;
+  const stable = stableName(progress);
+  switch (progress.phase) {
+    case 'starting':
+    case 'analysing':
+      return `blue-green: preview of release ${n} starting and being verified (${progress.replicas.release} pods); ${stable} serves`;
+    case 'paused':
+    case 'awaiting-promotion':
+      return `blue-green: preview of release ${n} ready, waiting for slipway promote; ${stable} serves`;
+    case 'promoted':
+      return `blue-green: switched to release ${n}${progress.switchedAt ? ` at ${clock(progress.switchedAt)}` : ''}`;
+    case 'scaling-down':
+      return `blue-green: switched to release ${n}; ${stable} stays scaled until ${clock(progress.scaleDownAt)} for slipway abort`;
+    case 'done':
+      return `blue-green: switched to release ${n}; ${stable} scaled down`;
+    case 'aborted':
+      return progress.switchedAt
+        ? `blue-green aborted after the switch${aborted(release)}: all traffic back on ${stable}`
+        : `blue-green aborted before the switch${aborted(release)}: release ${n} never took traffic; ${stable} serves`;
+  }
+}
+
+/**
+ * One analysis: what it asked and got, its verdict, the pods' health, and the verification in
+ * verificationSummary's words (the analysis message's own verification part is replaced by it).
+ */
+function analysisLine(progress: Progress, a: StepAnalysis): string {
+  const label = progress.strategy === 'BlueGreen' ? 'preview' : `step ${a.step} (${a.weight}% asked, ${a.share}% by replicas)`;
+  if (a.state === 'running') return `${label}: running`;
+  const health = a.message
+    .split('; ')
+    .filter((part) => !part.startsWith('verification'))
+    .join('; ');
+  const verified = a.verification ? `verification ${verificationSummary(a.verification)}` : '';
+  return `${label}: ${a.state} — ${[health, verified].filter(Boolean).join('; ')}`;
 }

@@ -9,6 +9,7 @@ import { slipway } from '../helpers/cli.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { TEST_TOKEN } from '../helpers/config.js';
 import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
+import { pausedCanary, saveReleases } from '../helpers/progress-release.js';
 
 // The `slipway` CLI as a user runs it: a separate process talking to a real API, with real
 // build and deploy workers, the registry, the git daemon and the control plane behind it.
@@ -155,6 +156,93 @@ test('process prints objects that apply cleanly to the cluster', async () => {
   for (const item of list.items) await api.create({ ...item, metadata: { ...item.metadata, namespace } });
   const yaml = await slipway(['process', 'redis-persistent'], env);
   expect(yaml.stdout).toMatch(/^apiVersion: v1\nkind: List\nitems:/);
+});
+
+test('strategy sets each strategy; promote and abort reach the rollout in flight, and say so when there is none', async () => {
+  const name = `strat-${id}`;
+  await t.createApp({ name, repo: 'git://127.0.0.1:9419/none.git', branch: 'main' });
+  const stored = async () => (await t.services.apps.get(name)).deploy.strategy;
+  for (const [args, strategy, said] of [
+    [['canary', '--steps', '10,50,100', '--pause', '2m'], { type: 'Canary', steps: [10, 50, 100], pauseSeconds: 120 }, 'Strategy Canary (steps 10% → 50% → 100%, pause 120 s)'],
+    [['canary', '--pause', 'manual'], { type: 'Canary', manualPromotion: true }, 'each step waits for slipway promote'],
+    [['blue-green', '--manual', '--scale-down-delay', '45s'], { type: 'BlueGreen', manualPromotion: true, scaleDownDelaySeconds: 45 }, 'Strategy BlueGreen (the switch waits for slipway promote, the previous release kept 45 s after the switch)'],
+    [['rolling', '--max-surge', '1'], { type: 'Rolling', maxSurge: 1 }, 'Strategy Rolling (max surge 1)'],
+    [['recreate'], { type: 'Recreate' }, 'Strategy Recreate;'],
+    [['auto'], undefined, 'Strategy auto'],
+  ] as const) {
+    const run = await slipway(['strategy', name, ...args], env);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(said);
+    expect(await stored()).toEqual(strategy);
+  }
+  // Refused before or by the API; the stored strategy stays as it was.
+  expect((await slipway(['strategy', name, 'canary', '--steps', '50,10'], env)).stderr).toContain('--steps must rise');
+  expect((await slipway(['strategy', name, 'canary', '--manual'], env)).stderr).toContain('--manual is for blue-green');
+  const noHost = await slipway(['strategy', name, 'blue-green', '--preview-host', 'next.example.com'], env);
+  expect(noHost.code).toBe(1);
+  expect(noHost.stderr).toMatch(/previewHost needs the app to have a host.*\(VALIDATION_FAILED\)/);
+  expect(await stored()).toBeUndefined();
+
+  for (const command of ['promote', 'abort']) {
+    const run = await slipway([command, name], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`app "${name}" has no blue-green or canary rollout in progress to ${command} (ROLLOUT_NOT_IN_PROGRESS)`);
+  }
+
+  // A canary paused at step 2 (written as the deploy job leaves it): status and releases show
+  // it, and each command lands where the deploy job takes it.
+  const [stable, canary] = await saveReleases({ releases: t.services.releases, app: await t.services.apps.get(name), records: [{ status: 'current' }, { status: 'deploying' }] });
+  await t.services.releases.update(name, canary!.number, { progress: pausedCanary(stable!.number) });
+  const n = canary!.number;
+  const status = await slipway(['status', name], env);
+  expect(status.stdout).toMatch(new RegExp(`^Rollout: +release ${n}: canary step 2/3: 50% of traffic on release ${n} \\(2 of 4 pods\\), paused until \\d\\d:\\d\\d:\\d\\d UTC; stable release ${stable!.number}$`, 'm'));
+  expect(status.stdout).toMatch(/^ +step 1 \(10% asked, 25% by replicas\): passed — 1\/1 pods ready, 0 restarts; verification passed: GET \/ 200 ×20$/m);
+  expect((await slipway(['releases', name], env)).stdout).toMatch(new RegExp(`^${n} +deploying .*\n +canary step 2/3: .*\n +step 1 \\(10% asked`, 'm'));
+  for (const [args, command] of [[[], 'promote'], [['--full'], 'promote-full']] as const) {
+    const run = await slipway(['promote', name, ...args, '--no-wait'], env);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`--> release ${n}: ${command === 'promote' ? 'promote' : 'promote to 100%'} sent; canary step 2/3: 50% of traffic`);
+    expect(await t.services.releases.takeCommand(name, n)).toBe(command);
+  }
+  const abort = await slipway(['abort', name, '--no-wait'], env);
+  expect(abort.stdout).toContain(`--> release ${n}: abort sent; canary step 2/3`);
+  expect(await t.services.releases.takeCommand(name, n)).toBe('abort');
+
+  // Waiting: the CLI follows the release until the deploy job took the command. Here the test
+  // takes it and records what the job would (its own record writes are progressive-*.test.ts's).
+  const taking = async (command: string) => {
+    const deadline = Date.now() + 30_000;
+    while ((await t.services.releases.takeCommand(name, n)) !== command) {
+      if (Date.now() > deadline) throw new Error(`no ${command} reached release ${n} in 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const promoting = slipway(['promote', name], env);
+  await taking('promote');
+  const paused = pausedCanary(stable!.number);
+  await t.services.releases.update(name, n, { progress: { ...paused, phase: 'analysing', step: 3, events: [...paused.events, { at: new Date().toISOString(), message: 'step 2: promoted by a user' }] } });
+  const promoted = await promoting;
+  expect(promoted.stderr).toBe('');
+  expect(promoted.stdout).toMatch(new RegExp(`^    now canary step 3/3: 100% asked, analysing; 50% of traffic on release ${n} `, 'm'));
+  const aborting = slipway(['abort', name], env);
+  await taking('abort');
+  await t.services.releases.update(name, n, {
+    status: 'failed',
+    progress: { ...paused, phase: 'aborted', share: 0 },
+    failure: { reason: 'Aborted', message: 'aborted by a user', pods: [], detectedAt: new Date().toISOString() },
+    rolledBackTo: { number: stable!.number, ready: true, message: 'serving again', settledAt: new Date().toISOString() },
+  });
+  const aborted = await aborting;
+  expect(aborted.stderr).toBe('');
+  expect(aborted.stdout).toContain(`    release ${n} failed (Aborted); release ${stable!.number} serves again; canary aborted at step 2 (Aborted): all traffic back on release ${stable!.number}`);
+
+  // rollback in a blue-green scale-down window is an abort of the release that was switched to.
+  await t.services.releases.update(name, n, { status: 'current', progress: { ...pausedCanary(stable!.number), strategy: 'BlueGreen', phase: 'scaling-down', step: 1, steps: [100], share: 100 } });
+  await t.services.releases.setCurrent(name, n);
+  const back = await slipway(['rollback', name, '--no-wait'], env);
+  expect(back.stderr).toBe('');
+  expect(back.stdout).toContain(`--> Release ${n} is in its blue-green scale-down window: aborted, switching back to release ${stable!.number}`);
+  expect(await t.services.releases.takeCommand(name, n)).toBe('abort');
 });
 
 test.each([

@@ -13,6 +13,7 @@ import { startTestApi, type TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { auth, TEST_TOKEN } from '../helpers/config.js';
 import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
+import { pausedCanary, saveReleases } from '../helpers/progress-release.js';
 import { settledRelease } from '../helpers/releases.js';
 
 // The dashboard as a person uses it: headless Chromium (Debian's, driven by playwright-core)
@@ -219,6 +220,54 @@ test('databases lists what a template provisioned, with Secret keys but never th
   await page.locator(`tr[data-app="${appName}"]`).filter({ hasText: '#3' }).filter({ hasText: 'healthy 1/1 ready' }).waitFor();
   await shot('apps');
 }, 300_000);
+
+test('a canary in flight shows its step, share, pods and analyses; Promote and Abort reach the deploy job', async () => {
+  // The records a paused canary leaves (the rollout itself is test/e2e/progressive-*.test.ts's):
+  // the page reads and commands it as it would a real one.
+  const name = `dashpg-${id}`;
+  await t.createApp({ name, repo: repo.url, branch: repo.branch });
+  const [stable, canary] = await saveReleases({ releases: t.services.releases, app: await t.services.apps.get(name), records: [{ status: 'current' }, { status: 'deploying' }] });
+  await t.services.releases.update(name, canary!.number, { progress: pausedCanary(stable!.number) });
+  const n = canary!.number;
+
+  await page.goto(`${base}/ui/apps/${name}`);
+  await page.locator('#rollout-summary').filter({ hasText: `#${n}: canary step 2/3: 50% of traffic on release ${n} (2 of 4 pods)` }).waitFor();
+  await page.getByRole('link', { name: 'Releases' }).click();
+  const panel = page.getByRole('region', { name: `Rollout of release #${n}` });
+  await panel.waitFor();
+  const shown = await panel.innerText();
+  expect(shown).toMatch(/Canary rollout\s+paused\s+step 2 of 3: 10% → 50% → 100%/);
+  expect(shown).toContain(`pods: #${n} 2, #${stable!.number} 2`);
+  expect(await panel.getByRole('meter', { name: `Traffic on #${n}: 50%` }).getAttribute('value')).toBe('50');
+  expect(await panel.getByRole('list', { name: `Analyses of release #${n}` }).innerText()).toBe('step 1 (10% asked, 25% by replicas): passed — 1/1 pods ready, 0 restarts; verification passed: GET / 200 ×20');
+  // Only the release in flight offers the commands.
+  expect(await page.getByRole('region', { name: `Rollout of release #${stable!.number}` }).count()).toBe(0);
+  await shot('rollout');
+
+  await panel.getByRole('button', { name: 'Promote', exact: true }).click();
+  await page.locator('#release-status').filter({ hasText: `Promote sent to release #${n}` }).waitFor();
+  expect(await t.services.releases.takeCommand(name, n)).toBe('promote');
+  await panel.getByRole('button', { name: 'Promote to 100%' }).click();
+  await page.locator('#release-status').filter({ hasText: `Promote to 100% sent to release #${n}` }).waitFor();
+  expect(await t.services.releases.takeCommand(name, n)).toBe('promote-full');
+
+  // Abort asks first; cancelling sends nothing.
+  const dialog = page.getByRole('dialog', { name: `Abort the rollout of release #${n}?` });
+  await panel.getByRole('button', { name: 'Abort' }).click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  expect(await t.services.releases.takeCommand(name, n)).toBeUndefined();
+  await panel.getByRole('button', { name: 'Abort' }).click();
+  await dialog.getByRole('button', { name: 'Abort' }).click();
+  await page.locator('#release-status').filter({ hasText: `Abort sent to release #${n}` }).waitFor();
+  expect(await t.services.releases.takeCommand(name, n)).toBe('abort');
+
+  // Once the rollout ended, the panel says how and offers nothing.
+  await t.services.releases.update(name, n, { status: 'failed', progress: { ...pausedCanary(stable!.number), phase: 'aborted', share: 0 }, failure: { reason: 'Aborted', message: 'aborted by a user', pods: [], detectedAt: new Date().toISOString() } });
+  await page.reload();
+  await panel.filter({ hasText: `canary aborted at step 2 (Aborted): all traffic back on release ${stable!.number}` }).waitFor();
+  expect(await panel.getByRole('button').count()).toBe(0);
+}, 120_000);
 
 test('sign out clears the token; pages ask for it again', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();

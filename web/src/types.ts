@@ -5,6 +5,6 @@
 export type { App, Build, Release } from '../../src/store/types.js';
 
 export type { AppStatus, ProvisionedDatabase as Database } from '../../src/store/views.js';
-export { rollbackAftermath, rollbackSummary, rolledBackOnto, verificationSummary } from '../../src/store/views.js';
+export { rollbackAftermath, rollbackSummary, rolledBackOnto, rolloutInFlight, rolloutSummary, verificationSummary } from '../../src/store/views.js';
 
 export { FINAL_BUILD_STATES, FORMER_RELEASE_STATES, SETTLED_RELEASE_STATES } from '../../src/store/types.js';

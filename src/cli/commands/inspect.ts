@@ -1,5 +1,6 @@
 import type { App, Build, Release } from '../../store/types.js';
-import { rollbackAftermath, rollbackSummary, rolledBackOnto, verificationCounts, verificationSummary } from '../../store/views.js';
+import { rollbackAftermath, rollbackSummary, rolledBackOnto, rolloutSummary, verificationCounts, verificationSummary } from '../../store/views.js';
+import { followAbort } from './rollout.js';
 import { CliError, type ApiClient } from '../client.js';
 import { describeFailure, waitForRelease } from '../wait.js';
 import { apiPath, withQuery } from '../api-path.js';
@@ -61,6 +62,8 @@ export async function releasesCommand(client: ApiClient, app: string, print: Pri
     print([String(r.number).padEnd(4), r.status.padEnd(12), trigger.padEnd(14), `…${r.image.slice(-17)}`.padEnd(20), when(r.createdAt).padEnd(21), verifiedColumn(r).padEnd(22), reason].join(' '));
     // What the automatic rollback put back and deleted, under the release it undid.
     for (const part of rollbackAftermath(r)) print(`${''.padEnd(5)}${part}`);
+    // A blue-green or canary rollout: where it stands (or ended) and each step's analysis.
+    for (const line of rolloutSummary(r)) print(`${''.padEnd(5)}${line}`);
   }
 }
 
@@ -77,6 +80,13 @@ function verifiedColumn(r: Release): string {
 export async function rollbackCommand(params: { client: ApiClient; app: string; to?: string; wait: boolean; print: Print }): Promise<void> {
   const { client, app, print } = params;
   const release = await client.post<Release>(apiPath`/apps/${app}/rollback`, params.to ? { to: Number(params.to) } : {});
+  // A blue-green release in its scale-down window: the release before still runs, so the API
+  // aborts it (an instant switch back) instead of making a release; the answer is the aborted one.
+  if (release.trigger.kind !== 'rollback') {
+    print(`--> Release ${release.number} is in its blue-green scale-down window: aborted, switching back to release ${release.progress?.stable ?? 'before it'}`);
+    if (params.wait) await followAbort({ client, app, release, print });
+    return;
+  }
   print(`--> Release ${release.number} restores release ${release.trigger.rollbackOf}`);
   if (!params.wait) return;
   const settled = await waitForRelease({ client, app, pick: (r) => r.number === release.number, print, timeoutSeconds: 600 });
@@ -98,6 +108,12 @@ export async function statusCommand(client: ApiClient, app: string, print: Print
   const latest = releases[0];
   if (latest && latest.number !== current && latest.number !== rolledBack?.number) {
     print(`Latest:    release ${latest.number} ${latest.status}${latest.failure ? ` (${latest.failure.reason}: ${latest.failure.message})` : ''}`);
+  }
+  // The newest release's blue-green or canary rollout: in flight, or how it ended.
+  const [rollout, ...analyses] = latest ? rolloutSummary(latest) : [];
+  if (rollout) {
+    print(`Rollout:   release ${latest!.number}: ${rollout}`);
+    for (const line of analyses) print(`           ${line}`);
   }
   const build = builds[0];
   print(`Build:     ${build ? `${build.id} ${build.state}${build.failure ? ` at ${build.failure.step}: ${build.failure.reason}` : ''}` : 'none'}`);

@@ -1,6 +1,7 @@
-import type { App, Release } from '../../store/types.js';
+import type { App, Release, StrategySpec } from '../../store/types.js';
 import { CliError, type ApiClient } from '../client.js';
 import { keyValues, parseProbe } from '../parse-args.js';
+import { describeStrategy, strategyFromArgs, type StrategyOptions } from '../strategy-args.js';
 import { describeFailure, waitForRelease } from '../wait.js';
 import { apiPath, withQuery } from '../api-path.js';
 
@@ -141,17 +142,11 @@ export async function hookSetCommand(params: {
   print(`--> ${phase} hook ${options.unset ? 'removed' : 'set'}; it applies from the next release`);
 }
 
-export async function strategySetCommand(params: { client: ApiClient; app: string; type: string; options: { maxSurge?: string; maxUnavailable?: string }; print: Print }): Promise<void> {
-  const { client, app, type, options, print } = params;
-  const names: Record<string, string> = { rolling: 'Rolling', recreate: 'Recreate' };
-  if (type !== 'auto' && !names[type]) throw new CliError(`strategy is rolling, recreate or auto, got "${type}"`);
-  const surge = (v?: string) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
-  const strategy =
-    type === 'auto'
-      ? null
-      : { type: names[type], ...(options.maxSurge ? { maxSurge: surge(options.maxSurge) } : {}), ...(options.maxUnavailable ? { maxUnavailable: surge(options.maxUnavailable) } : {}) };
-  await client.request('PUT', apiPath`/apps/${app}/strategy`, { strategy });
-  print(`--> Strategy ${type === 'auto' ? 'auto (Recreate with a ReadWriteOnce volume, else Rolling)' : names[type]}; it applies from the next release`);
+export async function strategySetCommand(params: { client: ApiClient; app: string; type: string; options: StrategyOptions; print: Print }): Promise<void> {
+  const { client, app, print } = params;
+  const strategy = strategyFromArgs(params.type, params.options);
+  const answer = await client.request<{ strategy: StrategySpec | null }>('PUT', apiPath`/apps/${app}/strategy`, { strategy });
+  print(`--> Strategy ${describeStrategy(answer.strategy)}; it applies from the next release`);
 }
 
 export async function settingsCommand(params: { client: ApiClient; app: string; print: Print }): Promise<void> {

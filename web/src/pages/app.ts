@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { badge, duration, errorText, fill, h, shortImage, when } from '../dom.js';
 import type { Cleanup, PageContext } from '../page.js';
 import type { App, AppStatus, Build, Release } from '../types.js';
-import { FINAL_BUILD_STATES, rollbackSummary, rolledBackOnto } from '../types.js';
+import { FINAL_BUILD_STATES, rollbackSummary, rolledBackOnto, rolloutSummary } from '../types.js';
 import { appHeader } from './app-tabs.js';
 import { healthSummary } from './health-summary.js';
 
@@ -53,6 +53,8 @@ export function appPage(ctx: PageContext, [name]: string[]): Cleanup {
         fact('Current release', current ? [`#${current.number} `, badge(current.status), ` ${shortImage(current.image)}, since ${when(current.finishedAt ?? current.createdAt)}`] : 'none yet'),
         rolledBack ? fact('Why this release', h('span', { class: 'error', id: 'rollback-summary' }, `${app} ${rollbackSummary(rolledBack)}`)) : null,
         newest && newest.number !== current?.number && newest.number !== rolledBack?.number ? fact('Newest release', [`#${newest.number} `, badge(newest.status), newest.failure ? ` ${newest.failure.reason}: ${newest.failure.message}` : '']) : null,
+        // The newest release's blue-green or canary rollout, in flight or how it ended (details on the Releases tab).
+        newest?.progress ? fact('Rollout', h('span', { id: 'rollout-summary' }, `#${newest.number}: ${rolloutSummary(newest)[0] ?? ''}`)) : null,
         fact('Health', status instanceof Error ? h('span', { class: 'error' }, status.message) : healthSummary(status)),
       ),
     );

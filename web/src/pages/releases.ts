@@ -3,8 +3,9 @@ import { releaseChanges, type Change } from '../diff.js';
 import { badge, errorText, fill, h, shortImage, when } from '../dom.js';
 import type { Cleanup, PageContext } from '../page.js';
 import type { Release } from '../types.js';
-import { FORMER_RELEASE_STATES, rollbackAftermath, SETTLED_RELEASE_STATES, verificationSummary } from '../types.js';
+import { FORMER_RELEASE_STATES, rollbackAftermath, rolloutInFlight, SETTLED_RELEASE_STATES, verificationSummary } from '../types.js';
 import { appHeader } from './app-tabs.js';
+import { rolloutPanel, type RolloutCommand } from './rollout-panel.js';
 
 const POLL_MS = 1000;
 
@@ -25,22 +26,22 @@ export function releasesPage(ctx: PageContext, [name]: string[]): Cleanup {
     window.clearTimeout(timer);
     try {
       const { current, releases } = await api<{ current: number | null; releases: Release[] }>(`/apps/${encodeURIComponent(app)}/releases`, { signal: abort.signal });
-      fill(list, releases.map((release, i) => releaseItem({ release, previous: releases[i + 1], current, onRollback: rollback })));
+      fill(list, releases.map((release, i) => releaseItem({ release, previous: releases[i + 1], current, onRollback: rollback, onCommand: command })));
       if (releases.length === 0) status.textContent = 'No releases yet: a succeeded build with autoDeploy, or `slipway deploy`, makes the first.';
       const followed = releases.find((r) => r.number === following);
       if (followed && SETTLED_RELEASE_STATES.includes(followed.status)) {
         status.textContent = `Release #${followed.number} is ${followed.status}${followed.failure ? `: ${followed.failure.reason}` : ''}.`;
         following = undefined;
       }
-      // While a release is rolling out, keep the list live until it settles.
-      if (releases.some((r) => !SETTLED_RELEASE_STATES.includes(r.status))) timer = window.setTimeout(load, POLL_MS);
+      // While a release is rolling out (or a blue-green one keeps the release before scaled), keep the list live.
+      if (releases.some((r) => !SETTLED_RELEASE_STATES.includes(r.status) || rolloutInFlight(r))) timer = window.setTimeout(load, POLL_MS);
     } catch (error) {
       if (!abort.signal.aborted) status.textContent = `Could not load the releases: ${errorText(error)}`;
     }
   };
 
   async function rollback(target: Release): Promise<void> {
-    const confirmed = await dialog.ask(`Roll back ${app} to release #${target.number}?`, `This makes a new release with release #${target.number}'s image (${shortImage(target.image)}) and config; the app's config becomes #${target.number}'s too.`);
+    const confirmed = await dialog.ask(`Roll back ${app} to release #${target.number}?`, `This makes a new release with release #${target.number}'s image (${shortImage(target.image)}) and config; the app's config becomes #${target.number}'s too.`, 'Roll back');
     if (!confirmed) return;
     status.textContent = `Rolling back to #${target.number}…`;
     try {
@@ -53,6 +54,27 @@ export function releasesPage(ctx: PageContext, [name]: string[]): Cleanup {
     }
   }
 
+  /** Promote or abort the rollout in flight; the deploy job takes the command within a second, and the list shows what it did. */
+  async function command(release: Release, what: RolloutCommand): Promise<void> {
+    if (what === 'abort') {
+      const confirmed = await dialog.ask(
+        `Abort the rollout of release #${release.number}?`,
+        `All traffic goes back to release #${release.progress?.stable ?? '?'}, and release #${release.number} ends failed (Aborted).`,
+        'Abort',
+      );
+      if (!confirmed) return;
+    }
+    const label = what === 'abort' ? 'Abort' : what === 'promote-full' ? 'Promote to 100%' : 'Promote';
+    try {
+      const path = `/apps/${encodeURIComponent(app)}/${what === 'abort' ? 'abort' : 'promote'}`;
+      const answer = await api<Release>(path, { method: 'POST', body: what === 'promote-full' ? { full: true } : {}, signal: abort.signal });
+      status.textContent = `${label} sent to release #${answer.number}: the rollout takes it within a second.`;
+      await load();
+    } catch (error) {
+      if (!abort.signal.aborted) status.textContent = `${label} failed: ${errorText(error)}`;
+    }
+  }
+
   status.textContent = ctx.notice ?? '';
   void load();
   return () => {
@@ -61,7 +83,7 @@ export function releasesPage(ctx: PageContext, [name]: string[]): Cleanup {
   };
 }
 
-function releaseItem(params: { release: Release; previous?: Release; current: number | null; onRollback: (r: Release) => void }): HTMLElement {
+function releaseItem(params: { release: Release; previous?: Release; current: number | null; onRollback: (r: Release) => void; onCommand: (r: Release, c: RolloutCommand) => void }): HTMLElement {
   const { release, previous, current } = params;
   const changes = releaseChanges(release, previous);
   const trigger =
@@ -88,6 +110,7 @@ function releaseItem(params: { release: Release; previous?: Release; current: nu
     release.verification
       ? h('p', { class: release.verification.state === 'failed' ? 'error verification' : 'muted verification' }, `Verification ${verificationSummary(release.verification)}`)
       : null,
+    rolloutPanel({ release, onCommand: params.onCommand }),
     previous ? changeTable(changes, previous.number) : h('p', { class: 'muted' }, 'The first release.'),
   );
 }
@@ -128,19 +151,21 @@ function changeTable(changes: Change[], against: number): HTMLElement {
 }
 
 /** A modal <dialog> that answers true (confirm) or false (cancel, Escape). */
-function confirmDialog(): { element: HTMLDialogElement; ask: (title: string, text: string) => Promise<boolean> } {
+function confirmDialog(): { element: HTMLDialogElement; ask: (title: string, text: string, confirmLabel: string) => Promise<boolean> } {
   const title = h('h2', { id: 'confirm-title' });
   const text = h('p', { id: 'confirm-text' });
+  const confirm = h('button', { value: 'confirm', type: 'submit', class: 'danger' });
   const element = h(
     'dialog',
     { 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-text' },
-    h('form', { method: 'dialog' }, title, text, h('div', { class: 'actions' }, h('button', { value: 'cancel', type: 'submit' }, 'Cancel'), h('button', { value: 'confirm', type: 'submit', class: 'danger' }, 'Roll back'))),
+    h('form', { method: 'dialog' }, title, text, h('div', { class: 'actions' }, h('button', { value: 'cancel', type: 'submit' }, 'Cancel'), confirm)),
   );
   return {
     element,
-    ask(heading, body) {
+    ask(heading, body, confirmLabel) {
       title.textContent = heading;
       text.textContent = body;
+      confirm.textContent = confirmLabel;
       element.returnValue = '';
       element.showModal();
       return new Promise((resolve) => element.addEventListener('close', () => resolve(element.returnValue === 'confirm'), { once: true }));
