@@ -20,12 +20,20 @@
 // `--kwok`: the same measurement on kwok nodes, pods "crashing" by the
 // `slipway.test/behaviour: crash-loop` annotation (no image, first crash ~2 s after start).
 //
+// Progressive rows (issue 18, real node only; bench/lib/progressive-rounds.ts): a bad canary
+// (steps [50, 100], pause 0, 2 replicas) and a bad blue-green release, each release 2 the same
+// image told by an env var to answer every page with 500. Independent probers ask the app's
+// Services every ~100 ms through the API server's service proxy: for the canary, from the first
+// 500 seen to the moment after which every answer came from release 1, and Slipway's decision
+// (failure.detectedAt) against it; for blue-green, verification → decision, and the active
+// Service never answering from release 2. Argo Rollouts' expectations are printed beside them.
+//
 // Bounded: every wait has a deadline; namespaces, queues, keys and local images are removed at
 // the end. Each round is one Slipway app and one kubectl namespace (about 90 s on the real node
-// with the 60 s deadline).
+// with the 60 s deadline), plus two apps for the progressive rows.
 //
-//   bash bench/run.sh rollout-detection [rounds=3] [progress-deadline-seconds=60] [--kwok]
-import { randomBytes, randomUUID } from 'node:crypto';
+//   bash bench/run.sh rollout-detection [rounds=3] [progress-deadline-seconds=60] [--kwok] [--only=crash-loop|progressive]
+import { randomUUID } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -41,15 +49,16 @@ import { createLogger } from '../src/logger.js';
 import { openServices, type Services } from '../src/services/services.js';
 import type { Release } from '../src/store/types.js';
 import { waitFor } from '../test/helpers/wait.js';
-import { openDockerCli, type DockerCli } from './lib/docker-cli.js';
+import { kwokMode, realNodeMode, type Mode } from './lib/detection-modes.js';
 import { createPullSecret, killKubectls, kubectl, kubectlOk, type Exit } from './lib/kubectl.js';
 import { deleteNamespaces } from './lib/namespaces.js';
 import { failingStage, STAGES, watchFailure, type FailureSignal, type Signals } from './lib/pod-failure-watch.js';
 import { median, ms, positiveInteger } from './lib/numbers.js';
-import { realNode, type RealNode } from './lib/real-node.js';
+import { printBlueGreenRound, printCanaryRound, printProgressiveRows } from './lib/progressive-report.js';
+import { blueGreenRound, canaryRound, type BlueGreenResult, type CanaryResult, type RoundDeps } from './lib/progressive-rounds.js';
+import { realNode } from './lib/real-node.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
-const CRASH_LOOP = { 'slipway.test/behaviour': 'crash-loop' };
 // What Kubernetes sets when a Deployment does not say (apps/v1 default of spec.progressDeadlineSeconds).
 const K8S_DEFAULT_PROGRESS_DEADLINE_S = 600;
 // Release 1 becomes current in seconds (kwok: well under one); release 2 needs its first exit, the
@@ -59,7 +68,6 @@ const RELEASE_SETTLE_MS = 240_000;
 const WATCH_LAG_MS = 5_000;
 /** The pull secret of the kubectl baseline's namespace (a user's `kubectl create secret docker-registry`). */
 const BASELINE_PULL_SECRET = 'bench-registry';
-const BAD_LINE = 'bench rollout-detection: exiting 1 on purpose';
 
 interface Harness {
   config: Config;
@@ -70,16 +78,6 @@ interface Harness {
   mode: Mode;
   /** Every namespace this run created (Slipway's apps and kubectl's), deleted at the end. */
   namespaces: Set<string>;
-}
-
-/** Where the pods run, and what the good and the failing release are made of. */
-interface Mode {
-  kwok: boolean;
-  where: string;
-  /** Payloads of POST /apps/:app/releases: the good release, then the failing one. */
-  good(): Record<string, unknown>;
-  bad(): Record<string, unknown>;
-  close(): Promise<void>;
 }
 
 interface SlipwayResult {
@@ -109,7 +107,7 @@ interface KubectlResult {
 
 // ---- Slipway
 
-async function inject<T>(h: Harness, params: { method: 'GET' | 'POST'; url: string; payload?: object; expect: number }): Promise<T> {
+async function inject<T>(h: Harness, params: { method: 'GET' | 'POST' | 'PUT'; url: string; payload?: object; expect: number }): Promise<T> {
   const res = await h.api.inject({ method: params.method, url: params.url, headers: { authorization: `Bearer ${TOKEN}` }, ...(params.payload ? { payload: params.payload } : {}) });
   if (res.statusCode !== params.expect) throw new Error(`${params.method} ${params.url} answered ${res.statusCode}, expected ${params.expect}: ${res.body}`);
   return res.json() as T;
@@ -246,52 +244,6 @@ function deploymentOf(release: Release): Manifest {
   return found as Manifest;
 }
 
-// ---- modes
-
-/** A digest that names no real image: kwok never pulls, and a digest is what Slipway deploys. */
-const fakeImage = () => `127.0.0.1:5000/x@sha256:${randomBytes(32).toString('hex')}`;
-
-const kwokMode = (): Mode => ({
-  kwok: true,
-  where: 'local control plane + kwok (crash loop scripted by annotation)',
-  good: () => ({ image: fakeImage() }),
-  bad: () => ({ image: fakeImage(), deploy: { podAnnotations: CRASH_LOOP } }),
-  close: async () => undefined,
-});
-
-/**
- * Two images on the local Node.js stand-in (already on the real node: the env's smoke check and
- * real-node suite pull it), pushed to the test registry and deployed by digest: a server that
- * listens on $PORT, and a command that prints a line and exits 1. USER 1001: app namespaces
- * enforce Pod Security `restricted` (runAsNonRoot needs a numeric non-root user).
- */
-async function realNodeMode(params: { config: Config; run: string; node: RealNode }): Promise<Mode> {
-  const { config, run, node } = params;
-  const base = `${config.builderImages === 'local' ? 'slipway-local/' : ''}node:20-bookworm-slim`;
-  const repository = `${config.registry.host}/bench-rd-images`;
-  const server = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT || 8080), () => console.log('listening'))`;
-  const docker: DockerCli = await openDockerCli(config.registry);
-  try {
-    const image = async (tag: string, cmd: string[]) => {
-      const dockerfile = `FROM ${base}\nLABEL org.opencontainers.image.title="bench rollout-detection ${tag}"\nUSER 1001\nCMD ${JSON.stringify(cmd)}\n`;
-      await docker.build({ tags: [`${repository}:${tag}`], dockerfile });
-      return docker.push(`${repository}:${tag}`);
-    };
-    const good = await image(`good-${run}`, ['node', '-e', server]);
-    const bad = await image(`bad-${run}`, ['sh', '-c', `echo '${BAD_LINE}'; exit 1`]);
-    return {
-      kwok: false,
-      where: `local control plane, real node ${node.name} (kubelet + containerd; the process really exits 1)`,
-      good: () => ({ image: good }),
-      bad: () => ({ image: bad }),
-      close: () => docker.close(),
-    };
-  } catch (error) {
-    await docker.close();
-    throw error;
-  }
-}
-
 // ---- run
 
 async function close(h: Harness): Promise<void> {
@@ -307,22 +259,60 @@ async function close(h: Harness): Promise<void> {
   await h.mode.close();
 }
 
-function parseArgs(argv: string[]): { rounds: number; deadlineSeconds: number; kwok: boolean } {
+type Only = 'crash-loop' | 'progressive';
+
+function parseArgs(argv: string[]): { rounds: number; deadlineSeconds: number; kwok: boolean; only?: Only } {
+  const usage = 'usage: rollout-detection [rounds=3] [progress-deadline-seconds=60] [--kwok] [--only=crash-loop|progressive]';
   const flags = argv.filter((a) => a.startsWith('--'));
-  const unknown = flags.filter((f) => f !== '--kwok');
-  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}: usage: rollout-detection [rounds=3] [progress-deadline-seconds=60] [--kwok]`);
+  const unknown = flags.filter((f) => f !== '--kwok' && f !== '--only=crash-loop' && f !== '--only=progressive');
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}: ${usage}`);
+  const only = flags.find((f) => f.startsWith('--only='))?.slice('--only='.length) as Only | undefined;
+  const kwok = flags.includes('--kwok');
+  if (kwok && only === 'progressive') throw new Error(`the progressive rows need the real node (kwok pods answer no request): ${usage}`);
   const positional = argv.filter((a) => !a.startsWith('--'));
   return {
     rounds: positiveInteger(positional[0], 3, 'rounds'),
     deadlineSeconds: positiveInteger(positional[1], 60, 'progress-deadline-seconds'),
-    kwok: flags.includes('--kwok'),
+    kwok,
+    ...(only ? { only } : {}),
   };
 }
 
 const at = (s: FailureSignal | undefined, from: number) => (s ? `+${ms(s.at - from)} (${s.what})` : 'not seen');
 
+function printCrashLoopRows(params: { slipway: SlipwayResult[]; baseline: KubectlResult[]; deadlineSeconds: number; where: string }): void {
+  const { slipway, baseline, deadlineSeconds } = params;
+  const exitToDecision = median(slipway.map((r) => r.detectedAt - r.signals.exit.at));
+  const exitToRestart = median(slipway.map((r) => r.signals.restart.at - r.signals.exit.at));
+  const loopToDecision = median(slipway.map((r) => r.detectedAt - r.signals.loop.at));
+  const appliedToDecision = median(slipway.map((r) => r.detectedAt - r.startedAt));
+  const appliedToReady = median(slipway.map((r) => r.settledAt - r.startedAt));
+  const gaveUpMs = median(baseline.map((k) => k.exitedAt - k.appliedAt));
+  // Only the deadline changes with the default; the rest of kubectl's time (apply, controller sync) stays.
+  const atDefaultMs = gaveUpMs + (K8S_DEFAULT_PROGRESS_DEADLINE_S - deadlineSeconds) * 1000;
+  const row = (label: string, value: string) => console.log(`  ${label.padEnd(80)}${value}`);
+  console.log(`\nrollout-detection, median of ${slipway.length} round(s) (crash-looping release; ${params.where})`);
+  row('slipway: first failing signal (first container exit) → rollback decision', ms(exitToDecision));
+  row('  of which: first exit → kubelet restarted the container', ms(exitToRestart));
+  row('slipway: crash loop seen (exit after a restart / CrashLoopBackOff) → decision', ms(loopToDecision));
+  row('slipway: release applied → rollback decision', ms(appliedToDecision));
+  row('slipway: release applied → previous release ready again', ms(appliedToReady));
+  row(`kubectl rollout status (progressDeadlineSeconds=${deadlineSeconds}): applied → gave up`, `${ms(gaveUpMs)}, no rollback`);
+  row('kubectl: release applied → previous release ready again', 'never (manual: kubectl rollout undo)');
+  row(
+    'ratio kubectl give-up / slipway decision (both from the apply)',
+    `${(gaveUpMs / appliedToDecision).toFixed(1)}  (with Kubernetes' default ${K8S_DEFAULT_PROGRESS_DEADLINE_S} s deadline: ~${Math.round(atDefaultMs / appliedToDecision)})`,
+  );
+  console.log(
+    '  Slipway does not judge a first exit (restartCount 0): it fails the release when the container is terminated again after a restart, ' +
+      'or waits in CrashLoopBackOff, or has restarted maxRestarts (3) times. ' +
+      `A Deployment that sets no progressDeadlineSeconds gets ${K8S_DEFAULT_PROGRESS_DEADLINE_S} s, and kubectl rollout status waits that long; ` +
+      `this run set ${deadlineSeconds} s to stay bounded (the ~ figure swaps in ${K8S_DEFAULT_PROGRESS_DEADLINE_S} s, the rest of kubectl's time unchanged).`,
+  );
+}
+
 async function main(): Promise<void> {
-  const { rounds, deadlineSeconds, kwok } = parseArgs(process.argv.slice(2));
+  const { rounds, deadlineSeconds, kwok, only } = parseArgs(process.argv.slice(2));
   if (!process.env.KUBECONFIG) throw new Error('KUBECONFIG is not set: run with bash bench/run.sh (it sources ~/.cache/slipway/state/env.sh)');
   const run = randomUUID().slice(0, 8);
   const kc = loadKubeConfig(process.env.KUBECONFIG);
@@ -339,58 +329,54 @@ async function main(): Promise<void> {
   let closing: Promise<void> | undefined;
   const shutdown = () => (closing ??= close(h));
   process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
+  const crashLoop = only !== 'progressive';
+  // The progressive rows need pods that answer: the real node only.
+  const web = only !== 'crash-loop' ? mode.web : undefined;
+  const progressive: RoundDeps | undefined = web
+    ? { kc, image: web, namespaces: h.namespaces, request: (params) => inject(h, params), settled: (params) => settled(h, params) }
+    : undefined;
 
   try {
-    console.log(`rollout-detection on ${mode.where}: ${rounds} round(s), each one Slipway app and one kubectl rollout (progressDeadlineSeconds=${deadlineSeconds})`);
+    const what = [crashLoop ? `one Slipway app and one kubectl rollout (progressDeadlineSeconds=${deadlineSeconds})` : '', progressive ? 'a bad canary and a bad blue-green app' : '']
+      .filter(Boolean)
+      .join(', plus ');
+    console.log(`rollout-detection on ${mode.where}: ${rounds} round(s), each ${what}`);
+    if (!progressive) console.log('  (no progressive rows: they need the real node, and were not asked for)');
     const slipway: SlipwayResult[] = [];
     const baseline: KubectlResult[] = [];
+    const canary: CanaryResult[] = [];
+    const blueGreen: BlueGreenResult[] = [];
     for (let i = 1; i <= rounds; i++) {
-      const r = await slipwayRound(h);
-      slipway.push(r);
-      console.log(
-        `round ${i} slipway (${r.app}), from release 2 applied: first exit ${at(r.signals.exit, r.startedAt)}; restarted ${at(r.signals.restart, r.startedAt)}; ` +
-          `crash loop ${at(r.signals.loop, r.startedAt)}; rollback decision +${ms(r.detectedAt - r.startedAt)} (${r.reason}: ${ms(r.detectedAt - r.signals.exit.at)} after the first exit, ` +
-          `${ms(r.detectedAt - r.signals.loop.at)} after the crash loop showed); release 1 ready again +${ms(r.settledAt - r.startedAt)}`,
-      );
-      const k = await kubectlRound(h, { release1: r.release1, release2: r.release2, deadlineSeconds });
-      baseline.push(k);
-      const said = (k.exit.stderr || k.exit.stdout).split('\n').at(-1) ?? '';
-      console.log(
-        `round ${i} kubectl (${k.namespace}), from apply: first exit ${at(k.signals.exit, k.appliedAt)}; restarted ${at(k.signals.restart, k.appliedAt)}; crash loop ${at(k.signals.loop, k.appliedAt)}; ` +
-          `rollout status exited ${k.exit.code ?? k.exit.signal} after ${ms(k.exitedAt - k.appliedAt)}: "${said}"; Progressing=${k.progressing}; ` +
-          `the failing pod by then: ${k.podsAtExit}; live template ${k.stillFailingImage ? 'still runs the failing release (no rollback)' : 'no longer runs the failing release'}`,
-      );
-      if (k.exit.code === 0) throw new Error('kubectl rollout status reported the crash-looping rollout as successful');
-      if (!/exceeded its progress deadline/.test(said)) console.log(`  note: kubectl did not exit on ProgressDeadlineExceeded but on "${said}"`);
+      if (crashLoop) {
+        const r = await slipwayRound(h);
+        slipway.push(r);
+        console.log(
+          `round ${i} slipway (${r.app}), from release 2 applied: first exit ${at(r.signals.exit, r.startedAt)}; restarted ${at(r.signals.restart, r.startedAt)}; ` +
+            `crash loop ${at(r.signals.loop, r.startedAt)}; rollback decision +${ms(r.detectedAt - r.startedAt)} (${r.reason}: ${ms(r.detectedAt - r.signals.exit.at)} after the first exit, ` +
+            `${ms(r.detectedAt - r.signals.loop.at)} after the crash loop showed); release 1 ready again +${ms(r.settledAt - r.startedAt)}`,
+        );
+        const k = await kubectlRound(h, { release1: r.release1, release2: r.release2, deadlineSeconds });
+        baseline.push(k);
+        const said = (k.exit.stderr || k.exit.stdout).split('\n').at(-1) ?? '';
+        console.log(
+          `round ${i} kubectl (${k.namespace}), from apply: first exit ${at(k.signals.exit, k.appliedAt)}; restarted ${at(k.signals.restart, k.appliedAt)}; crash loop ${at(k.signals.loop, k.appliedAt)}; ` +
+            `rollout status exited ${k.exit.code ?? k.exit.signal} after ${ms(k.exitedAt - k.appliedAt)}: "${said}"; Progressing=${k.progressing}; ` +
+            `the failing pod by then: ${k.podsAtExit}; live template ${k.stillFailingImage ? 'still runs the failing release (no rollback)' : 'no longer runs the failing release'}`,
+        );
+        if (k.exit.code === 0) throw new Error('kubectl rollout status reported the crash-looping rollout as successful');
+        if (!/exceeded its progress deadline/.test(said)) console.log(`  note: kubectl did not exit on ProgressDeadlineExceeded but on "${said}"`);
+      }
+      if (progressive) {
+        const c = await canaryRound(progressive);
+        canary.push(c);
+        printCanaryRound(i, c);
+        const b = await blueGreenRound(progressive);
+        blueGreen.push(b);
+        printBlueGreenRound(i, b);
+      }
     }
-
-    const exitToDecision = median(slipway.map((r) => r.detectedAt - r.signals.exit.at));
-    const exitToRestart = median(slipway.map((r) => r.signals.restart.at - r.signals.exit.at));
-    const loopToDecision = median(slipway.map((r) => r.detectedAt - r.signals.loop.at));
-    const appliedToDecision = median(slipway.map((r) => r.detectedAt - r.startedAt));
-    const appliedToReady = median(slipway.map((r) => r.settledAt - r.startedAt));
-    const gaveUpMs = median(baseline.map((k) => k.exitedAt - k.appliedAt));
-    // Only the deadline changes with the default; the rest of kubectl's time (apply, controller sync) stays.
-    const atDefaultMs = gaveUpMs + (K8S_DEFAULT_PROGRESS_DEADLINE_S - deadlineSeconds) * 1000;
-    const row = (label: string, value: string) => console.log(`  ${label.padEnd(80)}${value}`);
-    console.log(`\nrollout-detection, median of ${rounds} round(s) (crash-looping release; ${mode.where})`);
-    row('slipway: first failing signal (first container exit) → rollback decision', ms(exitToDecision));
-    row('  of which: first exit → kubelet restarted the container', ms(exitToRestart));
-    row('slipway: crash loop seen (exit after a restart / CrashLoopBackOff) → decision', ms(loopToDecision));
-    row('slipway: release applied → rollback decision', ms(appliedToDecision));
-    row('slipway: release applied → previous release ready again', ms(appliedToReady));
-    row(`kubectl rollout status (progressDeadlineSeconds=${deadlineSeconds}): applied → gave up`, `${ms(gaveUpMs)}, no rollback`);
-    row('kubectl: release applied → previous release ready again', 'never (manual: kubectl rollout undo)');
-    row(
-      'ratio kubectl give-up / slipway decision (both from the apply)',
-      `${(gaveUpMs / appliedToDecision).toFixed(1)}  (with Kubernetes' default ${K8S_DEFAULT_PROGRESS_DEADLINE_S} s deadline: ~${Math.round(atDefaultMs / appliedToDecision)})`,
-    );
-    console.log(
-      '  Slipway does not judge a first exit (restartCount 0): it fails the release when the container is terminated again after a restart, ' +
-        'or waits in CrashLoopBackOff, or has restarted maxRestarts (3) times. ' +
-        `A Deployment that sets no progressDeadlineSeconds gets ${K8S_DEFAULT_PROGRESS_DEADLINE_S} s, and kubectl rollout status waits that long; ` +
-        `this run set ${deadlineSeconds} s to stay bounded (the ~ figure swaps in ${K8S_DEFAULT_PROGRESS_DEADLINE_S} s, the rest of kubectl's time unchanged).`,
-    );
+    if (crashLoop) printCrashLoopRows({ slipway, baseline, deadlineSeconds, where: mode.where });
+    if (progressive) printProgressiveRows({ canary, blueGreen });
   } finally {
     await shutdown();
   }
