@@ -90,7 +90,7 @@ async function baselineRound(tag: string): Promise<{ cold: number; warm: number 
     const repository = `${config.registry.host}/bo-hand-${tag}`;
     const buildAndPush = async (n: number) => {
       const tags = [`${repository}:v${n}`, `${repository}:build-${n}`];
-      await docker(['build', '-q', '--network', 'host', ...tags.flatMap((t) => ['-t', t]), dir]);
+      await docker(['build', '-q', '--network', config.buildNetwork, ...tags.flatMap((t) => ['-t', t]), dir]);
       for (const t of tags) await docker(['push', '-q', t]);
       images.push(...tags);
     };

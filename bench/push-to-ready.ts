@@ -344,7 +344,7 @@ async function main(): Promise<void> {
     api: await buildApp(services, { logger: false }),
     workers: [createBuildWorker({ services, logger }), createDeployWorker({ services, kc, logger })],
     kc,
-    docker: await openDockerCli(config.registry),
+    docker: await openDockerCli(config.registry, config.buildNetwork),
     namespaces: new Set(),
     repos: [],
     dirs: [],

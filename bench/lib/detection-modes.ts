@@ -44,7 +44,7 @@ export async function realNodeMode(params: { config: Config; run: string; node: 
   const base = `${config.builderImages === 'local' ? 'slipway-local/' : ''}node:20-bookworm-slim`;
   const repository = `${config.registry.host}/bench-rd-images`;
   const server = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT || 8080), () => console.log('listening'))`;
-  const docker: DockerCli = await openDockerCli(config.registry);
+  const docker: DockerCli = await openDockerCli(config.registry, config.buildNetwork);
   try {
     const image = async (tag: string, cmd: string[]) => {
       const dockerfile = `FROM ${base}\nLABEL org.opencontainers.image.title="bench rollout-detection ${tag}"\nUSER 1001\nCMD ${JSON.stringify(cmd)}\n`;

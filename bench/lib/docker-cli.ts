@@ -18,7 +18,7 @@ export interface DockerCli {
 
 const TIMEOUT_MS = 10 * 60_000;
 
-export async function openDockerCli(registry: { host: string; username?: string; password?: string }): Promise<DockerCli> {
+export async function openDockerCli(registry: { host: string; username?: string; password?: string }, network: string): Promise<DockerCli> {
   const config = await mkdtemp(path.join(os.tmpdir(), 'bench-docker-'));
   const tagged = new Set<string>();
   const run = (args: string[], input?: string) =>
@@ -37,8 +37,9 @@ export async function openDockerCli(registry: { host: string; username?: string;
     run,
     async build(params) {
       const tags = params.tags.flatMap((t) => ['-t', t]);
-      // Host network as a developer's laptop builds: the fenced build network is Slipway's own.
-      const args = ['build', '-q', '--network', 'host', ...(params.noCache ? ['--no-cache'] : []), ...tags];
+      // On Slipway's fenced build network, as Slipway's own builds: a RUN step reaches the package
+      // registries and nothing of this machine's (never the host network).
+      const args = ['build', '-q', '--network', network, ...(params.noCache ? ['--no-cache'] : []), ...tags];
       for (const t of params.tags) tagged.add(t);
       await (params.dockerfile !== undefined ? run([...args, '-'], params.dockerfile) : run([...args, params.context ?? '.']));
     },
