@@ -2,6 +2,7 @@ import { SlipwayError } from '../errors.js';
 import type { AppStore } from '../store/app-store.js';
 import type { ReleaseCommand, ReleaseStore } from '../store/release-store.js';
 import type { Release } from '../store/types.js';
+import { rolloutInFlight } from '../store/views.js';
 
 /**
  * The release a promote or abort is for: the app's blue-green or canary rollout in progress, or
@@ -10,7 +11,7 @@ import type { Release } from '../store/types.js';
  */
 export async function rolloutInProgress(deps: { releases: ReleaseStore }, app: string): Promise<Release | undefined> {
   const recent = await deps.releases.list(app, 10);
-  return recent.find((r) => r.progress && ((r.status === 'deploying' && !['aborted', 'done'].includes(r.progress.phase)) || (r.status === 'current' && r.progress.phase === 'scaling-down')));
+  return recent.find(rolloutInFlight);
 }
 
 /**
