@@ -115,11 +115,17 @@ export SLIPWAY_REAL_NODE='$real_node'
 export SLIPWAY_REAL_NODE_SELECTOR='slipway.dev/node=real'
 export SLIPWAY_REAL_NODE_TOLERATIONS='slipway.dev/real-node=true:NoSchedule'
 export SLIPWAY_NODE_STATE='$SLIPWAY_STATE/node'
+# The weighted traffic router (test/env/router): a Gateway API Gateway and where it listens.
+export SLIPWAY_TEST_GATEWAY='slipway-gateway/edge'
+export SLIPWAY_TEST_GATEWAY_URL='http://127.0.0.1:18000'
 # The database stand-ins (SLIPWAY_TEST_POSTGRESQL_IMAGE ...), by digest: images.sh writes them.
 if [ -f '$SLIPWAY_STATE/db-images.env' ]; then . '$SLIPWAY_STATE/db-images.env'; fi
 ENV
 }
 
+# The router's Go modules come over the network while the CPU builds the control plane.
+( cd "$ENV_DIR/router" && PATH="$PATH:/usr/local/go/bin" GOMODCACHE="$SLIPWAY_CACHE/go-mod" GOFLAGS=-mod=readonly go mod download >"$SLIPWAY_STATE/router-download.log" 2>&1 ) &
+router_download=$!
 start_redis
 start_dockerd
 start_registry
@@ -132,6 +138,11 @@ SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" bash "$ENV_DIR/k8s/start.sh" >/dev/null
 # control plane (about 5 min with a warm Go cache); tainted, so only pods that tolerate it land there.
 bash "$ENV_DIR/node/build.sh" >/dev/null
 real_node=$(SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" SLIPWAY_NODE_STATE="$SLIPWAY_STATE/node" bash "$ENV_DIR/node/start.sh" | tail -n1)
+# The weighted traffic router (Traefik as a Gateway API controller), built from Go modules once
+# per version like the rest: a canary behind it gets exact shares (test/env/router).
+wait "$router_download" || log "router: go mod download failed (see $SLIPWAY_STATE/router-download.log); the build retries it"
+router_bin=$(bash "$ENV_DIR/router/build.sh" | tail -n1)
+bash "$ENV_DIR/router/start.sh" "$router_bin" "$k8s_bin"
 write_env
 DOCKER_HOST="unix://$SLIPWAY_STATE/docker/docker.sock" bash "$ENV_DIR/images.sh"
 log "stack ready; variables in $SLIPWAY_STATE/env.sh"
