@@ -1,6 +1,7 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { appSelector as selector, LABELS } from '../releases/render/labels.js';
 import type { Services } from '../services/services.js';
+import { objectApi } from '../services/kube-config.js';
 
 /**
  * Deletes an app: its workloads, Services, Ingresses, hook Jobs and config objects (selected by
@@ -33,6 +34,15 @@ export async function deleteApp(
   await each('StatefulSet', (await appsApi.listNamespacedStatefulSet({ namespace, labelSelector })).items, (n) => appsApi.deleteNamespacedStatefulSet({ namespace, name: n }));
   await each('Service', (await core.listNamespacedService({ namespace, labelSelector })).items, (n) => core.deleteNamespacedService({ namespace, name: n }));
   await each('Ingress', (await net.listNamespacedIngress({ namespace, labelSelector })).items, (n) => net.deleteNamespacedIngress({ namespace, name: n }));
+  // A weighted canary's HTTPRoute (Gateway API): a cluster without the CRD has none to delete.
+  const routes = await objectApi(kc)
+    .list<KubernetesObject>('gateway.networking.k8s.io/v1', 'HTTPRoute', namespace, undefined, undefined, undefined, undefined, labelSelector)
+    .then((list) => list.items)
+    .catch((error: { code?: number }) => {
+      if (error.code === 404) return [];
+      throw error;
+    });
+  await each('HTTPRoute', routes, (n) => objectApi(kc).delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: n, namespace } }));
   await each('Job', (await batch.listNamespacedJob({ namespace, labelSelector: `${labelSelector},${LABELS.hook}` })).items, (n) =>
     batch.deleteNamespacedJob({ namespace, name: n, propagationPolicy: 'Background' }),
   );

@@ -153,7 +153,7 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   const restoreStartedAt = new Date();
   // A canary's or preview's pods go first (the stable side still serves); pods that took all the
   // traffic go after the stable release is back (prune-release.ts deletes their side).
-  if (progressive && !tookAllTraffic(release)) await dropNewSide(deps, release).catch((error: unknown) => logger.warn({ app: release.app, release: release.number, err: error }, "scaling the new side to 0 failed"));
+  if (progressive && !tookAllTraffic(release)) await dropNewSide(deps, release, previous).catch((error: unknown) => logger.warn({ app: release.app, release: release.number, err: error }, "scaling the new side to 0 failed"));
   const restored = await rollOut(deps, previous, restoreStartedAt, release);
   const ready = restored.state === 'ready';
   if (progressive) release = await recordAborted(deps, release, ready ? `all traffic back on release ${previous.number}` : `release ${previous.number} re-applied: ${restored.message}`);

@@ -99,6 +99,7 @@ function checkStrategyFields(strategy: NonNullable<DeployConfig['strategy']>, co
     ['manualPromotion', ['BlueGreen', 'Canary']],
     ['scaleDownDelaySeconds', ['BlueGreen']],
     ['previewHost', ['BlueGreen']],
+    ['gatewayRef', ['Canary']],
   ];
   for (const [field, types] of owners) {
     if (strategy[field] !== undefined && !types.includes(strategy.type)) {
@@ -111,6 +112,9 @@ function checkStrategyFields(strategy: NonNullable<DeployConfig['strategy']>, co
   }
   if (strategy.previewHost !== undefined && !config.host) {
     throw new ValidationError('previewHost needs the app to have a host: the preview Ingress mirrors the app\'s', { field: 'strategy.previewHost' });
+  }
+  if (strategy.gatewayRef && config.service === false) {
+    throw new ValidationError('a weighted canary routes to Services of its own: it needs the app to have one (service: true)', { field: 'strategy.gatewayRef' });
   }
   if (strategy.type === 'BlueGreen' && config.service === false) {
     throw new ValidationError('the BlueGreen strategy switches the app\'s Service: it needs one (service: true)', { field: 'strategy' });

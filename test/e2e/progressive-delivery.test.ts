@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Worker } from 'bullmq';
 import { AppsV1Api, CoreV1Api, Watch, type V1Service } from '@kubernetes/client-node';
 import { LABELS } from '../../src/releases/render/labels.js';
@@ -168,6 +169,60 @@ describe('canary', () => {
     expect(nothing.json()).toMatchObject({ error: { code: 'ROLLOUT_NOT_IN_PROGRESS' } });
   }, 600_000);
 });
+
+describe('canary behind a weighted router (Traefik as the Gateway API router of test/env/router)', () => {
+  test('the share is the route weight, exact, whatever the pod count; an abort gives the stable release every request through the Gateway again', async () => {
+    const [gatewayNamespace, gatewayName] = requireEnv('SLIPWAY_TEST_GATEWAY').split('/');
+    const host = `${app}.gateway.test`;
+    await scale(2);
+    await setStrategy({ type: 'Canary', steps: [10, 100], manualPromotion: true, gatewayRef: { name: gatewayName, namespace: gatewayNamespace } });
+    const stable = (await t.services.releases.current(app))!;
+    const number = await newRelease({ env: { VERSION: '7' }, host });
+    const held = await phase(number, 'awaiting-promotion', 1);
+    // 1 canary pod beside 2 stable ones (33% by pod count), and the route gives it 10%.
+    expect(held.progress).toMatchObject({ share: 10, replicas: { release: 1, stable: 2 } });
+    const split = await gatewayVersions(host, 200);
+    expect(Object.keys(split).sort()).toEqual([String(stable.config.env.VERSION), '7'].sort());
+    expect(split['7']).toBeGreaterThanOrEqual(15);
+    expect(split['7']).toBeLessThanOrEqual(25);
+
+    expect((await t.api.inject({ method: 'POST', url: `/apps/${app}/abort`, headers: auth })).statusCode).toBe(202);
+    const aborted = await settledRelease({ releases: t.services.releases, app, number, timeoutMs: 120_000 });
+    expect(aborted).toMatchObject({ status: 'failed', failure: { reason: 'Aborted' }, rolledBackTo: { number: stable.number, ready: true } });
+    expect(await gatewayVersions(host, 50)).toEqual({ [String(stable.config.env.VERSION)]: 50 });
+  }, 600_000);
+});
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} not set: run tests with scripts/test.sh (test/env/start.sh starts the router)`);
+  return value;
+}
+
+/** GETs `/` of `host` through the test env's Gateway `count` times, one at a time, once the route answers; counts the answers by version. */
+async function gatewayVersions(host: string, count: number): Promise<Record<string, number>> {
+  const url = requireEnv('SLIPWAY_TEST_GATEWAY_URL');
+  const get = () =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.get(url, { headers: { host } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      });
+      request.on('error', reject);
+    });
+  // The router picks a new route up within a second or two of its watch event.
+  await waitFor({ timeoutMs: 30_000, intervalMs: 200, check: async () => ((await get()).status === 200 ? true : undefined), message: () => `the Gateway does not route ${host}` });
+  const versions: Record<string, number> = {};
+  for (let i = 0; i < count; i++) {
+    const answer = await get();
+    if (answer.status !== 200) throw new Error(`the Gateway answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    const version = String((JSON.parse(answer.body) as { version: string }).version);
+    versions[version] = (versions[version] ?? 0) + 1;
+  }
+  return versions;
+}
 
 async function setStrategy(strategy: Record<string, unknown>): Promise<void> {
   const res = await t.api.inject({ method: 'PUT', url: `/apps/${app}/strategy`, headers: auth, payload: { strategy } });

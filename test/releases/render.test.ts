@@ -54,6 +54,19 @@ describe('renderManifests', () => {
     ]);
   });
 
+  test('canary behind a Gateway: a Service of its own pods, and an HTTPRoute with the host in place of the Ingress', () => {
+    const manifests = renderManifests({ ...base, config: { ...base.config, host: 'shop.example.com', strategy: { type: 'Canary', gatewayRef: { name: 'edge', namespace: 'gateways' } } } });
+    expect(kinds(manifests)).toEqual(['Service/shop', 'Service/shop-r3', 'Deployment/shop-r3', 'HTTPRoute/shop']);
+    const route = find(manifests, 'HTTPRoute');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'gateways' }],
+      hostnames: ['shop.example.com'],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: 'shop-r3', port: 80, weight: 100 }] }],
+    });
+    expect((manifests.find((m) => m.metadata.name === 'shop-r3' && m.kind === 'Service') as Obj).spec.selector['slipway.dev/release']).toBe('3');
+  });
+
   test('canary: the Service selects every pod of the app (the share is the pod count), the side only its own', () => {
     const manifests = renderManifests({ ...base, config: { ...base.config, strategy: { type: 'Canary', steps: [20, 100] } } });
     expect(find(manifests, 'Service').spec.selector).toEqual({ 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/managed-by': 'slipway' });

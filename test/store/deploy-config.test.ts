@@ -20,6 +20,8 @@ describe('checkDeployConfig', () => {
     ['canary steps that repeat', { strategy: { type: 'Canary', steps: [50, 50] } }, /must rise/],
     ['a preview host without a host', { strategy: { type: 'BlueGreen', previewHost: 'preview.x.test' } }, /previewHost needs the app to have a host/],
     ['blue-green without a Service', { service: false, strategy: { type: 'BlueGreen' } }, /needs one/],
+    ['a Gateway on BlueGreen', { strategy: { type: 'BlueGreen', gatewayRef: { name: 'edge' } } }, /gatewayRef applies to the Canary strategy only/],
+    ['a weighted canary without a Service', { service: false, strategy: { type: 'Canary', gatewayRef: { name: 'edge' } } }, /Services of its own/],
     [
       'canary with a ReadWriteOnce volume',
       { strategy: { type: 'Canary' }, volumes: [{ name: 'data', mountPath: '/data', size: '1Gi', accessMode: 'ReadWriteOnce' }] as DeployConfig['volumes'] },
@@ -37,6 +39,7 @@ describe('checkDeployConfig', () => {
     ['BlueGreen', { strategy: { type: 'BlueGreen' } }],
     ['BlueGreen, manual, with a preview host', { host: 'shop.x.test', strategy: { type: 'BlueGreen', manualPromotion: true, scaleDownDelaySeconds: 0, previewHost: 'next.x.test' } }],
     ['Canary with steps and a pause', { strategy: { type: 'Canary', steps: [5, 25, 60], pauseSeconds: 120 } }],
+    ['Canary behind a Gateway', { strategy: { type: 'Canary', gatewayRef: { name: 'edge', namespace: 'gateways' } } }],
     ['Canary with a ReadWriteMany volume', { strategy: { type: 'Canary' }, volumes: [{ name: 'data', mountPath: '/data', size: '1Gi', accessMode: 'ReadWriteMany' }] as DeployConfig['volumes'] }],
   ])('accepts %s', (_name, patch) => {
     expect(() => checkDeployConfig({ ...config, ...patch })).not.toThrow();

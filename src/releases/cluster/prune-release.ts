@@ -12,6 +12,8 @@ const PRUNABLE_KINDS = [
   { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
 ] as const;
+/** A weighted canary's route (Gateway API): listed only for a release that rendered one, so a cluster without the CRD is never asked. */
+const ROUTE_KIND = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' } as const;
 
 /**
  * After release `failed` was rolled back to `restored`: deletes the objects only the failed
@@ -24,7 +26,8 @@ export async function pruneRelease(params: { kc: KubeConfig; failed: Release; re
   const api = objectApi(kc);
   const namespace = failed.config.namespace;
   const live: Array<LiveObject & { apiVersion: string }> = [];
-  for (const { apiVersion, kind } of PRUNABLE_KINDS) {
+  const kinds = (failed.manifests as Array<{ kind?: string }>).some((m) => m.kind === 'HTTPRoute') ? [...PRUNABLE_KINDS, ROUTE_KIND] : PRUNABLE_KINDS;
+  for (const { apiVersion, kind } of kinds) {
     const by = kind === 'PersistentVolumeClaim' ? LABELS.claimCreatedBy : LABELS.release;
     const labelSelector = `${appSelector(failed.app)},${by}=${failed.number}`;
     const list = await api.list<KubernetesObject>(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);

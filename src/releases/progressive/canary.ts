@@ -3,10 +3,13 @@ import { applyRelease, failedOutcome, watchRelease, type DeployDeps, type Outcom
 import { verifyReadyRelease } from '../rollout/verify-release.js';
 import { verificationProblems } from '../rollout/verification.js';
 import { hold, holdFailure, RolloutParked } from './hold.js';
-import { canarySteps, PROGRESSIVE_DEFAULTS, sideReplicas, workloadName, type SideReplicas } from './plan.js';
+import { canarySteps, PROGRESSIVE_DEFAULTS, sideReplicas, sideServiceName, weightedRouter, workloadName, type SideReplicas } from './plan.js';
+import { applyManifests } from '../cluster/apply.js';
+import { withBackends } from '../render/http-route.js';
+import type { Manifest } from '../render/manifest.js';
 import { judgeStep, startProgress } from './progress.js';
 import { ProgressRecorder } from './recorder.js';
-import { retireSides, scaleSide, sideHealth } from './sides.js';
+import { ensureSideService, retireSides, scaleSide, sideHealth } from './sides.js';
 
 /**
  * Rolls a release out as a canary beside `stable`, the release that runs: at each step the
@@ -27,6 +30,15 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
   const side = workloadName({ app, release: params.release.number, config });
   const stableSide = workloadName({ app, release: stable.number, config: stable.config });
   const total = async () => (await deps.apps.find(app))?.deploy.replicas ?? config.replicas;
+  // With a weighted router the share is the route's weight, exact, and the stable side keeps its
+  // full scale (as Argo Rollouts does with traffic routing); without one it is the pod ratio.
+  const router = weightedRouter(config);
+  const route = (rec: ProgressRecorder) => (rec.release.manifests as Manifest[]).find((m) => m.kind === 'HTTPRoute');
+  const divideFor = async (weight: number): Promise<SideReplicas> => {
+    const count = await total();
+    const ratio = sideReplicas({ total: count, weight });
+    return router ? { canary: ratio.canary, stable: count, share: weight } : ratio;
+  };
   const rec = new ProgressRecorder(deps.releases, params.release);
   const now = () => new Date().toISOString();
   let first = 0;
@@ -45,13 +57,18 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
     // What the stable side runs now: the app's scale until the first step takes its share.
     let stableNow = rec.progress.replicas.stable;
     const divide = async (weight: number): Promise<Outcome> => {
-      sides = sideReplicas({ total: await total(), weight });
+      sides = await divideFor(weight);
       const stepStart = new Date();
       // The canary's pods first and ready, then the stable side gives up its share: capacity never drops.
-      await applyRelease(deps, rec.release, { replicas: sides.canary });
+      await applyRelease(deps, rec.release, { replicas: sides.canary, pick: (ms) => ms.filter((m) => m.kind !== 'HTTPRoute') });
       const ready = await watchRelease(deps, rec.release, stepStart);
       if (ready.state !== 'ready') return ready;
-      if (weight < 100) {
+      if (router) {
+        const stableService = sideServiceName(app, stable.number);
+        await ensureSideService({ kc: deps.kc, namespace, app, release: stable.number, name: stableService });
+        await applyManifests(deps.kc, [withBackends(route(rec)!, [{ service: stableService, weight: 100 - weight }, { service: side, weight }])]);
+        stableNow = sides.stable;
+      } else if (weight < 100) {
         await scaleSide({ kc: deps.kc, namespace, name: stableSide, replicas: sides.stable });
         stableNow = sides.stable;
       }
@@ -65,8 +82,8 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
       const ready = await divide(weight);
       if (ready.state !== 'ready') return done(ready);
       const replicas = { release: sides.canary, stable: stableNow };
-      const share = Math.round((sides.canary * 100) / Math.max(1, sides.canary + stableNow));
-      await rec.record({ share, replicas }, `step ${step}: ${sides.canary} canary and ${stableNow} stable pods ready: ${share}% of the traffic on the canary`);
+      const share = router ? weight : Math.round((sides.canary * 100) / Math.max(1, sides.canary + stableNow));
+      await rec.record({ share, replicas }, `step ${step}: ${sides.canary} canary and ${stableNow} stable pods ready: ${share}% of the traffic on the canary${router ? ' (route weights)' : ''}`);
       const verification = await verifyReadyRelease({ kc: deps.kc, release: rec.release, replicas: sides.canary, installDefault: deps.verifyReleases });
       const health = await sideHealth({ kc: deps.kc, namespace, app, release: rec.release.number });
       const analysis = judgeStep({ step, weight, share: rec.progress.share, replicas, health, baselineRestarts: 0, verification, startedAt, finishedAt: now() });
@@ -90,7 +107,7 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
         watch: { baselineRestarts: health.restarts },
         onTick: async () => {
           // `slipway scale` meanwhile: the same share of the new scale on each side.
-          const wanted = sideReplicas({ total: await total(), weight });
+          const wanted = await divideFor(weight);
           if (wanted.canary === sides.canary && wanted.stable === sides.stable) return undefined;
           sides = wanted;
           stableNow = wanted.stable;

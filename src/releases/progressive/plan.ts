@@ -23,6 +23,16 @@ export function workloadName(params: { app: string; release: number; config: Pic
   return progressiveType(params.config) ? `${params.app}-r${params.release}` : params.app;
 }
 
+/** The Gateway whose router splits a canary's traffic by exact weights, when the strategy names one. */
+export function weightedRouter(config: Pick<DeployConfig, 'kind' | 'strategy' | 'service'>): { name: string; namespace?: string } | undefined {
+  return progressiveType(config) === 'Canary' && config.service !== false ? config.strategy?.gatewayRef : undefined;
+}
+
+/** The Service of one release's pods that a weighted router sends that release's share to. */
+export function sideServiceName(app: string, release: number): string {
+  return `${app}-r${release}`;
+}
+
 /** The Service that shows a blue-green release's pods before the switch. */
 export function previewServiceName(app: string): string {
   return `${app}-preview`;

@@ -5,9 +5,13 @@ import type { DeployDeps, Outcome } from '../roll-out.js';
 import { rollOutBlueGreen } from './blue-green.js';
 import { rollOutCanary } from './canary.js';
 import { hold } from './hold.js';
-import { PROGRESSIVE_DEFAULTS, progressiveType, workloadName } from './plan.js';
+import { PROGRESSIVE_DEFAULTS, progressiveType, sideServiceName, weightedRouter, workloadName } from './plan.js';
+import { applyManifests } from '../cluster/apply.js';
+import { withBackends } from '../render/http-route.js';
+import type { Manifest } from '../render/manifest.js';
+import { LABELS } from '../render/labels.js';
 import { ProgressRecorder } from './recorder.js';
-import { retireSides, scaleSide } from './sides.js';
+import { ensureSideService, retireSides, scaleSide } from './sides.js';
 
 /** Rolls `release` out beside `stable` by its strategy (BlueGreen or Canary). */
 export function rollOutProgressive(params: { deps: DeployDeps; release: Release; stable: Release; startedAt: Date }): Promise<{ outcome: Outcome; release: Release }> {
@@ -24,7 +28,18 @@ export function tookAllTraffic(release: Release): boolean {
  * the share they had (a canary's, or a blue-green preview's) is back on the stable side in the
  * time endpoints take to update, not after the stable side is re-applied and watched.
  */
-export async function dropNewSide(deps: DeployDeps, release: Release): Promise<void> {
+export async function dropNewSide(deps: DeployDeps, release: Release, stable: Release): Promise<void> {
+  const route = weightedRouter(release.config) && (release.manifests as Manifest[]).find((m) => m.kind === 'HTTPRoute');
+  // Behind a weighted router the route gives the stable release every request first: a canary
+  // Service without pods would answer 503 for its share until the route is restored.
+  // Labelled as the stable release's from then on: the route is what serves the app's host
+  // through the Gateway, so the rollback keeps it (prune deletes what the failed release made).
+  if (route) {
+    const service = sideServiceName(release.app, stable.number);
+    await ensureSideService({ kc: deps.kc, namespace: release.config.namespace, app: release.app, release: stable.number, name: service });
+    const back = withBackends(route, [{ service, weight: 100 }]);
+    await applyManifests(deps.kc, [{ ...back, metadata: { ...back.metadata, labels: { ...back.metadata.labels, [LABELS.release]: String(stable.number) } } }]);
+  }
   const name = workloadName({ app: release.app, release: release.number, config: release.config });
   await scaleSide({ kc: deps.kc, namespace: release.config.namespace, name, replicas: 0 });
 }

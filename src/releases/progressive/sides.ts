@@ -2,7 +2,8 @@
 // others once a release is promoted, and how the new side's pods are doing.
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { scaleWorkload } from '../cluster/scale-workload.js';
-import { appSelector, releaseSelector } from '../render/labels.js';
+import { applyManifests } from '../cluster/apply.js';
+import { appLabels, appSelector, LABELS, releaseSelector } from '../render/labels.js';
 import { isPodReady } from '../rollout/workload-status.js';
 
 /** Sets a side's replicas now (a Deployment of the app); false when it does not exist. */
@@ -21,6 +22,18 @@ export async function retireSides(params: { kc: KubeConfig; namespace: string; a
   const apps = kc.makeApiClient(AppsV1Api);
   const listed = await apps.listNamespacedDeployment({ namespace, labelSelector: appSelector(app) });
   const done: string[] = [];
+  // The Services of retired sides a weighted router weighed (`<app>-r<n>`) go too.
+  const core = kc.makeApiClient(CoreV1Api);
+  const services = await core.listNamespacedService({ namespace, labelSelector: appSelector(app) });
+  const sidePattern = new RegExp(`^${app}-r[0-9]+$`);
+  for (const service of services.items) {
+    const name = service.metadata?.name ?? '';
+    if (!sidePattern.test(name) || params.keep.includes(name) || service.metadata?.deletionTimestamp) continue;
+    await core.deleteNamespacedService({ namespace, name }).catch((error: { code?: number }) => {
+      if (error.code !== 404) throw error;
+    });
+    done.push(`deleted Service ${name}`);
+  }
   for (const deployment of listed.items) {
     const name = deployment.metadata?.name ?? '';
     if (!name || params.keep.includes(name) || deployment.metadata?.deletionTimestamp) continue;
@@ -36,6 +49,23 @@ export async function retireSides(params: { kc: KubeConfig; namespace: string; a
     done.push(`deleted ${name}`);
   }
   return done;
+}
+
+/**
+ * A Service of one release's pods, `<app>-r<n>`, for a weighted router to send that release its
+ * share: a canary's is part of its manifests; the stable release's is made here when it has
+ * none (a Rolling release before the first weighted canary). Labelled as the stable release's.
+ */
+export async function ensureSideService(params: { kc: KubeConfig; namespace: string; app: string; release: number; name: string }): Promise<void> {
+  const labels = { ...appLabels(params.app), [LABELS.release]: String(params.release) };
+  await applyManifests(params.kc, [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: params.name, namespace: params.namespace, labels },
+      spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+    },
+  ]);
 }
 
 /** The release's pods as an analysis sees them: how many, how many ready, their container restarts. */

@@ -7,7 +7,8 @@ import { deploymentStrategy } from './render-strategy.js';
 import { volumeWiring } from './render-volumes.js';
 import { restrictedContainerContext, restrictedPodContext, withRestrictedDefaults } from './security-context.js';
 import type { Manifest } from './manifest.js';
-import { previewHost, previewServiceName, progressiveType, workloadName } from '../progressive/plan.js';
+import { previewHost, previewServiceName, progressiveType, sideServiceName, weightedRouter, workloadName } from '../progressive/plan.js';
+import { httpRoute } from './http-route.js';
 
 export interface RenderInput {
   app: string;
@@ -98,6 +99,10 @@ export function renderManifests(input: RenderInput): Manifest[] {
     manifests.push(service(app, progressive === 'BlueGreen' ? ownPods : appLabels(app)));
     if (progressive === 'BlueGreen') manifests.push(service(previewServiceName(app), ownPods));
   }
+  // A canary behind a weighted router: a Service of the release's own pods for the router to weigh.
+  const gateway = weightedRouter(config);
+  const side = sideServiceName(app, release);
+  if (gateway) manifests.push(service(side, ownPods));
   if (config.kind === 'StatefulSet') {
     manifests.push({
       apiVersion: 'v1',
@@ -107,7 +112,10 @@ export function renderManifests(input: RenderInput): Manifest[] {
     });
   }
   manifests.push(workload);
-  if (config.host) {
+  if (gateway) {
+    // The router takes the host: every request of it to this release once it is promoted.
+    manifests.push(httpRoute({ metadata: metadata(app), gateway, ...(config.host ? { host: config.host } : {}), backends: [{ service: side, weight: 100 }] }));
+  } else if (config.host) {
     manifests.push(ingress({ host: config.host, service: app, metadata: metadata(app) }));
     if (progressive === 'BlueGreen' && config.service !== false) {
       const preview = previewServiceName(app);

@@ -72,6 +72,16 @@ export const strategySchema = Type.Object(
     previewHost: Type.Optional(
       Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253, description: "BlueGreen: the preview Ingress host; default `<first label>-preview.<rest>` of the app's host." }),
     ),
+    gatewayRef: Type.Optional(
+      Type.Object(
+        { name: Type.String({ pattern: NAMESPACE_PATTERN }), namespace: Type.Optional(Type.String({ pattern: NAMESPACE_PATTERN })) },
+        {
+          ...closed,
+          description:
+            "Canary: the Gateway API Gateway whose router splits the traffic by exact weights (an HTTPRoute `<app>`, in place of the Ingress); unset: the share is the replica ratio. Namespace default: the app's.",
+        },
+      ),
+    ),
   },
   { ...closed, description: 'How a release replaces the one before; unset: Recreate with a ReadWriteOnce volume, else Rolling.' },
 );
