@@ -107,6 +107,7 @@ export function addLifecycleCommands(params: { program: Command; run: Run; clien
     .option('--max-unavailable <n|%>', 'rolling: pods that may be down during the rollout')
     .option('--steps <percents>', 'canary: traffic share of each step, e.g. 10,50,100 (100 is added when missing)')
     .option('--pause <duration|manual>', 'canary: how long each step holds (30, 30s, 2m), or manual: wait for slipway promote')
+    .option('--gateway <[namespace/]name>', 'canary: the Gateway API Gateway whose router splits traffic by exact weights (an HTTPRoute in place of the Ingress)')
     .option('--manual', 'blue-green: wait for slipway promote before the switch')
     .option('--scale-down-delay <duration>', 'blue-green: how long the previous release stays scaled after the switch (30s, 2m)')
     .option('--preview-host <host>', "blue-green: the preview Ingress host (default <first label>-preview.<rest> of the app's host)")

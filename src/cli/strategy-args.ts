@@ -10,6 +10,7 @@ export interface StrategyOptions {
   manual?: boolean;
   scaleDownDelay?: string;
   previewHost?: string;
+  gateway?: string;
 }
 
 const TYPES = { rolling: 'Rolling', recreate: 'Recreate', canary: 'Canary', 'blue-green': 'BlueGreen' } as const;
@@ -20,7 +21,7 @@ const FLAGS: Record<TypeArgument, Array<keyof StrategyOptions>> = {
   auto: [],
   recreate: [],
   rolling: ['maxSurge', 'maxUnavailable'],
-  canary: ['steps', 'pause'],
+  canary: ['steps', 'pause', 'gateway'],
   'blue-green': ['manual', 'scaleDownDelay', 'previewHost'],
 };
 const FLAG_NAMES: Record<keyof StrategyOptions, string> = {
@@ -31,6 +32,7 @@ const FLAG_NAMES: Record<keyof StrategyOptions, string> = {
   manual: '--manual',
   scaleDownDelay: '--scale-down-delay',
   previewHost: '--preview-host',
+  gateway: '--gateway',
 };
 const OWNER: Record<keyof StrategyOptions, string> = {
   maxSurge: 'rolling',
@@ -40,11 +42,12 @@ const OWNER: Record<keyof StrategyOptions, string> = {
   manual: 'blue-green (a canary waits for promote with --pause manual)',
   scaleDownDelay: 'blue-green',
   previewHost: 'blue-green',
+  gateway: 'canary',
 };
 
 /**
  * The strategy to store, or null for `auto` (Recreate with a ReadWriteOnce volume, else Rolling).
- * `canary [--steps 10,50,100] [--pause 30s|2m|manual]`, `blue-green [--manual]
+ * `canary [--steps 10,50,100] [--pause 30s|2m|manual] [--gateway [ns/]name]`, `blue-green [--manual]
  * [--scale-down-delay 30s] [--preview-host h]`, `rolling [--max-surge n|%] [--max-unavailable n|%]`.
  * Only what is given is stored: the API's defaults fill the rest (docs/strategies.md).
  */
@@ -64,7 +67,15 @@ export function strategyFromArgs(type: string, options: StrategyOptions): Strate
   if (options.manual) strategy.manualPromotion = true;
   if (options.scaleDownDelay !== undefined) strategy.scaleDownDelaySeconds = parseDuration(options.scaleDownDelay, '--scale-down-delay');
   if (options.previewHost !== undefined) strategy.previewHost = options.previewHost;
+  if (options.gateway !== undefined) strategy.gatewayRef = parseGateway(options.gateway);
   return strategy;
+}
+
+/** `edge` or `gateways/edge` → the Gateway (its namespace, when given). */
+export function parseGateway(value: string): { name: string; namespace?: string } {
+  const match = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/.exec(value.trim());
+  if (!match) throw new CliError(`--gateway takes a Gateway as name or namespace/name, got "${value}"`);
+  return { name: match[3]!, ...(match[1] ? { namespace: match[1] } : {}) };
 }
 
 /** `30`, `30s`, `2m`, `1h` → seconds. */
@@ -104,6 +115,8 @@ export function describeStrategy(strategy: StrategySpec | null): string {
     const steps = strategy.steps ? [...strategy.steps, ...(strategy.steps.at(-1) === 100 ? [] : [100])] : undefined;
     parts.push(steps ? `steps ${steps.map((s) => `${s}%`).join(' → ')}` : 'the default steps');
     parts.push(strategy.manualPromotion ? 'each step waits for slipway promote' : strategy.pauseSeconds !== undefined ? `pause ${strategy.pauseSeconds} s` : 'the default pause');
+    const gateway = strategy.gatewayRef;
+    parts.push(gateway ? `exact weights at Gateway ${gateway.namespace ? `${gateway.namespace}/` : ''}${gateway.name}` : 'share by replica ratio');
   }
   if (strategy.type === 'BlueGreen') {
     parts.push(strategy.manualPromotion ? 'the switch waits for slipway promote' : 'switches once verified');

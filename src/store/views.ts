@@ -167,7 +167,7 @@ function blueGreenHeadline(release: Release, progress: Progress): string {
  * verificationSummary's words (the analysis message's own verification part is replaced by it).
  */
 function analysisLine(progress: Progress, a: StepAnalysis): string {
-  const label = progress.strategy === 'BlueGreen' ? 'preview' : `step ${a.step} (${a.weight}% asked, ${a.share}% by replicas)`;
+  const label = progress.strategy === 'BlueGreen' ? 'preview' : `step ${a.step} (${a.weight}% asked, ${a.share}% ${progress.gateway ? `by route weight at ${progress.gateway}` : 'by replicas'})`;
   if (a.state === 'running') return `${label}: running`;
   const health = a.message
     .split('; ')

@@ -10,6 +10,8 @@ describe('strategyFromArgs: what slipway strategy stores', () => {
     ['canary with steps and a pause', 'canary', { steps: '10,50,100', pause: '30s' }, { type: 'Canary', steps: [10, 50, 100], pauseSeconds: 30 }],
     ['canary, steps as percents, pause in minutes', 'canary', { steps: '5%, 25%', pause: '2m' }, { type: 'Canary', steps: [5, 25], pauseSeconds: 120 }],
     ['canary, manual steps', 'canary', { pause: 'manual' }, { type: 'Canary', manualPromotion: true }],
+    ['canary behind a Gateway in its own namespace', 'canary', { gateway: 'gateways/edge' }, { type: 'Canary', gatewayRef: { name: 'edge', namespace: 'gateways' } }],
+    ["canary behind a Gateway in the app's namespace", 'canary', { gateway: 'edge' }, { type: 'Canary', gatewayRef: { name: 'edge' } }],
     ['blue-green, the defaults', 'blue-green', {}, { type: 'BlueGreen' }],
     [
       'blue-green, manual, with a delay and a preview host',
@@ -32,6 +34,8 @@ describe('strategyFromArgs: what slipway strategy stores', () => {
     ['a flag on auto', 'auto', { pause: '30s' }, /--pause is for canary, not auto/],
     ['a bad pause', 'canary', { pause: 'soon' }, /--pause takes a duration like 30, 30s, 2m or 1h, or manual, got "soon"/],
     ['a bad surge', 'rolling', { maxSurge: 'lots' }, /--max-surge takes a number of pods or a percent/],
+    ['a Gateway on blue-green', 'blue-green', { gateway: 'edge' }, /--gateway is for canary, not blue-green/],
+    ['a Gateway that is no name', 'canary', { gateway: 'a/b/c' }, /--gateway takes a Gateway as name or namespace\/name, got "a\/b\/c"/],
   ])('%s is an error', (_name, type, options, message) => {
     expect(() => strategyFromArgs(type, options)).toThrow(message);
   });
@@ -66,8 +70,9 @@ describe('describeStrategy: what the CLI says it set', () => {
   test.each<[StrategySpec | null, string]>([
     [null, 'auto (Recreate with a ReadWriteOnce volume, else Rolling)'],
     [{ type: 'Rolling', maxSurge: 1 }, 'Rolling (max surge 1)'],
-    [{ type: 'Canary', steps: [10, 50], pauseSeconds: 120 }, 'Canary (steps 10% → 50% → 100%, pause 120 s)'],
-    [{ type: 'Canary', manualPromotion: true }, 'Canary (the default steps, each step waits for slipway promote)'],
+    [{ type: 'Canary', steps: [10, 50], pauseSeconds: 120 }, 'Canary (steps 10% → 50% → 100%, pause 120 s, share by replica ratio)'],
+    [{ type: 'Canary', manualPromotion: true }, 'Canary (the default steps, each step waits for slipway promote, share by replica ratio)'],
+    [{ type: 'Canary', gatewayRef: { name: 'edge', namespace: 'gateways' } }, 'Canary (the default steps, the default pause, exact weights at Gateway gateways/edge)'],
     [{ type: 'BlueGreen' }, 'BlueGreen (switches once verified, the default scale-down delay)'],
     [{ type: 'BlueGreen', manualPromotion: true, scaleDownDelaySeconds: 60, previewHost: 'next.example.com' }, 'BlueGreen (the switch waits for slipway promote, the previous release kept 60 s after the switch, preview host next.example.com)'],
   ])('%j', (strategy, line) => {

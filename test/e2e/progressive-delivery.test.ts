@@ -180,7 +180,7 @@ describe('canary behind a weighted router (Traefik as the Gateway API router of 
     const number = await newRelease({ env: { VERSION: '7' }, host });
     const held = await phase(number, 'awaiting-promotion', 1);
     // 1 canary pod beside 2 stable ones (33% by pod count), and the route gives it 10%.
-    expect(held.progress).toMatchObject({ share: 10, replicas: { release: 1, stable: 2 } });
+    expect(held.progress).toMatchObject({ share: 10, replicas: { release: 1, stable: 2 }, gateway: requireEnv('SLIPWAY_TEST_GATEWAY') });
     const split = await gatewayVersions(host, 200);
     expect(Object.keys(split).sort()).toEqual([String(stable.config.env.VERSION), '7'].sort());
     expect(split['7']).toBeGreaterThanOrEqual(15);

@@ -73,6 +73,11 @@ describe('rolloutSummary: one line per analysis', () => {
       'step 2 (50% asked, 50% by replicas): failed — 1 container restart; verification failed: GET / 500 ×3 (3 of 3 failed, at most 10% allowed)',
     ],
     ['verification off', canary({ analyses: [analysis({ message: '1/1 pods ready, 0 restarts; verification off', verification: { state: 'off', message: 'no port' } })] }), 'step 1 (10% asked, 25% by replicas): passed — 1/1 pods ready, 0 restarts; verification off: no port'],
+    [
+      'a step behind a Gateway: the share is the route weight',
+      canary({ gateway: 'slipway-gateway/edge', analyses: [analysis({ share: 10 })] }),
+      'step 1 (10% asked, 10% by route weight at slipway-gateway/edge): passed — 1/1 pods ready, 0 restarts; verification passed: GET / 200 ×20, p50 3 ms p99 9 ms',
+    ],
     ['a step still running', canary({ analyses: [analysis({ state: 'running', message: '' })] }), 'step 1 (10% asked, 25% by replicas): running'],
     ['the blue-green preview', blueGreen({ analyses: [analysis({ weight: 100, share: 0, message: '4/4 pods ready, 0 restarts; verification passed: ok' })] }), 'preview: passed — 4/4 pods ready, 0 restarts; verification passed: GET / 200 ×20, p50 3 ms p99 9 ms'],
   ])('%s', (_name, progress, line) => {

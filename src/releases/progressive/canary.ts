@@ -47,7 +47,7 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
     await rec.record({}, `resumed at step ${first + 1}`);
   } else {
     const replicas = await total();
-    rec.release = await deps.releases.update(app, rec.release.number, { progress: startProgress({ strategy: 'Canary', stable: stable.number, steps, replicas: { release: 0, stable: replicas }, at: now() }) });
+    rec.release = await deps.releases.update(app, rec.release.number, { progress: startProgress({ strategy: 'Canary', stable: stable.number, steps, replicas: { release: 0, stable: replicas }, at: now(), ...(router ? { gateway: `${router.namespace ?? namespace}/${router.name}` } : {}) }) });
   }
   const done = (outcome: Outcome) => ({ outcome, release: rec.release });
   try {

@@ -4,9 +4,10 @@ import type { SideHealth } from './sides.js';
 import type { Verification } from '../../store/types.js';
 
 /** The record a progressive rollout starts with. */
-export function startProgress(params: { strategy: Progress['strategy']; stable: number; steps: number[]; replicas: Progress['replicas']; at: string }): Progress {
+export function startProgress(params: { strategy: Progress['strategy']; stable: number; steps: number[]; replicas: Progress['replicas']; at: string; gateway?: string }): Progress {
   return {
     strategy: params.strategy,
+    ...(params.gateway ? { gateway: params.gateway } : {}),
     stable: params.stable,
     phase: 'starting',
     step: 1,

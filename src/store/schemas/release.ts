@@ -122,6 +122,7 @@ export const progressSchema = Type.Object(
     step: Type.Integer({ description: 'The current step, from 1.' }),
     steps: Type.Array(Type.Integer(), { description: 'The traffic share of each step: [100] for blue-green.' }),
     share: Type.Integer({ description: "The release's share of the traffic now (percent)." }),
+    gateway: Type.Optional(Type.String({ description: 'Canary behind a Gateway API router (`namespace/name`): the share is the route weight, exact; without, the replica ratio.' })),
     replicas: Type.Object({ release: Type.Integer(), stable: Type.Integer() }, closed),
     pausedUntil: Type.Optional(Type.String()),
     scaleDownAt: Type.Optional(Type.String()),
