@@ -13,6 +13,9 @@ import { LABELS } from '../render/labels.js';
 import { ProgressRecorder } from './recorder.js';
 import { ensureSideService, retireSides, scaleSide } from './sides.js';
 
+/** How long a router gets to apply new weights before the pods they moved away from go. */
+const ROUTE_SETTLE_MS = 5000;
+
 /** Rolls `release` out beside `stable` by its strategy (BlueGreen or Canary). */
 export function rollOutProgressive(params: { deps: DeployDeps; release: Release; stable: Release; startedAt: Date }): Promise<{ outcome: Outcome; release: Release }> {
   return progressiveType(params.release.config) === 'BlueGreen' ? rollOutBlueGreen(params) : rollOutCanary(params);
@@ -39,6 +42,10 @@ export async function dropNewSide(deps: DeployDeps, release: Release, stable: Re
     await ensureSideService({ kc: deps.kc, namespace: release.config.namespace, app: release.app, release: stable.number, name: service });
     const back = withBackends(route, [{ service, weight: 100 }]);
     await applyManifests(deps.kc, [{ ...back, metadata: { ...back.metadata, labels: { ...back.metadata.labels, [LABELS.release]: String(stable.number) } } }]);
+    // The router takes the new weights on its own reload (Traefik throttles provider changes to
+    // one per 2 s): the canary keeps its pods until then, or its share would meet a Service
+    // without endpoints. Argo Rollouts waits likewise (abortScaleDownDelaySeconds).
+    await new Promise((resolve) => setTimeout(resolve, ROUTE_SETTLE_MS));
   }
   const name = workloadName({ app: release.app, release: release.number, config: release.config });
   await scaleSide({ kc: deps.kc, namespace: release.config.namespace, name, replicas: 0 });
