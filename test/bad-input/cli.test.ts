@@ -65,7 +65,7 @@ const ARGUMENTS: Row[] = [
   ['new-app --template: into kube-system', ['new-app', '--template', 'redis-persistent', '--namespace', 'kube-system', '--no-wait'], {}, 1, /\(NAMESPACE_FORBIDDEN\)/],
   ['probe set: a probe spec that is not one', ['probe', 'set', 'shop', '--readiness', 'ftp:/x', '--no-wait'], {}, 1, /--readiness takes http:\/PATH/],
   ['hook set: a phase that is not one', ['hook', 'set', 'shop', 'during', '--command', 'true'], {}, 1, /hook phase is pre or post, got "during"/],
-  ['strategy: a type that is not one', ['strategy', 'shop', 'sideways'], {}, 1, /strategy is rolling, recreate or auto, got "sideways"/],
+  ['strategy: a type that is not one', ['strategy', 'shop', 'sideways'], {}, 1, /strategy is rolling, recreate, canary, blue-green or auto, got "sideways"/],
 ];
 
 const CONNECTION: Row[] = [

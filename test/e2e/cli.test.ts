@@ -163,7 +163,8 @@ test('strategy sets each strategy; promote and abort reach the rollout in flight
   await t.createApp({ name, repo: 'git://127.0.0.1:9419/none.git', branch: 'main' });
   const stored = async () => (await t.services.apps.get(name)).deploy.strategy;
   for (const [args, strategy, said] of [
-    [['canary', '--steps', '10,50,100', '--pause', '2m'], { type: 'Canary', steps: [10, 50, 100], pauseSeconds: 120 }, 'Strategy Canary (steps 10% → 50% → 100%, pause 120 s)'],
+    [['canary', '--steps', '10,50,100', '--pause', '2m'], { type: 'Canary', steps: [10, 50, 100], pauseSeconds: 120 }, 'Strategy Canary (steps 10% → 50% → 100%, pause 120 s, share by replica ratio)'],
+    [['canary', '--gateway', 'slipway-gateway/edge'], { type: 'Canary', gatewayRef: { name: 'edge', namespace: 'slipway-gateway' } }, 'exact weights at Gateway slipway-gateway/edge'],
     [['canary', '--pause', 'manual'], { type: 'Canary', manualPromotion: true }, 'each step waits for slipway promote'],
     [['blue-green', '--manual', '--scale-down-delay', '45s'], { type: 'BlueGreen', manualPromotion: true, scaleDownDelaySeconds: 45 }, 'Strategy BlueGreen (the switch waits for slipway promote, the previous release kept 45 s after the switch)'],
     [['rolling', '--max-surge', '1'], { type: 'Rolling', maxSurge: 1 }, 'Strategy Rolling (max surge 1)'],
