@@ -102,8 +102,18 @@ test('sclorg nodejs-postgresql-persistent, unchanged: every workload on a real i
   expect(status.restartCount).toBe(0);
   const claim = await core.readNamespacedPersistentVolumeClaim({ namespace: NAMESPACE, name: 'postgresql' });
   expect(claim.status?.phase).toBe('Bound');
-  const log = await core.readNamespacedPodLog({ namespace: NAMESPACE, name: pod.metadata!.name!, container: 'postgresql' });
-  expect(log).toContain('PostgreSQL (sclorg contract) init process complete');
+  // Ready comes from the probe once the server takes connections, which the init script's
+  // temporary server already does: its last line may follow the Ready by a moment.
+  let log = '';
+  await waitFor({
+    timeoutMs: 60_000,
+    intervalMs: 500,
+    check: async () => {
+      log = await core.readNamespacedPodLog({ namespace: NAMESPACE, name: pod.metadata!.name!, container: 'postgresql' });
+      return log.includes('PostgreSQL (sclorg contract) init process complete') || undefined;
+    },
+    message: () => `the database's log never said its init was complete: ${log.slice(-500)}`,
+  });
 
   // Every workload runs a real image: none is left with the trigger placeholder.
   const deployments = (await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: NAMESPACE })).items;
