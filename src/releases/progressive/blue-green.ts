@@ -4,10 +4,9 @@ import type { Release } from '../../store/types.js';
 import { applyManifests } from '../cluster/apply.js';
 import { applyRelease, failedOutcome, watchRelease, type DeployDeps, type Outcome } from '../roll-out.js';
 import { verifyReadyRelease } from '../rollout/verify-release.js';
-import { verificationProblems } from '../rollout/verification.js';
 import { hold, holdFailure, RolloutParked } from './hold.js';
 import { workloadName } from './plan.js';
-import { judgeStep, startProgress } from './progress.js';
+import { judgeStep, startProgress, stepFailure } from './progress.js';
 import { ProgressRecorder } from './recorder.js';
 import { retireSides, sideHealth } from './sides.js';
 
@@ -49,8 +48,7 @@ export async function rollOutBlueGreen(params: { deps: DeployDeps; release: Rele
     const analysis = judgeStep({ step: 1, weight: 100, share: 0, replicas: rec.progress.replicas, health, baselineRestarts: 0, verification, startedAt: startedAt.toISOString(), finishedAt: now() });
     await rec.record({ analyses: [analysis] }, `preview analysis ${analysis.state}: ${analysis.message}`, { verification });
     if (analysis.state === 'failed') {
-      const reason = verification.state === 'failed' ? 'VerificationFailed' : health.restarts > 0 ? 'CanaryRestarted' : 'CanaryNotReady';
-      return done({ state: 'failed', reason, message: `preview of release ${rec.release.number}: ${analysis.message}; the app's Service never left release ${stable.number}`, pods: verification.state === 'failed' ? verificationProblems(verification) : health.problems });
+      return done({ state: 'failed', ...stepFailure({ verification, health }), message: `preview of release ${rec.release.number}: ${analysis.message}; the app's Service never left release ${stable.number}` });
     }
     if (config.strategy?.manualPromotion) {
       await rec.record({ phase: 'awaiting-promotion' }, 'waiting for slipway promote');

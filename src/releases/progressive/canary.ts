@@ -1,13 +1,12 @@
 import type { Release } from '../../store/types.js';
 import { applyRelease, failedOutcome, watchRelease, type DeployDeps, type Outcome } from '../roll-out.js';
 import { verifyReadyRelease } from '../rollout/verify-release.js';
-import { verificationProblems } from '../rollout/verification.js';
 import { hold, holdFailure, RolloutParked } from './hold.js';
 import { canarySteps, PROGRESSIVE_DEFAULTS, sideReplicas, sideServiceName, weightedRouter, workloadName, type SideReplicas } from './plan.js';
 import { applyManifests } from '../cluster/apply.js';
 import { withBackends } from '../render/http-route.js';
 import type { Manifest } from '../render/manifest.js';
-import { judgeStep, startProgress } from './progress.js';
+import { judgeStep, startProgress, stepFailure } from './progress.js';
 import { ProgressRecorder } from './recorder.js';
 import { ensureSideService, retireSides, scaleSide, sideHealth } from './sides.js';
 
@@ -66,7 +65,7 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
       if (router) {
         const stableService = sideServiceName(app, stable.number);
         await ensureSideService({ kc: deps.kc, namespace, app, release: stable.number, name: stableService });
-        await applyManifests(deps.kc, [withBackends(route(rec)!, [{ service: stableService, weight: 100 - weight }, { service: side, weight }])]);
+        await applyManifests(deps.kc, [withBackends(route(rec)!, [{ service: stableService, weight: 100 - weight }, { service: sideServiceName(app, rec.release.number), weight }])]);
         stableNow = sides.stable;
       } else if (weight < 100) {
         await scaleSide({ kc: deps.kc, namespace, name: stableSide, replicas: sides.stable });
@@ -89,8 +88,7 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
       const analysis = judgeStep({ step, weight, share: rec.progress.share, replicas, health, baselineRestarts: 0, verification, startedAt, finishedAt: now() });
       await rec.record({ analyses: [...rec.progress.analyses, analysis] }, `step ${step}: analysis ${analysis.state}: ${analysis.message}`, { verification });
       if (analysis.state === 'failed') {
-        const reason = verification.state === 'failed' ? 'VerificationFailed' : health.restarts > 0 ? 'CanaryRestarted' : 'CanaryNotReady';
-        return done({ state: 'failed', reason, message: `canary step ${step} (${rec.progress.share}% of traffic): ${analysis.message}`, pods: verification.state === 'failed' ? verificationProblems(verification) : health.problems });
+        return done({ state: 'failed', ...stepFailure({ verification, health }), message: `canary step ${step} (${rec.progress.share}% of traffic): ${analysis.message}` });
       }
       if (step === steps.length) break;
       const manual = strategy.manualPromotion === true;

@@ -2,6 +2,8 @@
 import type { Progress, StepAnalysis } from '../../store/types.js';
 import type { SideHealth } from './sides.js';
 import type { Verification } from '../../store/types.js';
+import { verificationProblems } from '../rollout/verification.js';
+import type { PodProblem } from '../rollout/workload-status.js';
 
 /** The record a progressive rollout starts with. */
 export function startProgress(params: { strategy: Progress['strategy']; stable: number; steps: number[]; replicas: Progress['replicas']; at: string; gateway?: string }): Progress {
@@ -62,4 +64,11 @@ export function judgeStep(params: {
     startedAt: params.startedAt,
     finishedAt: params.finishedAt,
   };
+}
+
+/** Why a step failed, for the release's failure: its verification's first failed answer, else the release's pods at fault. */
+export function stepFailure(params: { verification: Verification; health: SideHealth }): { reason: string; pods: PodProblem[] } {
+  const { verification, health } = params;
+  if (verification.state === 'failed') return { reason: 'VerificationFailed', pods: verificationProblems(verification) };
+  return { reason: health.restarts > 0 ? 'CanaryRestarted' : 'CanaryNotReady', pods: health.problems };
 }

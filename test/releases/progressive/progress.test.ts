@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { judgeStep, startProgress, withEvent } from '../../../src/releases/progressive/progress.js';
+import { judgeStep, startProgress, stepFailure, withEvent } from '../../../src/releases/progressive/progress.js';
 import { podsHealth } from '../../../src/releases/progressive/sides.js';
 import type { Verification } from '../../../src/store/types.js';
 
@@ -63,3 +63,17 @@ describe('the progress record', () => {
     expect(progress.events.at(-1)).toEqual({ at: 't59', message: 'event 59' });
   });
 });
+
+describe('stepFailure', () => {
+  test.each([
+    ['verification failed: its first failed answer', failedWithAnswer(), [pod('a', true)], 'VerificationFailed', [{ pod: 'a', reason: 'VerificationFailed', message: 'HTTP 500: boom' }]],
+    ['a restart: the pods that restarted', passed, [pod('a', true, 1, { exitCode: 2 })], 'CanaryRestarted', [{ pod: 'a', reason: 'CrashLoopBackOff', restartCount: 1, message: 'last exit code 2' }]],
+    ['a pod not ready', passed, [pod('a', false)], 'CanaryNotReady', [{ pod: 'a', reason: 'NotReady' }]],
+  ] as const)('%s', (_name, verification, pods, reason, problems) => {
+    expect(stepFailure({ verification, health: podsHealth([...pods]) })).toEqual({ reason, pods: problems });
+  });
+});
+
+function failedWithAnswer(): Verification {
+  return { ...failed, firstFailure: { pod: 'a', status: 500, body: 'boom' } };
+}
