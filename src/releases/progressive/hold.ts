@@ -60,11 +60,21 @@ export async function hold(params: {
     if (ended) return ended;
     const left = params.until ? params.until.getTime() - Date.now() : HOLD_TICK_MS;
     if (left <= 0) return { kind: 'elapsed' };
-    await new Promise((resolve) => {
-      const timer = setTimeout(resolve, Math.min(HOLD_TICK_MS, left));
-      deps.stopping?.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
-    });
+    await tick(Math.min(HOLD_TICK_MS, left), deps.stopping);
   }
+}
+
+/** Waits `ms`, or less when `stopping` is aborted meanwhile; leaves no listener behind either way. */
+function tick(ms: number, stopping?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stopping?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stopping?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** A hold that ended without a go-ahead, as a failed rollout's reason and message. */
