@@ -54,11 +54,6 @@ export interface Config {
    * verified (a cluster whose pods cannot answer, such as kwok's simulated ones).
    */
   verifyReleases: boolean;
-  /**
-   * The Prometheus a blue-green or canary step's metric analysis asks (strategy.prometheus): the
-   * install's, never an app's, so an API caller cannot point the deploy worker at any address.
-   */
-  prometheusUrl?: string;
   webhookBodyLimit: number;
   allowedRepoSchemes: RepoScheme[];
   /** Loopback and private-range repo hosts are refused unless this is set (SSRF guard). */
@@ -459,7 +454,6 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     kubeconfig: env.SLIPWAY_KUBECONFIG?.trim() || undefined,
     manageNamespaces: boolean(env, 'SLIPWAY_MANAGE_NAMESPACES', true),
     verifyReleases: boolean(env, 'SLIPWAY_VERIFY_RELEASES', true),
-    ...(env.SLIPWAY_PROMETHEUS_URL?.trim() ? { prometheusUrl: url(env, 'SLIPWAY_PROMETHEUS_URL', ['http:', 'https:'], '') } : {}),
     webhookBodyLimit: integer(env, 'SLIPWAY_WEBHOOK_BODY_LIMIT', 5 * 1024 * 1024, [1024, 100 * 1024 * 1024]),
     allowedRepoSchemes: schemes as RepoScheme[],
     allowPrivateRepoHosts: boolean(env, 'SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS', false),

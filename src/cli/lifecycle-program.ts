@@ -109,8 +109,6 @@ export function addLifecycleCommands(params: { program: Command; run: Run; clien
     .option('--pause <duration|manual>', 'canary: how long each step holds (30, 30s, 2m), or manual: wait for slipway promote')
     .option('--gateway <[namespace/]name>', 'canary: the Gateway API Gateway whose router splits traffic by exact weights (an HTTPRoute in place of the Ingress)')
     .option('--manual', 'blue-green: wait for slipway promote before the switch')
-    .option('--metric-query <promql>', 'canary, blue-green: a Prometheus query asked at each step ({{namespace}}, {{app}}, {{release}}, {{stable}} replaced); with --metric-max')
-    .option('--metric-max <number>', 'canary, blue-green: the highest value of --metric-query that passes')
     .option('--scale-down-delay <duration>', 'blue-green: how long the previous release stays scaled after the switch (30s, 2m)')
     .option('--preview-host <host>', "blue-green: the preview Ingress host (default <first label>-preview.<rest> of the app's host)")
     .description('how a release replaces the one before (docs/strategies.md); applies from the next release')

@@ -49,7 +49,7 @@ export function createDeployWorker(params: { services: Services; kc: KubeConfig;
         if (number === undefined) return {};
         crashPoint('release-from-build-recorded');
         const release = await deployRelease(
-          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces, namespaces: services.config.namespaces, placement: services.config.podPlacement, registry: services.config.registry, verifyReleases: services.config.verifyReleases, arbitraryUids: services.config.arbitraryUids, stopping: stopping.signal, ...(services.config.prometheusUrl ? { prometheusUrl: services.config.prometheusUrl } : {}) },
+          { kc, releases, apps: services.apps, secrets: services.secrets, logger, manageNamespaces: services.config.manageNamespaces, namespaces: services.config.namespaces, placement: services.config.podPlacement, registry: services.config.registry, verifyReleases: services.config.verifyReleases, arbitraryUids: services.config.arbitraryUids, stopping: stopping.signal },
           { app, number });
         return { release: release.number, status: release.status, reason: release.failure?.reason };
       } catch (error) {

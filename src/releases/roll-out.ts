@@ -35,8 +35,6 @@ export interface DeployDeps {
   arbitraryUids?: boolean;
   /** Verify releases by real requests unless an app says otherwise (config.verifyReleases). */
   verifyReleases: boolean;
-  /** The install's Prometheus, for a strategy's metric analysis (config.prometheusUrl). */
-  prometheusUrl?: string;
   /** Aborted when the worker closes: a held blue-green or canary rollout is handed back to the queue (progressive/hold.ts). */
   stopping?: AbortSignal;
 }

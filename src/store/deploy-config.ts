@@ -100,7 +100,6 @@ function checkStrategyFields(strategy: NonNullable<DeployConfig['strategy']>, co
     ['scaleDownDelaySeconds', ['BlueGreen']],
     ['previewHost', ['BlueGreen']],
     ['gatewayRef', ['Canary']],
-    ['prometheus', ['BlueGreen', 'Canary']],
   ];
   for (const [field, types] of owners) {
     if (strategy[field] !== undefined && !types.includes(strategy.type)) {

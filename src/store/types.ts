@@ -15,7 +15,7 @@ import type {
   volumeInputSchema,
   volumeSpecSchema,
 } from './schemas/deploy-config.js';
-import type { hookRunSchema, preHookChoiceSchema, releaseSchema, releaseStatusSchema, releaseTriggerSchema, verificationSchema, progressSchema, stepAnalysisSchema, metricResultSchema } from './schemas/release.js';
+import type { hookRunSchema, preHookChoiceSchema, releaseSchema, releaseStatusSchema, releaseTriggerSchema, verificationSchema, progressSchema, stepAnalysisSchema } from './schemas/release.js';
 
 export type App = Static<typeof appSchema>;
 /** An app as POST /apps takes it: a name and a repo; everything else has a default. */
@@ -41,7 +41,6 @@ export type Verification = Static<typeof verificationSchema>;
 /** Where a blue-green or canary rollout stands, kept on the release. */
 export type Progress = Static<typeof progressSchema>;
 export type StepAnalysis = Static<typeof stepAnalysisSchema>;
-export type MetricResult = Static<typeof metricResultSchema>;
 
 /** What one hook Job came to, kept on the release. */
 export type HookRun = Static<typeof hookRunSchema>;

@@ -72,21 +72,6 @@ export const strategySchema = Type.Object(
     previewHost: Type.Optional(
       Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253, description: "BlueGreen: the preview Ingress host; default `<first label>-preview.<rest>` of the app's host." }),
     ),
-    prometheus: Type.Optional(
-      Type.Object(
-        {
-          query: Type.String({
-            minLength: 1,
-            maxLength: 4000,
-            description:
-              'BlueGreen and Canary: a PromQL query asked of the install\'s Prometheus (SLIPWAY_PROMETHEUS_URL) at each step, after the verification and again at the end of the pause; `{{namespace}}`, `{{app}}`, `{{release}}` and `{{stable}}` are replaced. Its first value above `max` fails the step.',
-          }),
-          max: Type.Number({ description: 'The highest value that passes, e.g. 0.01 for an error rate of 1%.' }),
-          failOnNoData: Type.Optional(Type.Boolean({ description: 'An empty answer (no series yet) fails the step; default: it passes, said as no data.' })),
-        },
-        closed,
-      ),
-    ),
     gatewayRef: Type.Optional(
       Type.Object(
         { name: Type.String({ pattern: NAMESPACE_PATTERN }), namespace: Type.Optional(Type.String({ pattern: NAMESPACE_PATTERN })) },
