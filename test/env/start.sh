@@ -8,14 +8,6 @@ source "$(dirname "$0")/lib.sh"
 ensure_packages iptables redis-server docker.io docker-compose docker-registry apache2-utils debootstrap git ca-certificates openssl curl util-linux chromium
 # The machine may ship a newer docker CLI in /usr/local/bin; the engine is Debian's dockerd.
 command -v dockerd >/dev/null || die "dockerd not found after installing docker.io"
-# Prometheus, for a strategy's metric analysis (test/env/prometheus): Debian's package, its own
-# service never started (a policy-rc.d says so during the install, unless one already does).
-if ! dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q 'ok installed'; then
-  policy=/usr/sbin/policy-rc.d made_policy=0
-  [ -e "$policy" ] || { printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; made_policy=1; }
-  ensure_packages prometheus
-  if [ "$made_policy" = 1 ]; then rm -f "$policy"; fi
-fi
 
 start_redis() {
   local dir="$SLIPWAY_STATE/redis"
@@ -126,8 +118,6 @@ export SLIPWAY_NODE_STATE='$SLIPWAY_STATE/node'
 # The weighted traffic router (test/env/router): a Gateway API Gateway and where it listens.
 export SLIPWAY_TEST_GATEWAY='slipway-gateway/edge'
 export SLIPWAY_TEST_GATEWAY_URL='http://127.0.0.1:18000'
-# Prometheus (test/env/prometheus), scraping annotated pods every second: what a strategy's metric analysis asks.
-export SLIPWAY_TEST_PROMETHEUS_URL='http://127.0.0.1:19090'
 # The database stand-ins (SLIPWAY_TEST_POSTGRESQL_IMAGE ...), by digest: images.sh writes them.
 if [ -f '$SLIPWAY_STATE/db-images.env' ]; then . '$SLIPWAY_STATE/db-images.env'; fi
 ENV
@@ -153,7 +143,6 @@ real_node=$(SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" SLIPWAY_NODE_STATE="$SLIPWAY_
 wait "$router_download" || log "router: go mod download failed (see $SLIPWAY_STATE/router-download.log); the build retries it"
 router_bin=$(bash "$ENV_DIR/router/build.sh" | tail -n1)
 bash "$ENV_DIR/router/start.sh" "$router_bin" "$k8s_bin"
-bash "$ENV_DIR/prometheus/start.sh" "$k8s_bin"
 write_env
 DOCKER_HOST="unix://$SLIPWAY_STATE/docker/docker.sock" bash "$ENV_DIR/images.sh"
 log "stack ready; variables in $SLIPWAY_STATE/env.sh"
