@@ -67,25 +67,63 @@ pid_alive() { # name -> 0 if the pid file names a live process running that bina
 
 start_bg() { # name args... : start a binary from $BIN detached, log + pid in $STATE
   local name="$1"; shift
+  # Kept so wait_for can start it again with the same flags (paths only, no secrets).
+  printf '%s\0' "$@" >"$STATE/run/$name.args"
+  launch "$name"
+}
+
+launch() { # name : (re)start a component with the flags start_bg saved
+  local name="$1" args=()
+  mapfile -d '' args <"$STATE/run/$name.args"
   log "starting $name (log: $STATE/logs/$name.log)"
+  # Where this start's output begins, so a failure shows its own lines and not the
+  # previous run's (the log is appended to across restarts).
+  stat -c %s "$STATE/logs/$name.log" >"$STATE/run/$name.logstart" 2>/dev/null \
+    || echo 0 >"$STATE/run/$name.logstart"
   # setsid: own session, so a Ctrl-C aimed at the test runner that called us does
   # not take the cluster down mid-teardown; stop.sh ends it by pid instead.
   # 8>&-: the daemon must not inherit start.sh's lock fd, or it would hold the
   # lock for its whole life and the next start.sh would wait forever.
-  setsid "$BIN/$name" "$@" >>"$STATE/logs/$name.log" 2>&1 </dev/null 8>&- &
+  setsid "$BIN/$name" "${args[@]}" >>"$STATE/logs/$name.log" 2>&1 </dev/null 8>&- &
   echo $! >"$STATE/run/$name.pid"
 }
 
+show_log() { # name : the last lines this start of the component wrote
+  local from
+  from="$(cat "$STATE/run/$1.logstart" 2>/dev/null || echo 0)"
+  if [ "$(stat -c %s "$STATE/logs/$1.log" 2>/dev/null || echo 0)" -gt "$from" ]; then
+    tail -c +"$((from + 1))" "$STATE/logs/$1.log" | tail -n 30 >&2 || true
+  else
+    log "$1 wrote nothing to its log this time"
+  fi
+}
+
+# A component that dies while starting is started again, twice at most: one CI run
+# saw kube-controller-manager vanish in its first second without a line of output
+# (killed from outside, by its silence), which a second start would have survived.
+# A component that cannot start fails the same way three times, with its log shown.
+declare -A STARTS=()
 wait_for() { # name description command... : poll until command succeeds or deadline
   local name="$1" what="$2"; shift 2
-  local deadline=$(( $(date +%s) + TIMEOUT ))
+  local deadline=$(( $(date +%s) + TIMEOUT )) pid status
   until "$@" >/dev/null 2>&1; do
     if ! pid_alive "$name"; then
-      tail -n 30 "$STATE/logs/$name.log" >&2 || true
-      die "$name exited while waiting for $what; full log: $STATE/logs/$name.log"
+      pid="$(cat "$STATE/run/$name.pid" 2>/dev/null || true)"
+      status=unknown
+      # Our own child: wait gives its exit status (128+N: killed by signal N).
+      if [ -n "$pid" ]; then wait "$pid" 2>/dev/null && status=0 || status=$?; fi
+      show_log "$name"
+      STARTS[$name]=$(( ${STARTS[$name]:-1} + 1 ))
+      if [ "${STARTS[$name]}" -le 3 ] && [ -f "$STATE/run/$name.args" ]; then
+        log "$name exited (status $status) while waiting for $what; start ${STARTS[$name]} of 3"
+        launch "$name"
+        deadline=$(( $(date +%s) + TIMEOUT ))
+        continue
+      fi
+      die "$name exited (status $status) while waiting for $what; full log: $STATE/logs/$name.log"
     fi
     if [ "$(date +%s)" -ge "$deadline" ]; then
-      tail -n 30 "$STATE/logs/$name.log" >&2 || true
+      show_log "$name"
       die "timed out after ${TIMEOUT}s waiting for $what; full log: $STATE/logs/$name.log"
     fi
     sleep 0.5
