@@ -367,6 +367,14 @@ wait_for containerd /usr/bin/containerd "containerd's CRI plugin serving" cri_re
 # The pause image: imported each start (a no-op when the same digest is there).
 "${CTR[@]}" images import "$NODE_BIN/pause.oci.tar" >/dev/null
 grep -qxF "$PAUSE_IMAGE" <<<"$("${CTR[@]}" images ls -q)" || die "importing $PAUSE_IMAGE into containerd failed"
+# Every other image is what earlier runs pulled: the kubelet's image GC is off
+# (kubelet-config.yaml), so the node starts with the pause image alone and the store does not
+# grow run after run. Nothing runs yet to use them; the registry has them all.
+mapfile -t stale < <("${CTR[@]}" images ls -q | grep -vxF "$PAUSE_IMAGE" || true)
+if [ "${#stale[@]}" -gt 0 ]; then
+  "${CTR[@]}" images rm "${stale[@]}" >/dev/null
+  log "removed ${#stale[@]} image names earlier runs pulled"
+fi
 
 # ---------------------------------------------------------------- kubelet
 KUBELET_STARTED="$(date +%s)"
