@@ -10,6 +10,7 @@ import type { AppStore } from '../store/app-store.js';
 import type { BuildLog } from '../store/build-log.js';
 import type { BuildSecretStore } from '../store/build-secret-store.js';
 import type { BuildStore } from '../store/build-store.js';
+import type { RepoCredentialStore } from '../store/repo-credential-store.js';
 import type { App, Build, BuildState } from '../store/types.js';
 import type { BuilderDefinition } from './builder-definition.js';
 import { depsCacheReference, pullCacheSources, tagDepsStage } from './build-cache.js';
@@ -18,7 +19,7 @@ import { builderFailure } from './builder-failure.js';
 import { dockerBuild } from './docker-build.js';
 import { generateDockerfile } from './generate-dockerfile.js';
 import { logLines, type LineSink } from './log-lines.js';
-import { createMasker } from './log-masker.js';
+import { createMasker, repoCredentialSecrets } from './log-masker.js';
 import { pushTag } from './registry-push.js';
 import type { PlanInput } from './plan.js';
 import { DETECT_READS, detectStrategy } from './strategy.js';
@@ -32,6 +33,7 @@ export interface BuildDeps {
   apps: AppStore;
   builds: BuildStore;
   buildSecrets: BuildSecretStore;
+  repoCredentials: RepoCredentialStore;
   logs: BuildLog;
   builders: BuilderDefinition[];
   logger: Logger;
@@ -56,8 +58,11 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
   let build = await builds.get(buildId);
   const app = await deps.apps.get(build.app);
   const secrets = await deps.buildSecrets.values(app.name);
+  // issue 19, private repos: used for the clone only, masked everywhere the build writes.
+  const repoAccess = await deps.repoCredentials.access(app.name);
   const mask = createMasker([
     ...Object.values(secrets),
+    ...repoCredentialSecrets(repoAccess?.credential),
     config.registry.password,
     config.apiToken,
     await deps.apps.webhookSecret(app.name),
@@ -86,7 +91,7 @@ export async function runBuild(deps: BuildDeps, buildId: string, signal?: AbortS
     await enter('cloning', { startedAt: new Date().toISOString() });
     await log(`--> Cloning ${app.repo} at ${build.sha}`);
     // issue 14, SSRF: the clone checks the repo host again and holds git to the checked addresses.
-    await cloneCommit({ url: app.repo, sha: build.sha, dir: workDir, policy: repoUrlPolicy(config), signal });
+    await cloneCommit({ url: app.repo, sha: build.sha, dir: workDir, policy: repoUrlPolicy(config), access: repoAccess, signal });
     stopIfCancelled(signal);
     // The checkout is untrusted: every path in it is resolved inside it, every read capped (repo-files.ts).
     const repo = await RepoFiles.open({ root: workDir, limit: config.repoFileLimit });

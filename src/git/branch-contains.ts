@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SlipwayError } from '../errors.js';
-import { gitMessage, resolveBranch } from './clone.js';
+import type { RepoAccess } from '../store/repo-credential-store.js';
+import { gitMessage, repoFailure, resolveBranch } from './clone.js';
 import { COMMIT_ID } from './commit-id.js';
+import { withGitAuth } from './git-auth.js';
 import { gitClient } from './git-client.js';
 import { checkRepoUrl, pinnedGitConfig, type Lookup } from './repo-host.js';
 import type { RepoUrlPolicy } from './repo-url.js';
@@ -26,6 +28,8 @@ export async function branchContains(params: {
   branch: string;
   sha: string;
   policy: RepoUrlPolicy;
+  /** A private repo's credential (git-auth.ts), for the ls-remote and the fetch. */
+  access?: RepoAccess;
   workDir: string;
   lookup?: Lookup;
   timeoutMs?: number;
@@ -33,7 +37,7 @@ export async function branchContains(params: {
   const { url, branch, sha } = params;
   if (!COMMIT_ID.test(sha)) return { onBranch: false, reason: `"${sha}" is not a commit id` };
   const timeoutMs = params.timeoutMs ?? CHECK_TIMEOUT_MS;
-  const head = await resolveBranch({ url, branch, policy: params.policy, lookup: params.lookup, timeoutMs }).catch((error: unknown) => {
+  const head = await resolveBranch({ url, branch, policy: params.policy, access: params.access, lookup: params.lookup, timeoutMs }).catch((error: unknown) => {
     if (error instanceof SlipwayError && error.code === 'REPO_REF_NOT_FOUND') return undefined;
     throw error;
   });
@@ -50,7 +54,11 @@ export async function branchContains(params: {
     await git.raw(['init', '--bare', '-q']);
     const ref = `refs/heads/${branch}`;
     // tree:0: commits only, where the server allows filters (others ignore it and send all).
-    await git.raw(['fetch', '-q', '--no-tags', `--depth=${BRANCH_HISTORY_DEPTH}`, '--filter=tree:0', '--', url, `+${ref}:${ref}`]).catch((error: unknown) => {
+    await withGitAuth(params.access, (auth) =>
+      gitClient({ baseDir: dir, timeoutMs, signal: abort.signal, config: pinnedGitConfig(target), auth }).raw(['fetch', '-q', '--no-tags', `--depth=${BRANCH_HISTORY_DEPTH}`, '--filter=tree:0', '--', url, `+${ref}:${ref}`]),
+    ).catch((error: unknown) => {
+      const failure = repoFailure(url, error);
+      if (failure.code !== 'REPO_UNREACHABLE') throw failure;
       throw new SlipwayError('REPO_UNREACHABLE', `cannot fetch branch "${branch}" of ${url}: ${gitMessage(error)}`, { url, branch });
     });
     // rev-list walks only commits we hold: it never asks the server for a missing object, as

@@ -147,6 +147,21 @@ const bare = (host: string) => host.replace(/^\[|\]$/g, '');
  * internal names and non-public address literals (REPO_URL_FORBIDDEN). Names are resolved
  * and judged by checkRepoUrl (repo-host.ts), which calls this first.
  */
+const CREDENTIALS_IN_URL = 'credentials in the URL would be stored; give the app a repo credential instead (--repo-token or --deploy-key, PUT /apps/:app/repo-credential)';
+// The prefixes GitHub, GitLab and Bitbucket give their tokens.
+const TOKEN_PREFIX = /^(gh[pousr]_|github_pat_|glpat-|gldt-|glptt-|gloas-|ATBB|ATCTT)/;
+
+/**
+ * A user name that is a token (`https://ghp_…@github.com/…` clones on GitHub): a known token
+ * prefix, or 32 and more letters, digits, `-` and `_`. Names like Bitbucket's `https://alice@…`
+ * stay allowed.
+ */
+export function looksLikeToken(username: string): boolean {
+  // Percent-decoded by hand: decodeURIComponent throws on a stray `%`.
+  const name = username.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return TOKEN_PREFIX.test(name) || /^[\w-]{32,}$/.test(name);
+}
+
 export function validateRepoUrl(url: string, policy: RepoUrlPolicy): { scheme: RepoScheme; host: string; port: number } {
   if (!url || url.startsWith('-')) throw invalid(url, 'it must not start with "-"');
   if (/[\s\x00-\x1f\x7f]/.test(url)) throw invalid(url, 'it contains whitespace or control characters');
@@ -167,7 +182,7 @@ export function validateRepoUrl(url: string, policy: RepoUrlPolicy): { scheme: R
     scheme = parsed.protocol.replace(/:$/, '');
     host = parsed.hostname;
     port = parsed.port ? Number(parsed.port) : undefined;
-    if (parsed.password) throw invalid(url, 'credentials in the URL would be stored; use a deploy key or token secret');
+    if (parsed.password || looksLikeToken(parsed.username)) throw invalid(url, CREDENTIALS_IN_URL);
   }
   if (!policy.allowedSchemes.includes(scheme as RepoScheme)) {
     throw invalid(url, `scheme "${scheme}" is not one of ${policy.allowedSchemes.join(', ')}`);

@@ -1,5 +1,6 @@
 import type { AppStore } from './app-store.js';
 import type { BuildSecretStore } from './build-secret-store.js';
+import type { RepoCredentialStore } from './repo-credential-store.js';
 import type { SecretStore } from './secret-store.js';
 
 export interface ResealReport {
@@ -11,12 +12,12 @@ export interface ResealReport {
 }
 
 /**
- * Reads every stored secret (webhook secrets, build secrets, app secret versions and their HMAC
+ * Reads every stored secret (webhook secrets, build secrets, repo credentials, app secret versions and their HMAC
  * keys) so that each one in plaintext or under an old key is sealed with the current key. The
  * API runs this at start: after a rotation, once it reports `resealed`, the old key can go.
  * Concurrent runs are safe (each rewrite is a compare-and-set).
  */
-export async function resealSecrets(deps: { apps: AppStore; buildSecrets: BuildSecretStore; secrets: SecretStore }): Promise<ResealReport> {
+export async function resealSecrets(deps: { apps: AppStore; buildSecrets: BuildSecretStore; secrets: SecretStore; repoCredentials?: RepoCredentialStore }): Promise<ResealReport> {
   const report: ResealReport = { apps: 0, resealed: 0, unreadable: [] };
   for (const { name } of await deps.apps.list()) {
     report.apps++;
@@ -24,6 +25,7 @@ export async function resealSecrets(deps: { apps: AppStore; buildSecrets: BuildS
       if ((await deps.apps.readWebhookSecret(name)).resealed) report.resealed++;
       report.resealed += (await deps.buildSecrets.read(name)).resealed;
       report.resealed += await deps.secrets.reseal(name);
+      if (deps.repoCredentials) report.resealed += (await deps.repoCredentials.read(name)).resealed;
     } catch (error) {
       report.unreadable.push({ app: name, reason: error instanceof Error ? error.message : String(error) });
     }

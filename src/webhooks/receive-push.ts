@@ -14,7 +14,7 @@ export interface PushAnswer {
   body: HookReply;
 }
 
-type ReceiveDeps = Pick<Services, 'deliveries' | 'builds' | 'buildQueue' | 'redis' | 'keys' | 'config'>;
+type ReceiveDeps = Pick<Services, 'deliveries' | 'builds' | 'buildQueue' | 'redis' | 'keys' | 'config' | 'repoCredentials'>;
 
 /**
  * Dedupe by delivery id, decide, check the commit, record and queue the build; every answer is a
@@ -61,6 +61,7 @@ const duplicate = (buildId?: string): PushAnswer => ({ verdict: 'duplicate', bod
 async function branchRefusal(deps: ReceiveDeps, params: { app: App; event: PushEvent; branch: string }): Promise<string | undefined> {
   const { app, event, branch } = params;
   if (event.provider !== 'generic') return undefined;
-  const found = await branchContains({ url: app.repo, branch, sha: event.sha, policy: repoUrlPolicy(deps.config), workDir: deps.config.workDir });
+  const access = await deps.repoCredentials.access(app.name);
+  const found = await branchContains({ url: app.repo, branch, sha: event.sha, policy: repoUrlPolicy(deps.config), access, workDir: deps.config.workDir });
   return found.onBranch ? undefined : 'sha not on branch';
 }
