@@ -5,6 +5,10 @@
 # namespace `slipway-gateway` whose HTTP listener is Traefik's entry point on 127.0.0.1:18000.
 # Traefik reads the API server with a ServiceAccount token that may only read routes and
 # endpoints and write Gateway API status. Idempotent.
+# It also serves Kubernetes Ingresses of IngressClass `slipway-test` (controller
+# traefik.io/ingress-controller): plain HTTP on the same 127.0.0.1:18000, TLS on 127.0.0.1:18443
+# (entry point `websecure`, every router on it TLS, the certificate chosen by SNI from the
+# Ingresses' `tls` Secrets). Ingresses of any other class, or of none, are left alone.
 #
 #   start.sh BIN_DIR K8S_BIN_DIR     (needs SLIPWAY_STATE and KUBECONFIG-level admin access)
 source "$(dirname "$0")/../lib.sh"
@@ -12,6 +16,8 @@ BIN=$1 K8S_BIN=$2
 HERE="$ENV_DIR/router"
 KUBECTL=("$K8S_BIN/kubectl" --kubeconfig "$SLIPWAY_STATE/k8s/kubeconfig")
 PORT=18000
+TLS_PORT=18443
+INGRESS_CLASS=slipway-test
 export GOFLAGS="-mod=readonly" GOMODCACHE="$SLIPWAY_CACHE/go-mod" GOCACHE="$SLIPWAY_CACHE/go-build"
 
 crds=$(cd "$HERE" && go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api)/config/crd/standard
@@ -43,6 +49,9 @@ rules:
   - apiGroups: [discovery.k8s.io]
     resources: [endpointslices]
     verbs: [get, list, watch]
+  - apiGroups: [networking.k8s.io]
+    resources: [ingresses, ingressclasses]
+    verbs: [get, list, watch]
   - apiGroups: [gateway.networking.k8s.io]
     resources: [gatewayclasses, gateways, httproutes, grpcroutes, referencegrants, backendtlspolicies, tcproutes, tlsroutes]
     verbs: [get, list, watch]
@@ -61,6 +70,11 @@ kind: GatewayClass
 metadata: { name: slipway-test }
 spec: { controllerName: traefik.io/gateway-controller }
 ---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: { name: $INGRESS_CLASS }
+spec: { controller: traefik.io/ingress-controller }
+---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: { name: edge, namespace: slipway-gateway }
@@ -77,9 +91,12 @@ wait_until 60 "the router's ServiceAccount token" has_token
 "${KUBECTL[@]}" -n slipway-gateway get secret traefik-token -o jsonpath='{.data.token}' | base64 -d >"$token_file"
 chmod 600 "$token_file"
 # Traefik takes the token as a value; a config file (mode 600) keeps it off the command line (ps).
+# No version check or usage report: the test env reaches nothing outside this machine.
 cat >"$SLIPWAY_STATE/router/traefik.yml" <<CONF
+global: { checkNewVersion: false, sendAnonymousUsage: false }
 entryPoints:
-  web: { address: "127.0.0.1:$PORT" }
+  web: { address: "127.0.0.1:$PORT", asDefault: true }
+  websecure: { address: "127.0.0.1:$TLS_PORT", asDefault: true, http: { tls: {} } }
   traefik: { address: "127.0.0.1:18080" }
 ping: { entryPoint: traefik }
 log: { level: WARN }
@@ -88,10 +105,15 @@ providers:
     endpoint: "$(awk '/server:/ { print $2; exit }' "$SLIPWAY_STATE/k8s/kubeconfig")"
     certAuthFilePath: "$SLIPWAY_STATE/k8s/pki/ca.crt"
     token: "$(cat "$token_file")"
+  kubernetesIngress:
+    endpoint: "$(awk '/server:/ { print $2; exit }' "$SLIPWAY_STATE/k8s/kubeconfig")"
+    certAuthFilePath: "$SLIPWAY_STATE/k8s/pki/ca.crt"
+    token: "$(cat "$token_file")"
+    ingressClass: $INGRESS_CLASS
 CONF
 chmod 600 "$SLIPWAY_STATE/router/traefik.yml"
 start_bg router "$BIN/traefik" --configFile="$SLIPWAY_STATE/router/traefik.yml"
 wait_until 60 "the router" curl -fsS http://127.0.0.1:18080/ping
 programmed() { [ "$("${KUBECTL[@]}" -n slipway-gateway get gateway edge -o jsonpath='{.status.conditions[?(@.type=="Programmed")].status}')" = True ]; }
 wait_until 60 "the Gateway edge (Programmed)" programmed
-log "router ready: Gateway slipway-gateway/edge on http://127.0.0.1:$PORT"
+log "router ready: Gateway slipway-gateway/edge on http://127.0.0.1:$PORT; Ingress class $INGRESS_CLASS on http://127.0.0.1:$PORT and https://127.0.0.1:$TLS_PORT"
