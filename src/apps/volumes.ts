@@ -6,6 +6,8 @@ import { FIELD_MANAGER } from '../releases/render/labels.js';
 import { claimName, renderClaim } from '../releases/render/render-volumes.js';
 import type { Services } from '../services/services.js';
 import { VOLUME_DEFAULTS } from '../store/schemas/deploy-config.js';
+import { checkSingleNodeVolumes } from '../store/single-node-volumes.js';
+import { checkFileMounts } from '../store/file-mount-rules.js';
 import type { Release, VolumeInput, VolumeSpec } from '../store/types.js';
 import type { VolumeView } from '../store/views.js';
 import { changeApp } from './change-app.js';
@@ -30,6 +32,10 @@ export async function addVolume(deps: VolumeDeps, params: { app: string; volume:
   if (volumes.some((v) => v.name === volume.name)) throw new SlipwayError('VOLUME_EXISTS', `app "${app.name}" already has a volume "${volume.name}"`, { volume: volume.name });
   const clash = volumes.find((v) => v.mountPath === volume.mountPath);
   if (clash) throw new ValidationError(`volume "${clash.name}" is already mounted at ${volume.mountPath}`, { field: 'mountPath' });
+  // Before the claim is made: a ReadWriteOnce volume on an app with replicas > 1 or a chosen Rolling strategy (VOLUME_SINGLE_NODE).
+  checkSingleNodeVolumes({ ...app.deploy, volumes: [...volumes, volume] }, app.deploy);
+  // issue 19: not where a config or secret file is mounted, nor holding or inside one (FILE_PATH_CONFLICT).
+  checkFileMounts({ ...app.deploy, volumes: [...volumes, volume] });
   const kc = deps.kubeConfig();
   const namespace = app.deploy.namespace;
   await ensureNamespace({ kc, namespace, app: app.name, manage: deps.config.manageNamespaces, rules: deps.config.namespaces });
