@@ -5,9 +5,18 @@
 source "$(dirname "$0")/lib.sh"
 
 # chromium: the dashboard's end-to-end test drives it headless (playwright-core; no browser download).
-ensure_packages iptables redis-server docker.io docker-compose docker-registry apache2-utils debootstrap git ca-certificates openssl curl util-linux chromium
+ensure_packages iptables redis-server docker.io docker-compose docker-registry apache2-utils debootstrap git ca-certificates openssl curl util-linux chromium mawk
 # The machine may ship a newer docker CLI in /usr/local/bin; the engine is Debian's dockerd.
 command -v dockerd >/dev/null || die "dockerd not found after installing docker.io"
+# Prometheus, for a strategy's metric analysis (test/env/prometheus), and sshd, for the private
+# repo tests (test/helpers/ssh-git-server.ts runs its own on 127.0.0.1): Debian's packages, their
+# own services never started (a policy-rc.d says so during the install, unless one already does).
+if ! dpkg-query -W -f='${Status}\n' prometheus openssh-server 2>/dev/null | grep -c 'ok installed' | grep -q '^2$'; then
+  policy=/usr/sbin/policy-rc.d made_policy=0
+  [ -e "$policy" ] || { printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; made_policy=1; }
+  ensure_packages prometheus openssh-server
+  if [ "$made_policy" = 1 ]; then rm -f "$policy"; fi
+fi
 
 start_redis() {
   local dir="$SLIPWAY_STATE/redis"
@@ -118,6 +127,11 @@ export SLIPWAY_NODE_STATE='$SLIPWAY_STATE/node'
 # The weighted traffic router (test/env/router): a Gateway API Gateway and where it listens.
 export SLIPWAY_TEST_GATEWAY='slipway-gateway/edge'
 export SLIPWAY_TEST_GATEWAY_URL='http://127.0.0.1:18000'
+# The same router serves Ingresses of this class: HTTP on the Gateway's port, TLS (SNI) on its own.
+export SLIPWAY_TEST_INGRESS_CLASS='slipway-test'
+export SLIPWAY_TEST_INGRESS_TLS_URL='https://127.0.0.1:18443'
+# Prometheus (test/env/prometheus), scraping annotated pods every second: what a strategy's metric analysis asks.
+export SLIPWAY_TEST_PROMETHEUS_URL='http://127.0.0.1:19090'
 # The database stand-ins (SLIPWAY_TEST_POSTGRESQL_IMAGE ...), by digest: images.sh writes them.
 if [ -f '$SLIPWAY_STATE/db-images.env' ]; then . '$SLIPWAY_STATE/db-images.env'; fi
 ENV
@@ -143,6 +157,11 @@ real_node=$(SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" SLIPWAY_NODE_STATE="$SLIPWAY_
 wait "$router_download" || log "router: go mod download failed (see $SLIPWAY_STATE/router-download.log); the build retries it"
 router_bin=$(bash "$ENV_DIR/router/build.sh" | tail -n1)
 bash "$ENV_DIR/router/start.sh" "$router_bin" "$k8s_bin"
+bash "$ENV_DIR/prometheus/start.sh" "$k8s_bin"
+# metrics-server, built from Go modules once per version like the rest, scraping the real node's
+# kubelet: `kubectl top` and HorizontalPodAutoscalers get metrics.k8s.io (test/env/metrics).
+metrics_bin=$(bash "$ENV_DIR/metrics/build.sh" | tail -n1)
+bash "$ENV_DIR/metrics/start.sh" "$metrics_bin" "$k8s_bin"
 write_env
 DOCKER_HOST="unix://$SLIPWAY_STATE/docker/docker.sock" bash "$ENV_DIR/images.sh"
 log "stack ready; variables in $SLIPWAY_STATE/env.sh"

@@ -2,6 +2,9 @@
 # Stops what start.sh started, by pid. Data and cached images stay.
 source "$(dirname "$0")/lib.sh"
 stop_pid router
+stop_pid prometheus
+stop_pid prometheus-discovery
+bash "$ENV_DIR/metrics/stop.sh"
 # The real node first: its stop.sh deletes its Node object and pods through the control plane.
 SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" SLIPWAY_NODE_STATE="$SLIPWAY_STATE/node" bash "$ENV_DIR/node/stop.sh" >/dev/null \
   || log "real node: node/stop.sh failed (see above); stopping the rest anyway"
