@@ -19,6 +19,14 @@ export const LABELS = {
    * an earlier release made, which holds data.
    */
   claimCreatedBy: 'slipway.dev/created-by-release',
+  // The recommended labels (kubernetes.io/docs/concepts/overview/working-with-objects/common-labels)
+  // and the commit, so `kubectl get all -l slipway.dev/commit=<sha>` answers "which commit is live".
+  instance: 'app.kubernetes.io/instance',
+  version: 'app.kubernetes.io/version',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+  /** The full sha of the commit a release was built from; absent for an image deployed by digest. */
+  commit: 'slipway.dev/commit',
 } as const;
 
 export const FIELD_MANAGER = 'slipway';
@@ -37,4 +45,52 @@ export function releaseSelector(app: string, release: number): string {
 /** `app.kubernetes.io/name=<app>,app.kubernetes.io/managed-by=slipway`. */
 export function appSelector(app: string): string {
   return Object.entries(appLabels(app)).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** What an object of a release is for: the app's server (workload, Services, routes), its config, or a hook Job. */
+export type Component = 'server' | 'config' | 'hook';
+
+const COMMIT = /^[0-9a-f]{7,64}$/;
+
+/**
+ * The labels that say what runs, on every object of a release (never in a selector: selectors
+ * are immutable and must keep matching every release's pods). `version` is the short commit, or
+ * for an image deployed by digest with no commit, `sha256-` and the digest's first 12 hex digits.
+ */
+export function releaseLabels(params: { app: string; image: string; commit?: string; component: Component }): Record<string, string> {
+  const commit = params.commit && COMMIT.test(params.commit) ? params.commit : undefined;
+  const digest = /@sha256:([0-9a-f]{12})/.exec(params.image)?.[1];
+  const version = commit ? commit.slice(0, 7) : digest ? `sha256-${digest}` : undefined;
+  return {
+    [LABELS.instance]: params.app,
+    [LABELS.partOf]: params.app,
+    [LABELS.component]: params.component,
+    ...(version ? { [LABELS.version]: version } : {}),
+    // A label value holds 63 characters: a SHA-256 repository's 64-digit sha loses its last one.
+    ...(commit ? { [LABELS.commit]: commit.slice(0, 63) } : {}),
+  };
+}
+
+type Labelled = { kind: string; metadata: { labels?: Record<string, string> }; spec?: unknown };
+
+/**
+ * `manifests` with the release's labels on each object's metadata and on its pod template
+ * (a Deployment's or StatefulSet's): ConfigMaps and Secrets as `config`, everything else as
+ * `server`. Labels an object already has win, but for `version` and `commit`: those are always
+ * what the release runs. Selectors are left as they are.
+ */
+export function withReleaseLabels<M extends Labelled>(manifests: M[], release: { app: string; image: string; commit?: string }): M[] {
+  return manifests.map((m) => {
+    const labels = releaseLabels({ ...release, component: m.kind === 'ConfigMap' || m.kind === 'Secret' ? 'config' : 'server' });
+    const merge = (own: Record<string, string> | undefined) => ({ ...labels, ...own, ...identity(labels) });
+    const labelled = { ...m, metadata: { ...m.metadata, labels: merge(m.metadata.labels) } };
+    const spec = m.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined;
+    if ((m.kind !== 'Deployment' && m.kind !== 'StatefulSet') || !spec?.template) return labelled;
+    const template = { ...spec.template, metadata: { ...spec.template.metadata, labels: merge(spec.template.metadata?.labels) } };
+    return { ...labelled, spec: { ...spec, template } };
+  });
+}
+
+function identity(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([key]) => key === LABELS.version || key === LABELS.commit));
 }
