@@ -54,6 +54,16 @@ export interface Config {
    * verified (a cluster whose pods cannot answer, such as kwok's simulated ones).
    */
   verifyReleases: boolean;
+  /**
+   * The Prometheus a blue-green or canary step's metric analysis asks (strategy.prometheus): the
+   * install's, never an app's, so an API caller cannot point the deploy worker at any address.
+   */
+  prometheusUrl?: string;
+  /**
+   * SLIPWAY_INGRESS_CLASS: the IngressClass of every app Ingress that names none (an app's
+   * `ingressClassName` wins); unset, Ingresses name no class and the cluster's default class serves them.
+   */
+  ingressClass?: string;
   webhookBodyLimit: number;
   allowedRepoSchemes: RepoScheme[];
   /** Loopback and private-range repo hosts are refused unless this is set (SSRF guard). */
@@ -414,6 +424,14 @@ function registry(env: Env): Config['registry'] {
   return { host, username, password };
 }
 
+/** SLIPWAY_INGRESS_CLASS: an IngressClass name (a DNS-1123 subdomain). */
+function ingressClass(env: Env): { ingressClass?: string } {
+  const name = env.SLIPWAY_INGRESS_CLASS?.trim();
+  if (!name) return {};
+  if (!DNS_NAME.test(name)) throw new ConfigError('SLIPWAY_INGRESS_CLASS', `must be an IngressClass name such as nginx, got "${name}"`);
+  return { ingressClass: name };
+}
+
 // issue 14, least privilege: a worker is not handed the API token (docker-compose.yml, deploy/kubernetes).
 /** Which process reads the config: only the API checks the token, so only the API needs one. */
 export interface LoadConfigOptions {
@@ -454,6 +472,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     kubeconfig: env.SLIPWAY_KUBECONFIG?.trim() || undefined,
     manageNamespaces: boolean(env, 'SLIPWAY_MANAGE_NAMESPACES', true),
     verifyReleases: boolean(env, 'SLIPWAY_VERIFY_RELEASES', true),
+    ...(env.SLIPWAY_PROMETHEUS_URL?.trim() ? { prometheusUrl: url(env, 'SLIPWAY_PROMETHEUS_URL', ['http:', 'https:'], '') } : {}),
+    ...ingressClass(env),
     webhookBodyLimit: integer(env, 'SLIPWAY_WEBHOOK_BODY_LIMIT', 5 * 1024 * 1024, [1024, 100 * 1024 * 1024]),
     allowedRepoSchemes: schemes as RepoScheme[],
     allowPrivateRepoHosts: boolean(env, 'SLIPWAY_ALLOW_PRIVATE_REPO_HOSTS', false),

@@ -63,7 +63,29 @@ export type ErrorCode =
   // queued build whose job kept vanishing, a stored secret no configured key opens.
   | 'REPO_URL_FORBIDDEN'
   | 'BUILD_JOB_LOST'
-  | 'SECRET_UNREADABLE';
+  | 'SECRET_UNREADABLE'
+  // issue 19, the ReadWriteOnce trap: a change that would leave a pod waiting forever on a volume
+  // another node holds (replicas > 1 or a chosen Rolling strategy with a single-node volume).
+  | 'VOLUME_SINGLE_NODE'
+  // issue 19, private repos: the git host refused the app's repo credential (or its absence), an
+  // SSH host key is not the one pinned for the app, an app has no repo credential to remove.
+  | 'REPO_AUTH_FAILED'
+  | 'REPO_HOST_KEY_MISMATCH'
+  | 'REPO_CREDENTIAL_NOT_FOUND'
+  // issue 19, Ingress routes: a host and path the app already has or does not have (ROUTE_NOT_FOUND
+  // is the API's unknown URL), and a cert-manager issuer asked of a cluster without cert-manager.
+  | 'APP_ROUTE_EXISTS'
+  | 'HOST_ALREADY_CLAIMED'
+  | 'APP_ROUTE_NOT_FOUND'
+  | 'CERT_MANAGER_MISSING'
+  // issue 19, config and secret files: a mount path or file name that cannot be mounted, a path
+  // another mount or a volume already takes, files over Kubernetes' 1 MiB per object, a path not mounted.
+  | 'FILE_PATH_INVALID'
+  | 'FILE_PATH_CONFLICT'
+  | 'FILES_TOO_LARGE'
+  | 'FILE_NOT_FOUND'
+  // issue 19, autoscaling: `scale` on an app whose HorizontalPodAutoscaler owns the replica count.
+  | 'AUTOSCALE_OWNS_REPLICAS';
 
 export class SlipwayError extends Error {
   readonly code: ErrorCode;

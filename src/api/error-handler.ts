@@ -69,6 +69,25 @@ const STATUS: Record<ErrorCode, number> = {
   // issue 14, namespaces and templates: what Slipway will not deploy, whatever the cluster would allow.
   NAMESPACE_FORBIDDEN: 422,
   TEMPLATE_FORBIDDEN: 422,
+  // issue 19: a config whose pods could never all mount their ReadWriteOnce volume (Multi-Attach).
+  VOLUME_SINGLE_NODE: 422,
+  // issue 19, private repos: the repo refuses the credential Slipway holds for it (or none), or its
+  // SSH host key is not the pinned one: the app's credential must change, not the request.
+  REPO_AUTH_FAILED: 422,
+  REPO_HOST_KEY_MISMATCH: 422,
+  REPO_CREDENTIAL_NOT_FOUND: 404,
+  // issue 19, Ingress routes.
+  APP_ROUTE_EXISTS: 409,
+  HOST_ALREADY_CLAIMED: 409,
+  APP_ROUTE_NOT_FOUND: 404,
+  CERT_MANAGER_MISSING: 422,
+  // issue 19, config and secret files.
+  FILE_PATH_INVALID: 422,
+  FILE_PATH_CONFLICT: 409,
+  FILES_TOO_LARGE: 413,
+  FILE_NOT_FOUND: 404,
+  // issue 19, autoscaling.
+  AUTOSCALE_OWNS_REPLICAS: 409,
 };
 
 /**

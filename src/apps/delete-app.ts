@@ -1,10 +1,11 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import { AppsV1Api, AutoscalingV2Api, BatchV1Api, CoreV1Api, NetworkingV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { appSelector as selector, LABELS } from '../releases/render/labels.js';
 import type { Services } from '../services/services.js';
 import { objectApi } from '../services/kube-config.js';
+import { deleteIfPresent, readIfPresent } from '../services/kube-not-found.js';
 
 /**
- * Deletes an app: its workloads, Services, Ingresses, hook Jobs and config objects (selected by
+ * Deletes an app: its autoscaler, workloads, Services, Ingresses, hook Jobs and config objects (selected by
  * Slipway's labels) and its records, secret values included (not its build and release counters). PersistentVolumeClaims stay unless `deleteVolumes`: data outlives the app,
  * as with `oc delete all` (which leaves PVCs alone).
  */
@@ -26,22 +27,22 @@ export async function deleteApp(
   const kept: string[] = [];
   const each = async (kind: string, items: Array<{ metadata?: { name?: string } }>, remove: (n: string) => Promise<unknown>) => {
     for (const item of items) {
-      await remove(item.metadata!.name!);
+      // One gone since the list (a controller, or a second delete) counts as deleted.
+      await deleteIfPresent(() => remove(item.metadata!.name!));
       deleted.push(`${kind}/${item.metadata!.name}`);
     }
   };
+  // The HPA first: it would go on resizing a workload being deleted.
+  const hpas = kc.makeApiClient(AutoscalingV2Api);
+  await each('HorizontalPodAutoscaler', (await hpas.listNamespacedHorizontalPodAutoscaler({ namespace, labelSelector })).items, (n) =>
+    hpas.deleteNamespacedHorizontalPodAutoscaler({ namespace, name: n }),
+  );
   await each('Deployment', (await appsApi.listNamespacedDeployment({ namespace, labelSelector })).items, (n) => appsApi.deleteNamespacedDeployment({ namespace, name: n }));
   await each('StatefulSet', (await appsApi.listNamespacedStatefulSet({ namespace, labelSelector })).items, (n) => appsApi.deleteNamespacedStatefulSet({ namespace, name: n }));
   await each('Service', (await core.listNamespacedService({ namespace, labelSelector })).items, (n) => core.deleteNamespacedService({ namespace, name: n }));
   await each('Ingress', (await net.listNamespacedIngress({ namespace, labelSelector })).items, (n) => net.deleteNamespacedIngress({ namespace, name: n }));
   // A weighted canary's HTTPRoute (Gateway API): a cluster without the CRD has none to delete.
-  const routes = await objectApi(kc)
-    .list<KubernetesObject>('gateway.networking.k8s.io/v1', 'HTTPRoute', namespace, undefined, undefined, undefined, undefined, labelSelector)
-    .then((list) => list.items)
-    .catch((error: { code?: number }) => {
-      if (error.code === 404) return [];
-      throw error;
-    });
+  const routes = (await readIfPresent(() => objectApi(kc).list<KubernetesObject>('gateway.networking.k8s.io/v1', 'HTTPRoute', namespace, undefined, undefined, undefined, undefined, labelSelector)))?.items ?? [];
   await each('HTTPRoute', routes, (n) => objectApi(kc).delete({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: n, namespace } }));
   await each('Job', (await batch.listNamespacedJob({ namespace, labelSelector: `${labelSelector},${LABELS.hook}` })).items, (n) =>
     batch.deleteNamespacedJob({ namespace, name: n, propagationPolicy: 'Background' }),
@@ -65,6 +66,7 @@ export async function deleteApp(
       keys.app(name),
       keys.webhookSecret(name),
       keys.buildSecrets(name),
+      keys.repoCredential(name),
       keys.builtShas(name),
       keys.appBuilds(name),
       keys.appReleases(name),

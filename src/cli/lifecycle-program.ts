@@ -5,6 +5,7 @@ import {
   hookSetCommand,
   probeSetCommand,
   restartCommand,
+  shutdownSetCommand,
   scaleCommand,
   settingsCommand,
   strategySetCommand,
@@ -13,10 +14,12 @@ import {
   volumeRemoveCommand,
 } from './commands/lifecycle.js';
 import { abortCommand, promoteCommand } from './commands/rollout.js';
+import { autoscaleCommand, type AutoscaleOptions } from './commands/autoscale.js';
+import { routeAddCommand, routeClassCommand, routeListCommand, routeRemoveCommand } from './commands/routes.js';
 
 type Run = <A extends unknown[]>(action: (...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 
-/** env, secret, scale, restart, volume, probe, hook, strategy, promote, abort: the release lifecycle commands. */
+/** env, secret, scale, restart, volume, route, probe, hook, strategy, promote, abort: the release lifecycle commands. */
 export function addLifecycleCommands(params: { program: Command; run: Run; client: () => ApiClient; print: (line: string) => void }): void {
   const { program, run, client, print } = params;
   const repeat = (value: string, previous: string[]) => [...previous, value];
@@ -30,8 +33,13 @@ export function addLifecycleCommands(params: { program: Command; run: Run; clien
         .argument(action === 'list' ? '[none...]' : '<pairs...>', action === 'set' ? 'KEY=VALUE...' : 'KEY...')
         .description(`${action} ${what}`);
       if (action !== 'list') sub.option('--no-wait', 'do not wait for the release');
-      sub.action(run(async (app: string, args: string[], options: { wait?: boolean }) =>
-        configVarsCommand({ client: client(), kind, action, app, args: action === 'list' ? [] : args, wait: options.wait !== false, print }),
+      // Secret values are saved as a new version before any release: a dry run would store one.
+      if (action !== 'list' && kind === 'env') {
+        sub.option('--dry-run', 'print what the release would apply and the diff against the live objects; change nothing');
+        sub.option('-o, --output <format>', 'with --dry-run: also print the manifests, yaml or json');
+      }
+      sub.action(run(async (app: string, args: string[], options: { wait?: boolean; dryRun?: boolean; output?: string }) =>
+        configVarsCommand({ client: client(), kind, action, app, args: action === 'list' ? [] : args, wait: options.wait !== false, print, dryRun: options }),
       ));
     }
   }
@@ -40,8 +48,21 @@ export function addLifecycleCommands(params: { program: Command; run: Run; clien
     .command('scale')
     .argument('<app>')
     .argument('<replicas>')
-    .description('set the number of pods now; kept across releases and rollbacks')
+    .description('set the number of pods now; kept across releases and rollbacks (refused while the app autoscales)')
     .action(run(async (app: string, replicas: string) => scaleCommand({ client: client(), app, replicas, print })));
+
+  program
+    .command('autoscale')
+    .argument('<app>')
+    .option('--min <n>', 'fewest replicas')
+    .option('--max <n>', 'most replicas')
+    .option('--cpu <percent>', 'target average CPU use, in percent of the request')
+    .option('--memory <percent>', 'target average memory use, in percent of the request')
+    .option('--scale-down-delay <duration>', 'how long use must stay low before pods are removed (30s, 5m; default 5m)')
+    .option('--off', 'remove the autoscaler; the app keeps its `scale` count')
+    .option('--no-wait', 'do not wait for the release')
+    .description('a HorizontalPodAutoscaler that owns the replica count (scale is refused while set); no flags: show it')
+    .action(run(async (app: string, options: AutoscaleOptions) => autoscaleCommand({ client: client(), app, options, print })));
 
   program
     .command('restart')
@@ -72,6 +93,32 @@ export function addLifecycleCommands(params: { program: Command; run: Run; clien
       volumeRemoveCommand({ client: client(), app, name, deleteClaim: Boolean(options.deleteClaim), wait: options.wait, print }),
     ));
 
+  const route = program.command('route').description("an app's Ingress hosts and paths, their TLS and the Ingress class; every change is a new release");
+  route
+    .command('add')
+    .argument('<app>')
+    .argument('<host[/path]>', 'e.g. shop.example.com or shop.example.com/api (a prefix: /api, /api/...)')
+    .option('--exact', 'match the path only, not what is under it')
+    .option('--tls-secret <secret>', "serve the host's TLS from this kubernetes.io/tls Secret in the app's namespace")
+    .option('--issuer <issuer>', 'cert-manager Issuer (in the app namespace) that makes the certificate')
+    .option('--cluster-issuer <issuer>', 'cert-manager ClusterIssuer that makes the certificate')
+    .option('--no-wait', 'do not wait for the release')
+    .action(run(async (app: string, spec: string, options) => routeAddCommand({ client: client(), app, route: spec, options, print })));
+  route
+    .command('rm')
+    .alias('remove')
+    .argument('<app>')
+    .argument('<host[/path]>')
+    .option('--no-wait', 'do not wait for the release')
+    .action(run(async (app: string, spec: string, options: { wait: boolean }) => routeRemoveCommand({ client: client(), app, route: spec, wait: options.wait, print })));
+  route.command('list').argument('<app>').action(run(async (app: string) => routeListCommand({ client: client(), app, print })));
+  route
+    .command('class')
+    .argument('<app>')
+    .argument('[class]', "the app's IngressClass; none: the install's (SLIPWAY_INGRESS_CLASS), else the cluster's default")
+    .option('--no-wait', 'do not wait for the release')
+    .action(run(async (app: string, className: string | undefined, options: { wait: boolean }) => routeClassCommand({ client: client(), app, ...(className ? { className } : {}), wait: options.wait, print })));
+
   const probe = program.command('probe').description('readiness and liveness probes');
   probe
     .command('set')
@@ -82,6 +129,16 @@ export function addLifecycleCommands(params: { program: Command; run: Run; clien
     .option('--period <seconds>', 'periodSeconds of the probes given')
     .option('--no-wait', 'do not wait for the release')
     .action(run(async (app: string, options) => probeSetCommand({ client: client(), app, options, print })));
+
+  program
+    .command('shutdown')
+    .argument('<app>')
+    .option('--grace <seconds>', "terminationGracePeriodSeconds: the pod's time to stop after SIGTERM and the pause (default 30)")
+    .option('--pre-stop <seconds>', 'a pause before SIGTERM while endpoints drop the pod; 0 turns it off (default 5)')
+    .option('--default', 'back to the defaults (5 s pause, 30 s grace)')
+    .option('--no-wait', 'do not wait for the release')
+    .description('how the pods stop: a preStop pause, then SIGTERM and a grace period; rolls out now')
+    .action(run(async (app: string, options) => shutdownSetCommand({ client: client(), app, options, print })));
 
   const hook = program.command('hook').description('deployment hooks: Jobs from the release image, pre (before the rollout) and post (once ready)');
   hook
@@ -109,6 +166,8 @@ export function addLifecycleCommands(params: { program: Command; run: Run; clien
     .option('--pause <duration|manual>', 'canary: how long each step holds (30, 30s, 2m), or manual: wait for slipway promote')
     .option('--gateway <[namespace/]name>', 'canary: the Gateway API Gateway whose router splits traffic by exact weights (an HTTPRoute in place of the Ingress)')
     .option('--manual', 'blue-green: wait for slipway promote before the switch')
+    .option('--metric-query <promql>', 'canary, blue-green: a Prometheus query asked at each step ({{namespace}}, {{app}}, {{release}}, {{stable}} replaced); with --metric-max')
+    .option('--metric-max <number>', 'canary, blue-green: the highest value of --metric-query that passes')
     .option('--scale-down-delay <duration>', 'blue-green: how long the previous release stays scaled after the switch (30s, 2m)')
     .option('--preview-host <host>', "blue-green: the preview Ingress host (default <first label>-preview.<rest> of the app's host)")
     .description('how a release replaces the one before (docs/strategies.md); applies from the next release')

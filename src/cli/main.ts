@@ -13,10 +13,13 @@ import {
   rotateSecretCommand,
   statusCommand,
 } from './commands/inspect.js';
+import { deployCommand, type DeployOptions } from './commands/deploy.js';
 import { newApp, type NewAppOptions } from './commands/new-app.js';
 import { processCommand } from './commands/templates.js';
 import { addBuildCommands } from './build-program.js';
 import { addLifecycleCommands } from './lifecycle-program.js';
+import { addFileCommands } from './file-program.js';
+import { addRepoCredentialCommands, repoCredentialFlags } from './repo-credential-program.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -37,8 +40,7 @@ export function buildProgram(): Command {
       }
     };
 
-  program
-    .command('new-app')
+  repoCredentialFlags(program.command('new-app'))
     .description('create an app from a git repo (build, deploy, wait until it is ready), or provision a template')
     .argument('[repo]', 'repository URL, optionally #branch')
     .option('--name <name>', 'app name (default: from the repo)')
@@ -55,7 +57,20 @@ export function buildProgram(): Command {
     .option('--ignore-unknown-parameters', 'with --template: do not fail on -p names the template does not declare')
     .option('--no-wait', 'return once queued, without waiting for the build and release')
     .option('--timeout <seconds>', 'how long to wait', '900')
+    .option('--dry-run', 'print what would be created and applied, and the diff against the cluster; change nothing')
+    .option('-o, --output <format>', 'with --dry-run: also print the manifests, yaml or json')
     .action(run(async (repo: string | undefined, options: NewAppOptions) => newApp({ client: client(), repo, options, print })));
+
+  program
+    .command('deploy')
+    .argument('<app>')
+    .option('--image <ref>', 'an image by digest (repo@sha256:...); default: the current image again')
+    .option('--build <id>', 'the image of a succeeded build')
+    .option('--dry-run', 'print what the release would apply and the diff against the live objects; change nothing')
+    .option('-o, --output <format>', 'with --dry-run: also print the manifests, yaml or json')
+    .option('--no-wait', 'do not wait for the release')
+    .description('make a release of an image, a build, or the current image (with its current config)')
+    .action(run(async (app: string, options: DeployOptions) => deployCommand({ client: client(), app, options, print })));
 
   program
     .command('process')
@@ -100,6 +115,8 @@ export function buildProgram(): Command {
     .action(run(async (app: string, options: { deleteVolumes?: boolean }) => deleteCommand({ client: client(), app, deleteVolumes: Boolean(options.deleteVolumes), print })));
   addLifecycleCommands({ program, run, client, print });
   addBuildCommands({ program, run, client, print });
+  addRepoCredentialCommands({ program, run, client, print });
+  addFileCommands({ program, run, client, print });
   return program;
 }
 

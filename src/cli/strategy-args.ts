@@ -11,6 +11,8 @@ export interface StrategyOptions {
   scaleDownDelay?: string;
   previewHost?: string;
   gateway?: string;
+  metricQuery?: string;
+  metricMax?: string;
 }
 
 const TYPES = { rolling: 'Rolling', recreate: 'Recreate', canary: 'Canary', 'blue-green': 'BlueGreen' } as const;
@@ -21,8 +23,8 @@ const FLAGS: Record<TypeArgument, Array<keyof StrategyOptions>> = {
   auto: [],
   recreate: [],
   rolling: ['maxSurge', 'maxUnavailable'],
-  canary: ['steps', 'pause', 'gateway'],
-  'blue-green': ['manual', 'scaleDownDelay', 'previewHost'],
+  canary: ['steps', 'pause', 'gateway', 'metricQuery', 'metricMax'],
+  'blue-green': ['manual', 'scaleDownDelay', 'previewHost', 'metricQuery', 'metricMax'],
 };
 const FLAG_NAMES: Record<keyof StrategyOptions, string> = {
   maxSurge: '--max-surge',
@@ -33,6 +35,8 @@ const FLAG_NAMES: Record<keyof StrategyOptions, string> = {
   scaleDownDelay: '--scale-down-delay',
   previewHost: '--preview-host',
   gateway: '--gateway',
+  metricQuery: '--metric-query',
+  metricMax: '--metric-max',
 };
 const OWNER: Record<keyof StrategyOptions, string> = {
   maxSurge: 'rolling',
@@ -43,6 +47,8 @@ const OWNER: Record<keyof StrategyOptions, string> = {
   scaleDownDelay: 'blue-green',
   previewHost: 'blue-green',
   gateway: 'canary',
+  metricQuery: 'canary and blue-green',
+  metricMax: 'canary and blue-green',
 };
 
 /**
@@ -68,6 +74,12 @@ export function strategyFromArgs(type: string, options: StrategyOptions): Strate
   if (options.scaleDownDelay !== undefined) strategy.scaleDownDelaySeconds = parseDuration(options.scaleDownDelay, '--scale-down-delay');
   if (options.previewHost !== undefined) strategy.previewHost = options.previewHost;
   if (options.gateway !== undefined) strategy.gatewayRef = parseGateway(options.gateway);
+  if ((options.metricQuery === undefined) !== (options.metricMax === undefined)) throw new CliError('--metric-query and --metric-max go together: a Prometheus query and the highest value that passes');
+  if (options.metricQuery !== undefined && options.metricMax !== undefined) {
+    const max = Number(options.metricMax);
+    if (options.metricMax.trim() === '' || !Number.isFinite(max)) throw new CliError(`--metric-max takes a number, got "${options.metricMax}"`);
+    strategy.prometheus = { query: options.metricQuery, max };
+  }
   return strategy;
 }
 
@@ -123,5 +135,6 @@ export function describeStrategy(strategy: StrategySpec | null): string {
     parts.push(strategy.scaleDownDelaySeconds !== undefined ? `the previous release kept ${strategy.scaleDownDelaySeconds} s after the switch` : 'the default scale-down delay');
     if (strategy.previewHost) parts.push(`preview host ${strategy.previewHost}`);
   }
+  if (strategy.prometheus) parts.push(`each step also fails when Prometheus says ${strategy.prometheus.query} > ${strategy.prometheus.max}`);
   return `${strategy.type}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }

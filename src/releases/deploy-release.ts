@@ -160,7 +160,8 @@ export async function deployRelease(deps: DeployDeps, params: { app: string; num
   // The whole truth back (Argo Rollouts, Helm --atomic): the app's stored config says what runs,
   // and what only the failed release made is gone.
   const config = await revertConfig(deps, release, previous);
-  const prune = await pruneFailed(deps, release, previous);
+  // The re-apply already deleted what the restored release does not render (an Ingress of a host the failed one added).
+  const prune = withPruned(await pruneFailed(deps, release, previous), restored.pruned);
   logger.info({ app: release.app, release: release.number, rolledBackTo: previous.number, ready, ...config, ...prune }, 'rolled back');
   return releases.update(release.app, release.number, {
     status: 'failed',
@@ -190,6 +191,12 @@ async function revertConfig(deps: DeployDeps, failed: Release, restored: Release
   }
   if (!decision || decision.action === 'keep') return decision ? { configKept: decision.why } : {};
   return decision.reverted.length ? { reverted: decision.reverted } : {};
+}
+
+/** What the rollback pruned in all: `earlier` (by the re-apply) first, each once. */
+function withPruned(prune: { pruned?: string[]; pruneError?: string }, earlier: string[] | undefined): { pruned?: string[]; pruneError?: string } {
+  const pruned = [...new Set([...(earlier ?? []), ...(prune.pruned ?? [])])];
+  return { ...prune, ...(pruned.length ? { pruned } : {}) };
 }
 
 /** Deletes the objects only the failed release made; a cluster error is recorded, not thrown (the rollback itself is done). */

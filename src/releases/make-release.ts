@@ -22,6 +22,8 @@ export interface ReleaseSpec {
   port?: number;
   /** A restart: stamped on the pod template so every pod is replaced. */
   restartedAt?: string;
+  /** The commit the image was built from; unset, the current release's when the image is the same. */
+  commit?: string;
   /** A number reserved earlier (see releaseFromBuild); a new one otherwise. */
   number?: number;
   /** The Procfile `release:` command of the image's build (`''`: it has none); unset, the current release's when the image is the same. */
@@ -49,23 +51,35 @@ export async function deployableImage(releases: ReleaseStore, params: { app: str
  * calls this for a build; everything else goes through makeRelease.
  */
 export async function recordRelease(releases: ReleaseStore, spec: ReleaseSpec): Promise<Release> {
+  const image = await deployableImage(releases, { app: spec.app.name, image: spec.image });
+  const number = spec.number ?? (await releases.nextNumber(spec.app.name));
+  return releases.save(await draftRelease({ releases, spec, image, number }), spec.saveApp ? { app: spec.app } : {});
+}
+
+/**
+ * Release `number` of `spec` running `image`, exactly as recordRelease records it, saving and
+ * reserving nothing: a dry run (dry-run.ts) shows this, so what it prints is what a real release renders.
+ */
+export async function draftRelease(params: { releases: ReleaseStore; spec: ReleaseSpec; image: string; number: number }): Promise<Release> {
+  const { releases, spec, image, number } = params;
   const { app, trigger } = spec;
-  const image = await deployableImage(releases, { app: app.name, image: spec.image });
   const config = spec.config ?? app.deploy;
   const port = spec.port ?? app.port;
-  const number = spec.number ?? (await releases.nextNumber(app.name));
   // A config change or a redeploy runs the same image: its release phase runs again, as on Heroku.
-  const current = spec.releaseCommand === undefined ? await releases.current(app.name) : undefined;
-  const releaseCommand = spec.releaseCommand ?? (current?.image === image ? current.releaseCommand : undefined);
+  const current = spec.releaseCommand === undefined || spec.commit === undefined ? await releases.current(app.name) : undefined;
+  const same = current?.image === image ? current : undefined;
+  const releaseCommand = spec.releaseCommand ?? same?.releaseCommand;
+  const commit = spec.commit ?? same?.commit;
   const { choice } = choosePreHook({ configured: config.hooks?.pre, ...(releaseCommand ? { releaseCommand } : {}) });
-  const release: Release = {
+  return {
     app: app.name,
     number,
     image,
+    ...(commit ? { commit } : {}),
     config,
     port,
     configHash: configHash({ port, config }),
-    manifests: renderManifests({ app: app.name, release: number, image, port, config, ...(spec.restartedAt ? { restartedAt: spec.restartedAt } : {}) }),
+    manifests: renderManifests({ app: app.name, release: number, image, port, config, ...(spec.restartedAt ? { restartedAt: spec.restartedAt } : {}), ...(commit ? { commit } : {}) }),
     status: 'pending',
     trigger,
     ...(spec.restartedAt ? { restartedAt: spec.restartedAt } : {}),
@@ -73,7 +87,6 @@ export async function recordRelease(releases: ReleaseStore, spec: ReleaseSpec): 
     ...(choice ? { preHook: choice } : {}),
     createdAt: new Date().toISOString(),
   };
-  return releases.save(release, spec.saveApp ? { app } : {});
 }
 
 /**

@@ -10,12 +10,13 @@ import type { Manifest } from './render/manifest.js';
 import type { RegistryCredentials } from './render/pull-secret.js';
 import { secretName } from './render/render-config.js';
 import { renderClaim } from './render/render-volumes.js';
+import { filesObject } from './render/render-files.js';
 import type { RunAs } from './render/uid-range.js';
 
 /**
  * What a release's pods and hooks need before any of them exists: the namespace, the app's
  * volume claims, its Secret (made from Redis: secret values are never part of a release's
- * manifests) and its env ConfigMap. Idempotent, so a rollback to an old release, or a resumed
+ * manifests), its config and secret files (the same, render-files.ts) and its env ConfigMap. Idempotent, so a rollback to an old release, or a resumed
  * one, recreates what has since gone. With registry credentials (`registry`, the deploy
  * worker's config) it also keeps the namespace's registry pull secret, and answers its name for
  * the pods and hook Jobs to reference; with `arbitraryUids`, what they run as (the namespace's uid).
@@ -53,6 +54,15 @@ export async function prepareRelease(params: {
       stringData: values,
     };
     await createIfAbsent(() => core.createNamespacedSecret({ namespace, body, fieldManager: FIELD_MANAGER }));
+  }
+  for (const kind of ['files', 'secretFiles'] as const) {
+    // issue 19: config and secret files, like the Secret: contents from Redis, one immutable object per version.
+    const set = config[kind];
+    if (!set) continue;
+    const contents = await secrets.get(app, set.version);
+    if (!contents) throw new SlipwayError('DEPLOY_APPLY_FAILED', `${kind === 'files' ? 'config' : 'secret'} files version ${set.version} of app "${app}" are not stored any more`, { app });
+    const body = filesObject({ app, namespace, kind, set, contents });
+    await createIfAbsent(() => (kind === 'files' ? core.createNamespacedConfigMap({ namespace, body, fieldManager: FIELD_MANAGER }) : core.createNamespacedSecret({ namespace, body: body as V1Secret, fieldManager: FIELD_MANAGER })));
   }
   const configObjects = (release.manifests as Manifest[]).filter((m) => m.kind === 'ConfigMap');
   if (configObjects.length) await applyManifests(kc, configObjects);

@@ -25,6 +25,7 @@ export async function releaseFromBuild(deps: { apps: AppStore; builds: BuildStor
     app,
     number,
     image: `${build.image.repository}@${build.image.digest}`,
+    commit: build.sha,
     ...(build.releaseCommand ? { releaseCommand: build.releaseCommand } : {}),
     trigger: { kind: build.trigger.kind === 'webhook' ? 'webhook' : 'api', buildId: build.id },
   });

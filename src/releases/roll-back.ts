@@ -26,7 +26,13 @@ export async function rollBack(deps: ReleaseDeps & { apps: AppStore }, params: {
   // As on Heroku, a rollback restores the config too (env, secrets, probes, volumes, hooks):
   // the app's config becomes the target's. Scale is the app's, not the release's: it stays.
   // The strategy is the app's too: a rollback rolls out the way the app's releases do now.
-  const { strategy: _, ...restored } = wanted.config;
-  const config = { ...restored, replicas: app.deploy.replicas, ...(app.deploy.strategy ? { strategy: app.deploy.strategy } : {}) };
-  return makeRelease(deps, { app: { ...app, deploy: config }, image: wanted.image, config, port: wanted.port, releaseCommand: wanted.releaseCommand ?? '', trigger: { kind: 'rollback', rollbackOf: wanted.number }, saveApp: true });
+  // So is its autoscaler (it owns the scale): kept, or left off, as the app has it now.
+  const { strategy: _, autoscale: _autoscale, ...restored } = wanted.config;
+  const config = {
+    ...restored,
+    replicas: app.deploy.replicas,
+    ...(app.deploy.strategy ? { strategy: app.deploy.strategy } : {}),
+    ...(app.deploy.autoscale ? { autoscale: app.deploy.autoscale } : {}),
+  };
+  return makeRelease(deps, { app: { ...app, deploy: config }, image: wanted.image, config, port: wanted.port, releaseCommand: wanted.releaseCommand ?? '', ...(wanted.commit ? { commit: wanted.commit } : {}), trigger: { kind: 'rollback', rollbackOf: wanted.number }, saveApp: true });
 }

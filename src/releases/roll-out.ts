@@ -10,10 +10,10 @@ import { applyManifests, deleteReleasePods, kubeMessage } from './cluster/apply.
 import { prepareRelease } from './prepare-release.js';
 import type { Manifest } from './render/manifest.js';
 import { watchRollout } from './rollout/watch-rollout.js';
-import { withPlacement } from './render/placement.js';
-import { withPullSecret, type RegistryCredentials } from './render/pull-secret.js';
-import { withReplicas } from './render/with-replicas.js';
-import { withRunAs } from './render/run-as.js';
+import type { RegistryCredentials } from './render/pull-secret.js';
+import { applyTimeManifests, type ApplyTime } from './render/apply-time.js';
+import { pruneUnrendered } from './cluster/prune-unrendered.js';
+import { handOverReplicas } from './cluster/scale-workload.js';
 import type { WorkloadStatus } from './rollout/workload-status.js';
 import { workloadName } from './progressive/plan.js';
 
@@ -35,6 +35,10 @@ export interface DeployDeps {
   arbitraryUids?: boolean;
   /** Verify releases by real requests unless an app says otherwise (config.verifyReleases). */
   verifyReleases: boolean;
+  /** The install's Prometheus, for a strategy's metric analysis (config.prometheusUrl). */
+  prometheusUrl?: string;
+  /** The install's IngressClass for Ingresses that name none (config.ingressClass): added at apply time. */
+  ingressClass?: string;
   /** Aborted when the worker closes: a held blue-green or canary rollout is handed back to the queue (progressive/hold.ts). */
   stopping?: AbortSignal;
 }
@@ -54,16 +58,26 @@ export function failedOutcome(reason: string, error: unknown): Outcome {
 
 /**
  * Applies a release's stored manifests, or those `pick` chooses of them, with what the app and
- * the install add now: the app's scale (or `replicas`), placement, the pull secret and the uid.
+ * the install add now: the app's scale (or `replicas`) or its autoscaler, placement, the ingress class, the pull secret and the uid;
+ * then deletes the app's Ingresses and HPA the release does not render (prune-unrendered.ts).
  * These are never stored in the release record's manifests (a rollback runs where the install
  * says); only the deploy worker holds registry credentials (prepare-release.ts); the uid is the
  * namespace's (render/run-as.ts).
  */
-export async function applyRelease(deps: DeployDeps, release: Release, options: { replicas?: number; pick?: (manifests: Manifest[]) => Manifest[] } = {}): Promise<void> {
+export async function applyRelease(deps: DeployDeps, release: Release, options: { replicas?: number; pick?: (manifests: Manifest[]) => Manifest[] } = {}): Promise<string[]> {
   const { imagePullSecret, runAs } = await prepareRelease(prepareParams(deps, release));
-  const replicas = options.replicas ?? (await deps.apps.find(release.app))?.deploy.replicas;
-  const manifests = options.pick ? options.pick(release.manifests as Manifest[]) : (release.manifests as Manifest[]);
-  await applyManifests(deps.kc, withRunAs(withPullSecret(withPlacement(withReplicas(manifests, replicas), deps.placement), imagePullSecret), runAs));
+  const deploy = (await deps.apps.find(release.app))?.deploy;
+  // The autoscaler is the app's current setting, whatever the release (render/autoscaler.ts).
+  const autoscale = deploy?.autoscale;
+  const at: ApplyTime = { replicas: options.replicas ?? deploy?.replicas, autoscale, placement: deps.placement, ingressClass: deps.ingressClass, pullSecret: imagePullSecret, runAs };
+  const stored = release.manifests as Manifest[];
+  // What the whole release renders; a pick applies part of it. An Ingress or HPA it has not goes.
+  const rendered = applyTimeManifests(release, stored, at);
+  const applied = options.pick ? applyTimeManifests(release, options.pick(stored), at) : rendered;
+  const { namespace, kind } = release.config;
+  if (autoscale) await handOverReplicas({ kc: deps.kc, namespace, kind, name: release.app, min: autoscale.minReplicas, max: autoscale.maxReplicas });
+  await applyManifests(deps.kc, applied);
+  return pruneUnrendered({ kc: deps.kc, namespace, app: release.app, rendered });
 }
 
 /** Watches a release's workload until it is ready or failed; a watch error is a failed rollout. */
@@ -85,10 +99,14 @@ export function watchRelease(deps: DeployDeps, release: Release, startedAt: Date
   }).catch((error: unknown) => failedOutcome('ClusterUnreachable', error));
 }
 
-/** Applies a release's stored manifests and watches them; an apply or watch error is a failed rollout. */
-export async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, replacing?: Release): Promise<Outcome> {
+/**
+ * Applies a release's stored manifests and watches them; an apply or watch error is a failed
+ * rollout. `pruned`: what the apply deleted as no longer rendered (a rollback records it).
+ */
+export async function rollOut(deps: DeployDeps, release: Release, startedAt: Date, replacing?: Release): Promise<Outcome & { pruned?: string[] }> {
+  let pruned: string[];
   try {
-    await applyRelease(deps, release);
+    pruned = await applyRelease(deps, release);
     // A StatefulSet does not replace a pod that never became ready after its template is
     // reverted: "you must also delete any Pods that StatefulSet had already attempted to run
     // with the bad configuration" (Kubernetes docs, StatefulSet "Forced rollback").
@@ -98,5 +116,6 @@ export async function rollOut(deps: DeployDeps, release: Release, startedAt: Dat
   } catch (error) {
     return failedOutcome('ApplyFailed', error);
   }
-  return watchRelease(deps, release, startedAt);
+  const outcome = await watchRelease(deps, release, startedAt);
+  return pruned.length ? { ...outcome, pruned } : outcome;
 }

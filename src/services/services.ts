@@ -14,6 +14,7 @@ import { DeliveryStore } from '../store/delivery-store.js';
 import { keys, type Keys } from '../store/keys.js';
 import { ProvisionStore } from '../store/provision-store.js';
 import { ReleaseStore } from '../store/release-store.js';
+import { RepoCredentialStore } from '../store/repo-credential-store.js';
 import { SecretBox } from '../store/secret-box.js';
 import { SecretStore } from '../store/secret-store.js';
 import { createRedis } from '../store/redis.js';
@@ -30,6 +31,7 @@ export interface Services {
   logs: BuildLog;
   provisions: ProvisionStore;
   releases: ReleaseStore;
+  repoCredentials: RepoCredentialStore;
   secrets: SecretStore;
   buildQueue: BuildQueue;
   deployQueue: DeployQueue;
@@ -60,6 +62,7 @@ export function openServices(config: Config): Services {
     logs: new BuildLog(redis, k, { lineBytes: config.logLineLimit, totalBytes: config.logByteLimit }),
     provisions: new ProvisionStore(redis, k),
     releases: new ReleaseStore(redis, k),
+    repoCredentials: new RepoCredentialStore(redis, k, box),
     secrets: new SecretStore(redis, k, box),
     buildQueue,
     deployQueue,

@@ -1,6 +1,10 @@
 import type { NamespaceRules } from '../config.js';
 import { SlipwayError, ValidationError } from '../errors.js';
 import type { DeployConfig, DeployConfigPatch } from './types.js';
+import { checkSingleNodeVolumes, updateType } from './single-node-volumes.js';
+import { checkRoutes } from './route-rules.js';
+import { checkFileMounts } from './file-mount-rules.js';
+import { SHUTDOWN_DEFAULTS } from './schemas/deploy-config.js';
 
 /** A deploy config whose hooks may still lack their defaults (as a request sets them). */
 type DeployConfigDraft = Omit<DeployConfig, 'hooks'> & Pick<DeployConfigPatch, 'hooks'>;
@@ -31,7 +35,7 @@ export function defaultDeployConfig(app: string, rules: NamespaceRules = {}): De
  * namespace it ends up in must be one Slipway may deploy to (NAMESPACE_FORBIDDEN otherwise).
  */
 export function mergeDeployConfig(current: DeployConfig, patch: DeployConfigPatch, rules: NamespaceRules): DeployConfig {
-  const merged = checkDeployConfig({ ...current, ...patch });
+  const merged = checkDeployConfig({ ...current, ...patch }, current);
   checkAppNamespace(merged.namespace, rules);
   return merged;
 }
@@ -66,17 +70,18 @@ export function checkAppNamespace(namespace: string, rules: NamespaceRules): voi
 
 const HOOK_TIMEOUT_SECONDS = 300;
 
-/** Volume access modes one node at a time can mount: a second pod elsewhere waits on Multi-Attach. */
-export const SINGLE_NODE_MODES: ReadonlySet<string> = new Set(['ReadWriteOnce', 'ReadWriteOncePod']);
-
 /** `config` (whole or a patch) with its hooks' defaults filled in, as a stored config holds them. */
 function withHookDefaults<C extends Pick<DeployConfigPatch, 'hooks'>>(config: C): Omit<C, 'hooks'> & Pick<DeployConfig, 'hooks'> {
   const { hooks, ...rest } = config;
   return hooks ? { ...rest, hooks: hookDefaults(hooks) } : rest;
 }
 
-/** Rules across fields, which a JSON schema cannot say; the config with its hook defaults when it holds. */
-export function checkDeployConfig(draft: DeployConfigDraft): DeployConfig {
+/**
+ * Rules across fields, which a JSON schema cannot say; the config with its hook defaults when it
+ * holds. `before`, the config this one replaces, lets a stored config that already broke the
+ * ReadWriteOnce rule through changes that do not deepen it (single-node-volumes.ts).
+ */
+export function checkDeployConfig(draft: DeployConfigDraft, before?: DeployConfig): DeployConfig {
   const config: DeployConfig = withHookDefaults(draft);
   const strategy = config.strategy;
   if (strategy && config.kind === 'StatefulSet') {
@@ -86,7 +91,53 @@ export function checkDeployConfig(draft: DeployConfigDraft): DeployConfig {
     throw new ValidationError('maxSurge and maxUnavailable cannot both be 0: the rollout could never make progress', { field: 'strategy' });
   }
   if (strategy) checkStrategyFields(strategy, config);
+  checkSingleNodeVolumes(config, before);
+  checkRoutes(config);
+  checkFileMounts(config);
+  if (config.shutdown) checkShutdown(config);
+  if (config.autoscale) checkAutoscale(config.autoscale, config);
   return config;
+}
+
+/**
+ * An autoscaler needs a range and a target, and a workload whose replicas only it sets: a
+ * BlueGreen or Canary rollout sizes two releases' workloads itself (progressive/hold.ts), and
+ * the HPA would fight it over the replica count.
+ */
+function checkAutoscale(autoscale: NonNullable<DeployConfig['autoscale']>, config: DeployConfig): void {
+  if (autoscale.maxReplicas < autoscale.minReplicas) {
+    throw new ValidationError(`maxReplicas ${autoscale.maxReplicas} is below minReplicas ${autoscale.minReplicas}`, { field: 'autoscale.maxReplicas' });
+  }
+  if (autoscale.cpuPercent === undefined && autoscale.memoryPercent === undefined) {
+    throw new ValidationError('an autoscaler needs a target: cpuPercent, memoryPercent or both', { field: 'autoscale' });
+  }
+  const type = config.strategy?.type;
+  if (type === 'BlueGreen' || type === 'Canary') {
+    throw new ValidationError(`the ${type} strategy sets the replicas of two releases itself: it cannot share them with an autoscaler (use Rolling or Recreate)`, { field: 'autoscale' });
+  }
+}
+
+/**
+ * The app's shutdown with the defaults filled in. A Deployment rolled with Recreate gets no pause
+ * unless it asks for one: its old pods all go before a new one starts, so no endpoint is left for
+ * the Service to move the traffic to, and a pause would only lengthen the gap of every release.
+ */
+export function shutdownOf(config: Pick<DeployConfig, 'shutdown' | 'kind' | 'strategy' | 'volumes'>): { gracePeriodSeconds: number; preStopSeconds: number } {
+  const recreates = config.kind !== 'StatefulSet' && updateType(config) === 'Recreate';
+  return { ...SHUTDOWN_DEFAULTS, ...(recreates ? { preStopSeconds: 0 } : {}), ...config.shutdown };
+}
+
+/** The preStop pause must end within the grace period: the kubelet kills a container still in its preStop hook. */
+function checkShutdown(config: DeployConfig): void {
+  const shutdown = config.shutdown ?? {};
+  const { gracePeriodSeconds: grace, preStopSeconds: pause } = shutdownOf(config);
+  if (pause > 0 && pause >= grace) {
+    const said = (value: number | undefined, fallback: number) => `${value ?? fallback}${value === undefined ? ' (the default)' : ''}`;
+    throw new ValidationError(
+      `preStopSeconds ${said(shutdown.preStopSeconds, pause)} must be less than gracePeriodSeconds ${said(shutdown.gracePeriodSeconds, grace)}: the pause would use up the time the server has to stop`,
+      { field: 'shutdown.preStopSeconds' },
+    );
+  }
 }
 
 /** Each strategy field with the strategy it belongs to, and what a progressive strategy cannot live with. */
@@ -100,6 +151,7 @@ function checkStrategyFields(strategy: NonNullable<DeployConfig['strategy']>, co
     ['scaleDownDelaySeconds', ['BlueGreen']],
     ['previewHost', ['BlueGreen']],
     ['gatewayRef', ['Canary']],
+    ['prometheus', ['BlueGreen', 'Canary']],
   ];
   for (const [field, types] of owners) {
     if (strategy[field] !== undefined && !types.includes(strategy.type)) {
@@ -110,7 +162,7 @@ function checkStrategyFields(strategy: NonNullable<DeployConfig['strategy']>, co
   if (steps.some((step, i) => i > 0 && step <= steps[i - 1]!)) {
     throw new ValidationError(`canary steps must rise: ${steps.join(', ')}`, { field: 'strategy.steps' });
   }
-  if (strategy.previewHost !== undefined && !config.host) {
+  if (strategy.previewHost !== undefined && !config.host && !config.routes?.length) {
     throw new ValidationError('previewHost needs the app to have a host: the preview Ingress mirrors the app\'s', { field: 'strategy.previewHost' });
   }
   if (strategy.gatewayRef && config.service === false) {
@@ -118,12 +170,6 @@ function checkStrategyFields(strategy: NonNullable<DeployConfig['strategy']>, co
   }
   if (strategy.type === 'BlueGreen' && config.service === false) {
     throw new ValidationError('the BlueGreen strategy switches the app\'s Service: it needs one (service: true)', { field: 'strategy' });
-  }
-  const progressive = strategy.type === 'BlueGreen' || strategy.type === 'Canary';
-  const single = config.volumes?.find((v) => SINGLE_NODE_MODES.has(v.accessMode));
-  if (progressive && single) {
-    // Two releases run at once: the second side's pods would wait forever on Multi-Attach.
-    throw new ValidationError(`the ${strategy.type} strategy runs two releases at once, and volume "${single.name}" is ${single.accessMode}: use Rolling or Recreate, or a ReadWriteMany volume`, { field: 'strategy' });
   }
 }
 

@@ -5,7 +5,8 @@ import type { DeployConfig } from './types.js';
  * What reverting an app's stored deploy config from `from` (the failed release's) to `to` (the
  * release it was rolled back to) changes, in plain words, in the order of the config's fields:
  * `env FOO removed`, `env BAR restored to its earlier value`, `readiness probe restored`,
- * `host www.x.test removed`, `volume data removed`. Names only, never a value of env or
+ * `host www.x.test removed`, `route www.x.test/api removed`, `TLS for www.x.test restored`,
+ * `volume data removed`. Names only, never a value of env or
  * secrets (the record is shown to everyone who may read the app). Empty when nothing differs.
  * Pure: the deploy worker records it on the failed release (`rolledBackTo.reverted`).
  */
@@ -20,6 +21,9 @@ export function describeConfigRevert(params: { from: DeployConfig; to: DeployCon
   said.push(...keyed({ what: 'env', from: from.env, to: to.env }));
   said.push(...secretChange(from, to));
   said.push(...scalar({ what: 'host', from: from.host, to: to.host, show: true }));
+  said.push(...byKey({ what: 'route', from: from.routes, to: to.routes, key: (r) => `${r.host}${r.path ?? '/'}` }));
+  said.push(...byKey({ what: 'TLS for', from: from.tls, to: to.tls, key: (t) => t.host }));
+  said.push(...scalar({ what: 'ingress class', from: from.ingressClassName, to: to.ingressClassName, show: true }));
   said.push(...scalar({ what: 'readiness path', from: from.readinessPath, to: to.readinessPath, show: true }));
   if (from.readinessDeadlineSeconds !== to.readinessDeadlineSeconds) said.push(`readiness deadline restored to ${to.readinessDeadlineSeconds} s`);
   if (from.maxRestarts !== to.maxRestarts) said.push(`max restarts restored to ${to.maxRestarts}`);
@@ -31,10 +35,14 @@ export function describeConfigRevert(params: { from: DeployConfig; to: DeployCon
   said.push(...scalar({ what: 'pre hook', from: from.hooks?.pre, to: to.hooks?.pre }));
   said.push(...scalar({ what: 'post hook', from: from.hooks?.post, to: to.hooks?.post }));
   if (!same(from.strategy, to.strategy)) said.push(to.strategy ? `strategy restored to ${to.strategy.type}` : 'strategy restored to the default');
-  said.push(...volumeChanges(from, to));
+  said.push(...byKey({ what: 'volume', from: from.volumes, to: to.volumes, key: (v) => v.name }));
   said.push(...scalar({ what: 'readiness probe', from: from.probes?.readiness, to: to.probes?.readiness }));
   said.push(...scalar({ what: 'liveness probe', from: from.probes?.liveness, to: to.probes?.liveness }));
   said.push(...scalar({ what: 'verification settings', from: from.verify, to: to.verify }));
+  said.push(...scalar({ what: 'shutdown settings', from: from.shutdown, to: to.shutdown }));
+  // issue 19: files by whether they moved, never a path's contents.
+  said.push(...scalar({ what: 'config files', from: from.files, to: to.files }));
+  said.push(...scalar({ what: 'secret files', from: from.secretFiles, to: to.secretFiles }));
   return said;
 }
 
@@ -68,13 +76,15 @@ function secretChange(from: DeployConfig, to: DeployConfig): string[] {
   return [to.secret ? 'secrets restored' : 'secrets removed'];
 }
 
-function volumeChanges(from: DeployConfig, to: DeployConfig): string[] {
-  const before = new Map((from.volumes ?? []).map((v) => [v.name, v]));
-  const after = new Map((to.volumes ?? []).map((v) => [v.name, v]));
+/** A list of named items (volumes, routes, TLS hosts): `<what> K removed`, `restored`, `restored to its earlier settings`. */
+function byKey<T>(params: { what: string; from: T[] | undefined; to: T[] | undefined; key: (item: T) => string }): string[] {
+  const { what, key } = params;
+  const before = new Map((params.from ?? []).map((item) => [key(item), item]));
+  const after = new Map((params.to ?? []).map((item) => [key(item), item]));
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
   return names.flatMap((name) => {
-    if (!after.has(name)) return [`volume ${name} removed`];
-    if (!before.has(name)) return [`volume ${name} restored`];
-    return same(before.get(name), after.get(name)) ? [] : [`volume ${name} restored to its earlier settings`];
+    if (!after.has(name)) return [`${what} ${name} removed`];
+    if (!before.has(name)) return [`${what} ${name} restored`];
+    return same(before.get(name), after.get(name)) ? [] : [`${what} ${name} restored to its earlier settings`];
   });
 }

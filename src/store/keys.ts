@@ -5,6 +5,8 @@ export interface Keys {
   webhookSecret(app: string): string;
   /** Hash of build-secret name → value; never part of the app record. */
   buildSecrets(app: string): string;
+  /** issue 19, private repos: hash of the app's repo credential (token or SSH key, pinned host keys), sealed; never part of the app record. */
+  repoCredential(app: string): string;
   /** The app's build counter; kept when the app is deleted, so numbers (and ids) never repeat. */
   buildSeq(app: string): string;
   appBuilds(app: string): string;
@@ -69,6 +71,7 @@ export function keys(prefix: string): Keys {
     app: (name) => `${prefix}:app:${name}`,
     webhookSecret: (app) => `${prefix}:app:${app}:webhook-secret`,
     buildSecrets: (app) => `${prefix}:app:${app}:build-secrets`,
+    repoCredential: (app) => `${prefix}:app:${app}:repo-credential`,
     buildSeq: (app) => `${prefix}:app:${app}:build-seq`,
     appBuilds: (app) => `${prefix}:app:${app}:builds`,
     build: (id) => `${prefix}:build:${id}`,

@@ -22,5 +22,10 @@ export function createRedis(settings: RedisSettings): Redis {
     // A connection left open to a primary that was demoted (it came back after a failover)
     // answers writes with READONLY: reconnect, which asks the sentinels again, and resend.
     reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+    // A failover with the old primary still up (forced, or the sentinels lost sight of it for
+    // down-after-milliseconds) leaves it a primary for seconds more, until the sentinels convert
+    // it, and what it takes meanwhile is thrown away then. Each connection subscribes to the
+    // sentinels' +switch-master and moves to the new primary as soon as one is named.
+    failoverDetector: true,
   });
 }

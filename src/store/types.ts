@@ -14,8 +14,11 @@ import type {
   verifySpecSchema,
   volumeInputSchema,
   volumeSpecSchema,
+  routeInputSchema,
+  routeSchema,
+  routeTlsSchema,
 } from './schemas/deploy-config.js';
-import type { hookRunSchema, preHookChoiceSchema, releaseSchema, releaseStatusSchema, releaseTriggerSchema, verificationSchema, progressSchema, stepAnalysisSchema } from './schemas/release.js';
+import type { hookRunSchema, preHookChoiceSchema, releaseSchema, releaseStatusSchema, releaseTriggerSchema, verificationSchema, progressSchema, stepAnalysisSchema, metricResultSchema } from './schemas/release.js';
 
 export type App = Static<typeof appSchema>;
 /** An app as POST /apps takes it: a name and a repo; everything else has a default. */
@@ -34,6 +37,12 @@ export type VolumeSpec = Static<typeof volumeSpecSchema>;
 /** A volume as a request gives it: name and access mode may be left to their defaults. */
 export type VolumeInput = Static<typeof volumeInputSchema>;
 export type VolumeAccessMode = VolumeSpec['accessMode'];
+/** A host and path of an app's Ingress (besides `host`, served at `/`). */
+export type RouteSpec = Static<typeof routeSchema>;
+/** TLS for one routed host: a Secret, or one a cert-manager issuer makes. */
+export type RouteTls = Static<typeof routeTlsSchema>;
+/** A route as POST /apps/:app/routes takes it, with TLS for its host. */
+export type RouteInput = Static<typeof routeInputSchema>;
 export type ProbeSpec = Static<typeof probeSpecSchema>;
 export type VerifySpec = Static<typeof verifySpecSchema>;
 /** What a release's verification by real HTTP requests came to. */
@@ -41,6 +50,7 @@ export type Verification = Static<typeof verificationSchema>;
 /** Where a blue-green or canary rollout stands, kept on the release. */
 export type Progress = Static<typeof progressSchema>;
 export type StepAnalysis = Static<typeof stepAnalysisSchema>;
+export type MetricResult = Static<typeof metricResultSchema>;
 
 /** What one hook Job came to, kept on the release. */
 export type HookRun = Static<typeof hookRunSchema>;

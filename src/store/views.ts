@@ -12,6 +12,10 @@ import type {
   provisionedDatabaseSchema,
   volumeViewSchema,
 } from './schemas/views.js';
+import type { dryRunSchema, fieldChangeSchema, objectChangeSchema } from './schemas/dry-run.js';
+import type { repoCredentialSummarySchema } from './schemas/repo-credential.js';
+import type { routeListSchema } from './schemas/route-views.js';
+import type { autoscaleStatusSchema } from './schemas/autoscale-status.js';
 import type { Progress, Release, StepAnalysis, Verification } from './types.js';
 
 export type HealthState = Static<typeof healthStateSchema>;
@@ -25,8 +29,14 @@ export type ProvisionedDatabase = Static<typeof provisionedDatabaseSchema>;
 export type HookReply = Static<typeof hookReplySchema>;
 /** A build secret as the API shows it: never the value, only a fingerprint to tell versions apart. */
 export type BuildSecretSummary = Static<typeof buildSecretSummarySchema>;
+/** issue 19: an app's repo credential as the API shows it: kind, fingerprint, public parts, never the secret. */
+export type RepoCredentialView = Static<typeof repoCredentialSummarySchema>;
 /** An app volume with the claim it mounts. */
 export type VolumeView = Static<typeof volumeViewSchema>;
+/** A dry run's answer (src/releases/dry-run.ts): the manifests a change would apply and the diff against the live objects. */
+export type DryRunView = Static<typeof dryRunSchema>;
+export type ObjectChange = Static<typeof objectChangeSchema>;
+export type FieldChange = Static<typeof fieldChangeSchema>;
 
 /**
  * A release's verification in one line, as the CLI and the dashboard show it:
@@ -176,3 +186,7 @@ function analysisLine(progress: Progress, a: StepAnalysis): string {
   const verified = a.verification ? `verification ${verificationSummary(a.verification)}` : '';
   return `${label}: ${a.state} — ${[health, verified].filter(Boolean).join('; ')}`;
 }
+/** issue 19: GET /apps/:app/routes: every host and path the app is reached by, with its host's TLS, and the IngressClass. */
+export type RouteList = Static<typeof routeListSchema>;
+/** An app's HorizontalPodAutoscaler as the cluster reports it (GET /apps/:app/autoscale/status). */
+export type AutoscaleStatus = Static<typeof autoscaleStatusSchema>;

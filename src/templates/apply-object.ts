@@ -1,6 +1,7 @@
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { kubeMessage } from '../releases/cluster/apply.js';
 import { SlipwayError } from '../errors.js';
+import { readIfPresent } from '../services/kube-not-found.js';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged' | 'kept';
 
@@ -16,10 +17,6 @@ const FIELD_MANAGER = 'slipway-template';
 
 type Obj = KubernetesObject & { data?: Record<string, string>; stringData?: Record<string, string> };
 
-function notFound(error: unknown): boolean {
-  return (error as { code?: number }).code === 404;
-}
-
 /**
  * Applies one template object idempotently and says what happened:
  * - a Secret that exists is `kept`: every value it has stays (generated passwords are never
@@ -30,8 +27,7 @@ function notFound(error: unknown): boolean {
 export async function applyTemplateObject(kc: KubeConfig, object: Obj): Promise<Applied> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const header = { apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace: object.metadata!.namespace } };
-  const existing = await api.read<Obj>(header).catch((error: unknown) => {
-    if (notFound(error)) return undefined;
+  const existing = await readIfPresent(() => api.read<Obj>(header)).catch((error: unknown) => {
     throw failed(object, error);
   });
   try {

@@ -26,6 +26,7 @@ import { enforceTemplatePolicy } from './template-policy.js';
 import { translateOpenShift, type TemplateApp, type Translation, type Unsupported } from './translate-openshift.js';
 import type { Template } from './types.js';
 import { waitForWorkload } from './wait-ready.js';
+import { checkTemplateClaims } from './single-node-claims.js';
 
 export interface ProvisionDeps extends QueueingDeps {
   kubeConfig(): KubeConfig;
@@ -85,6 +86,7 @@ export async function provisionTemplate(
   const builderNotes = available(translation.apps);
   // What is applied is checked too: translation makes Deployments, Ingresses and TLS Secrets of its own.
   enforceTemplatePolicy({ template: template.metadata.name, objects: translation.objects, options: policy });
+  checkTemplateClaims(translation.objects);
   const { objects: toApply, podTemplates } = splitBoundWorkloads(translation);
   const report: ProvisionReport = {
     template: template.metadata.name,

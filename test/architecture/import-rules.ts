@@ -110,6 +110,7 @@ export const IMPORT_RULES: ImportRules = {
       'src/apps/app-health.ts',
       'src/releases/rollback/**',
       'src/store/{describe-config-revert,same-json}.ts',
+      'src/releases/{dry-run-diff,dry-run-objects}.ts',
     ],
     ioPackages: IO_PACKAGES,
   },

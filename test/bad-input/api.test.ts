@@ -133,6 +133,7 @@ const REPO_URLS: Row[] = [
   ['repo: --upload-pack=...', repo('--upload-pack=touch$IFS/tmp/pwned'), 400, 'REPO_URL_INVALID'],
   ['repo: -oProxyCommand', repo('-oProxyCommand=touch$IFS/tmp/pwned'), 400, 'REPO_URL_INVALID'],
   ['repo: credentials in the URL', repo('https://user:hunter2@github.com/acme/shop.git'), 400, 'REPO_URL_INVALID'],
+  ['repo: a token as the user name', repo('https://ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/acme/shop.git'), 400, 'REPO_URL_INVALID'],
   ['repo: http, which is not allowed', repo('http://github.com/acme/shop.git'), 400, 'REPO_URL_INVALID'],
   ['repo: git://, which is not allowed', repo('git://github.com/acme/shop.git'), 400, 'REPO_URL_INVALID'],
   ['repo: loopback', repo('https://127.0.0.1/acme/shop.git'), 422, 'REPO_URL_FORBIDDEN'],
@@ -201,6 +202,9 @@ const DEPLOY_CONFIG: Row[] = [
   ['a StatefulSet with a Deployment strategy', deploy({ kind: 'StatefulSet' }), 400, 'VALIDATION_FAILED'],
   ['probe: an http path without a slash', put('/apps/shop/probes', { probes: { readiness: { type: 'http', path: 'healthz' } } }), 400, 'VALIDATION_FAILED'],
   ['probe: exec without a command', put('/apps/shop/probes', { probes: { liveness: { type: 'exec' } } }), 400, 'VALIDATION_FAILED'],
+  ['shutdown: a pause as long as the grace period', put('/apps/shop/shutdown', { shutdown: { gracePeriodSeconds: 10, preStopSeconds: 10 } }), 400, 'VALIDATION_FAILED'],
+  ['shutdown: a negative pause', put('/apps/shop/shutdown', { shutdown: { preStopSeconds: -1 } }), 400, 'VALIDATION_FAILED'],
+  ['shutdown: an unknown field', put('/apps/shop/shutdown', { shutdown: { drainSeconds: 5 } }), 400, 'VALIDATION_FAILED'],
   ['hook: an empty command', put('/apps/shop/hooks', { hooks: { pre: { command: [] } } }), 400, 'VALIDATION_FAILED'],
   ['strategy: Recreate with maxSurge', put('/apps/shop/strategy', { strategy: { type: 'Recreate', maxSurge: 1 } }), 400, 'VALIDATION_FAILED'],
   ['strategy: Rolling with maxSurge and maxUnavailable 0', put('/apps/shop/strategy', { strategy: { type: 'Rolling', maxSurge: 0, maxUnavailable: 0 } }), 400, 'VALIDATION_FAILED'],
@@ -233,6 +237,27 @@ const VOLUMES_SCALE_RELEASES_BUILDS: Row[] = [
 ];
 
 const secretObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'evil' }, stringData: { x: 'y' } };
+// issue 19, the ReadWriteOnce trap: `vault` has a ReadWriteOnce volume and 1 replica; `shop` has
+// 2 replicas and a chosen Rolling strategy. Whichever change comes last is refused, before any
+// claim is made or anything saved.
+const sharedClaimTemplate = template('shared-claim', [
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'shared' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+  (() => {
+    const d = deployment('twice', { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'shared' } }] });
+    return { ...d, spec: { ...d.spec, replicas: 2 } };
+  })(),
+]);
+const VOLUME_TRAP: Row[] = [
+  ['trap: scale an app with a ReadWriteOnce volume to 2', post('/apps/vault/scale', { replicas: 2 }), 422, 'VOLUME_SINGLE_NODE'],
+  ['trap: replicas 3 by a deploy change', patch('/apps/vault', { deploy: { replicas: 3 } }), 422, 'VOLUME_SINGLE_NODE'],
+  ['trap: a release with a deploy change to 2 replicas', post('/apps/vault/releases', { image: digestImage('c'), deploy: { replicas: 2 } }), 422, 'VOLUME_SINGLE_NODE'],
+  ['trap: the Rolling strategy on an app with a ReadWriteOnce volume', put('/apps/vault/strategy', { strategy: { type: 'Rolling' } }), 422, 'VOLUME_SINGLE_NODE'],
+  ['trap: the BlueGreen strategy on an app with a ReadWriteOnce volume', put('/apps/vault/strategy', { strategy: { type: 'BlueGreen' } }), 422, 'VOLUME_SINGLE_NODE'],
+  ['trap: a ReadWriteOnce volume on an app with 2 replicas and Rolling', post('/apps/shop/volumes', { name: 'cache', size: '1Gi', mountPath: '/cache' }), 422, 'VOLUME_SINGLE_NODE'],
+  ['trap: a ReadWriteOncePod volume on an app with 2 replicas', post('/apps/shop/volumes', { name: 'cache', size: '1Gi', mountPath: '/cache', accessMode: 'ReadWriteOncePod' }), 422, 'VOLUME_SINGLE_NODE'],
+  ['trap: a template Deployment with 2 replicas on its ReadWriteOnce claim', provision(sharedClaimTemplate), 422, 'VOLUME_SINGLE_NODE'],
+];
+
 const TEMPLATES: Row[] = [
   ['template: unknown', post('/templates/provision', { template: 'nope', namespace: NS, waitSeconds: 0 }), 404, 'TEMPLATE_NOT_FOUND'],
   ['template: a name that is a path', post('/templates/provision', { template: '../../etc/passwd', namespace: NS, waitSeconds: 0 }), 404, 'TEMPLATE_NOT_FOUND'],
@@ -347,6 +372,7 @@ const ROWS: Row[] = [
   ...NAMESPACES,
   ...DEPLOY_CONFIG,
   ...VOLUMES_SCALE_RELEASES_BUILDS,
+  ...VOLUME_TRAP,
   ...TEMPLATES,
   ...QUERIES,
   ...TRANSPORT,
@@ -434,8 +460,11 @@ async function seed(): Promise<void> {
   await ok(post('/apps', { name: 'blog', repo: `${GIT}/blog.git`, deploy: { env: { THEME: 'dark' } } }), 201);
   await ok(patch('/apps/shop/secrets', { set: { API_KEY: 'sk-live-0123456789abcdef' } }), 200);
   await ok(put('/apps/shop/build-secrets', { secrets: { NPM_TOKEN: 'npm_0123456789abcdef' } }), 200);
-  // A claim in the cluster, in the app's namespace.
-  await ok(post('/apps/shop/volumes', { size: '1Gi', mountPath: '/var/lib/data' }), 201);
+  // A claim in the cluster, in the app's namespace. ReadWriteMany: shop has a Rolling strategy and
+  // is scaled to 2, which a ReadWriteOnce volume refuses (the VOLUME_TRAP rows).
+  await ok(post('/apps/shop/volumes', { size: '1Gi', mountPath: '/var/lib/data', accessMode: 'ReadWriteMany' }), 201);
+  await ok(post('/apps', { name: 'vault', repo: `${GIT}/vault.git`, deploy: { namespace: NS } }), 201);
+  await ok(post('/apps/vault/volumes', { size: '1Gi', mountPath: '/srv' }), 201);
   // A queued build (no build worker runs here: it stays queued, with its BullMQ job).
   await ok(post('/apps/shop/builds', { sha: 'a'.repeat(40) }), 202);
   // Release 1, then a config change makes release 2. No deploy worker runs here: each is marked
@@ -492,6 +521,7 @@ test('the seeded state is there to be damaged', async () => {
     expect.arrayContaining([
       'app:shop',
       'app:blog',
+      'app:vault',
       'app:shop:webhook-secret',
       'app:shop:build-secrets',
       'app:shop:releases',
@@ -506,7 +536,7 @@ test('the seeded state is there to be damaged', async () => {
   expect(keys.some((k) => /^app:shop:secret:/.test(k))).toBe(true);
   expect(keys.some((k) => /^bull:builds:/.test(k))).toBe(true);
   expect(Object.keys(cluster)).toEqual(
-    expect.arrayContaining([`${NS}/PersistentVolumeClaim/shop-data`, `${NS}/Secret/seed-db`, `${NS}/ConfigMap/seed-settings`]),
+    expect.arrayContaining([`${NS}/PersistentVolumeClaim/shop-data`, `${NS}/PersistentVolumeClaim/vault-data`, `${NS}/Secret/seed-db`, `${NS}/ConfigMap/seed-settings`]),
   );
   expect(cluster[`Namespace/${FORBIDDEN_NAMESPACE}`]).toBe('absent');
   expect(ROWS.length).toBeGreaterThanOrEqual(80);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApi, type TestApi } from '../helpers/api.js';
-import { slipway } from '../helpers/cli.js';
+import { cliEnv, slipway } from '../helpers/cli.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { freePort } from '../helpers/containers.js';
-import { auth, TEST_TOKEN } from '../helpers/config.js';
+import { auth } from '../helpers/config.js';
 import { changes, clusterSnapshot, redisSnapshot } from './snapshot.js';
 
 // Bad input to the real `slipway` CLI (a separate process, test/helpers/cli.ts) talking to a real,
@@ -75,11 +75,17 @@ const CONNECTION: Row[] = [
   ['no token', ['delete', 'shop'], { SLIPWAY_TOKEN: '' }, 1, /no API token: set SLIPWAY_TOKEN/],
 ];
 
-const ROWS: Row[] = [...PATHS, ...ARGUMENTS, ...CONNECTION];
+// issue 19, the ReadWriteOnce trap: shop's volume `data` is ReadWriteOnce (seeded below).
+const VOLUME_TRAP: Row[] = [
+  ['scale: 2 replicas of an app with a ReadWriteOnce volume', ['scale', 'shop', '2'], {}, 1, /2 replicas all mount the claim of volume "data" is ReadWriteOnce.*Keep 1 replica, or use a ReadWriteMany volume \(VOLUME_SINGLE_NODE\)/],
+  ['strategy: rolling on an app with a ReadWriteOnce volume', ['strategy', 'shop', 'rolling'], {}, 1, /Rolling strategy starts the new pod before the old one stops.*\(VOLUME_SINGLE_NODE\)/],
+];
+
+const ROWS: Row[] = [...PATHS, ...ARGUMENTS, ...CONNECTION, ...VOLUME_TRAP];
 
 beforeAll(async () => {
   t = await startTestApi();
-  env = { SLIPWAY_URL: await t.api.listen({ host: '127.0.0.1', port: 0 }), SLIPWAY_TOKEN: TEST_TOKEN };
+  env = await cliEnv(t.api);
   const api = async (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: unknown, status: number) => {
     const res = await t.api.inject({ method, url, headers: auth, payload: payload as object });
     if (res.statusCode !== status) throw new Error(`seeding ${method} ${url}: ${res.statusCode} ${res.body}`);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,8 @@ const NPM_CI = `npm ci --include=dev --no-audit --no-fund || { echo "slipway: np
 const NPM_INSTALL = 'npm install --include=dev --no-audit --no-fund';
 const STALE_NPM = `echo "slipway: package-lock.json is out of sync with package.json; running npm install instead (OpenShift's S2I does the same)" && ${NPM_INSTALL}`;
 /** The start line for a planned argv with no other `node <file>` scripts. */
+/** How a plain script runs without npm (npm as PID 1 does not let the server stop gracefully). */
+const viaEnv = (words: string) => `exec env PATH="$PWD/node_modules/.bin:$PATH" ${words}`;
 const startLine = (arm: string) => JSON.stringify(['/bin/sh', '-c', `case "$NPM_RUN" in ${arm} *) exec npm run "$NPM_RUN";; esac`]);
 
 /** A v3 package-lock.json locking `locked` (name → version), written for `root` (name → spec). */
@@ -45,10 +47,16 @@ describe('planNodejs', () => {
       { manifests: ['package.json', 'npm-shrinkwrap.json'], installCommand: NPM_CI, buildSteps: '', startCommand: startLine('"") exec node lib/app.js;;') },
     ],
     [
-      'build script runs; complex start goes through npm',
+      'build script runs; a plain start command runs without npm, with node_modules/.bin on PATH',
       pkg({ scripts: { build: 'tsc', start: 'NODE_OPTIONS=--x node dist/main.js' } }),
       ['package.json', 'package-lock.json'],
-      { manifests: ['package.json', 'package-lock.json'], installCommand: NPM_CI, buildSteps: 'RUN npm run build', startCommand: startLine('""|start) exec npm start;;') },
+      { manifests: ['package.json', 'package-lock.json'], installCommand: NPM_CI, buildSteps: 'RUN npm run build', startCommand: startLine(`""|start) ${viaEnv('NODE_OPTIONS=--x node dist/main.js')};; build) ${viaEnv('tsc')};;`) },
+    ],
+    [
+      'a start that needs a shell, or has a prestart script, goes through npm',
+      pkg({ scripts: { prestart: 'node migrate.js', start: 'next start', serve: 'node a.js && node b.js' } }),
+      ['package.json', 'package-lock.json'],
+      { startCommand: startLine('""|start) exec npm start;; prestart) exec node migrate.js;;') },
     ],
     [
       'no start script, no main: server.js',
@@ -63,10 +71,10 @@ describe('planNodejs', () => {
       { manifests: ['package.json', 'package-lock.json', '.npmrc'], installCommand: NPM_CI, buildSteps: '', startCommand: startLine('"") exec node index.js;;') },
     ],
     [
-      'other `node <file>` scripts start directly when NPM_RUN names them at run time',
+      'other plain scripts start without npm when NPM_RUN names them at run time',
       pkg({ scripts: { start: 'node server.js', worker: 'node jobs/worker.js', dev: 'nodemon server.js' } }),
       ['package.json'],
-      { startCommand: startLine('""|start) exec node server.js;; worker) exec node jobs/worker.js;;') },
+      { startCommand: startLine(`""|start) exec node server.js;; worker) exec node jobs/worker.js;; dev) ${viaEnv('nodemon server.js')};;`) },
     ],
     [
       'a main that is no plain word is quoted for the shell',
@@ -103,8 +111,8 @@ describe('planNodejs', () => {
     ['NODE_ENV=development keeps dev dependencies', { NODE_ENV: 'development' }, { nodeEnv: 'development', pruneStep: '' }, ['NODE_ENV=development (NODE_ENV in .s2i): dev dependencies kept']],
     ['DEV_MODE=true means development', { DEV_MODE: 'true' }, { nodeEnv: 'development', pruneStep: '' }, ['NODE_ENV=development (DEV_MODE=true in .s2i): dev dependencies kept']],
     ['NODE_ENV wins over DEV_MODE', { DEV_MODE: 'true', NODE_ENV: 'production' }, { nodeEnv: 'production', pruneStep: 'RUN npm prune --omit=dev --no-audit --no-fund' }, ['NODE_ENV=production (NODE_ENV in .s2i)']],
-    ['NPM_RUN names the script to start (directly when it is node <file>)', { NPM_RUN: 'serve' }, { startCommand: startLine('""|serve) exec node serve.js;; start) exec node server.js;;') }, ['start: node serve.js (NPM_RUN=serve in .s2i)']],
-    ['NPM_RUN of a script that is more than node <file> goes through npm run', { NPM_RUN: 'prod' }, { startCommand: startLine('""|prod) exec npm run prod;; start) exec node server.js;; serve) exec node serve.js;;') }, ['start: npm run prod (NPM_RUN=prod in .s2i)']],
+    ['NPM_RUN names the script to start (directly when it is node <file>)', { NPM_RUN: 'serve' }, { startCommand: startLine(`""|serve) exec node serve.js;; start) exec node server.js;; prod) ${viaEnv('node --enable-source-maps dist.js')};;`) }, ['start: node serve.js (NPM_RUN=serve in .s2i)']],
+    ['NPM_RUN of a plain script that is more than node <file>: through env, not npm', { NPM_RUN: 'prod' }, { startCommand: startLine(`""|prod) ${viaEnv('node --enable-source-maps dist.js')};; start) exec node server.js;; serve) exec node serve.js;;`) }, ['start: node --enable-source-maps dist.js (NPM_RUN=prod in .s2i)']],
   ])('%s', (_name, env, expected, reasons) => {
     const plan = planNodejs({ packageJson: pkg({ scripts: { start: 'node server.js', serve: 'node serve.js', prod: 'node --enable-source-maps dist.js' } }), files: ['package.json'], env });
     expect(plan).toMatchObject(expected);
@@ -140,19 +148,25 @@ describe('the start command under a shell', () => {
       await writeFile(path.join(bin, tool), `#!/bin/sh\necho "${tool} $*"\n`);
       await chmod(path.join(bin, tool), 0o755);
     }
+    // The app's own tool, found only on the node_modules/.bin npm would have put on PATH.
+    await mkdir(path.join(bin, 'node_modules/.bin'), { recursive: true });
+    await writeFile(path.join(bin, 'node_modules/.bin/nodemon'), '#!/bin/sh\necho "nodemon $* (GREETING=$GREETING)"\n');
+    await chmod(path.join(bin, 'node_modules/.bin/nodemon'), 0o755);
   });
 
   test.each([
     ['NPM_RUN unset: the planned start', undefined, 'node server.js'],
     ['NPM_RUN=start: the same, directly', 'start', 'node server.js'],
     ['NPM_RUN naming a node <file> script: directly', 'worker', 'node jobs/worker.js'],
-    ['NPM_RUN naming any other script: npm run', 'dev', 'npm run dev'],
+    ['NPM_RUN naming a plain script: without npm, its tools on PATH, its env set', 'dev', 'nodemon server.js (GREETING=hi)'],
+    ['NPM_RUN naming a script that needs a shell: npm run', 'both', 'npm run both'],
     ['NPM_RUN with shell characters stays one word', '$(id); x', 'npm run $(id); x'],
   ])('%s', async (_name, npmRun, expected) => {
-    const { startCommand } = planNodejs({ packageJson: pkg({ scripts: { start: 'node server.js', worker: 'node jobs/worker.js', dev: 'nodemon' } }), files: ['package.json'] });
+    const scripts = { start: 'node server.js', worker: 'node jobs/worker.js', dev: 'GREETING=hi nodemon server.js', both: 'node a.js && node b.js' };
+    const { startCommand } = planNodejs({ packageJson: pkg({ scripts }), files: ['package.json'] });
     const [shell, flag, line] = JSON.parse(startCommand) as string[];
     const env: Record<string, string> = { PATH: `${bin}:/usr/bin:/bin`, ...(npmRun === undefined ? {} : { NPM_RUN: npmRun }) };
-    const { stdout } = await exec(shell!, [flag!, line!], { env });
+    const { stdout } = await exec(shell!, [flag!, line!], { env, cwd: bin });
     expect(stdout.trim()).toBe(expected);
   });
 });

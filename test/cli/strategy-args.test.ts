@@ -11,6 +11,8 @@ describe('strategyFromArgs: what slipway strategy stores', () => {
     ['canary, steps as percents, pause in minutes', 'canary', { steps: '5%, 25%', pause: '2m' }, { type: 'Canary', steps: [5, 25], pauseSeconds: 120 }],
     ['canary, manual steps', 'canary', { pause: 'manual' }, { type: 'Canary', manualPromotion: true }],
     ['canary behind a Gateway in its own namespace', 'canary', { gateway: 'gateways/edge' }, { type: 'Canary', gatewayRef: { name: 'edge', namespace: 'gateways' } }],
+    ['canary with a metric', 'canary', { metricQuery: 'sum(errors{release="{{release}}"})', metricMax: '0.5' }, { type: 'Canary', prometheus: { query: 'sum(errors{release="{{release}}"})', max: 0.5 } }],
+    ['blue-green with a metric', 'blue-green', { metricQuery: 'q', metricMax: '0' }, { type: 'BlueGreen', prometheus: { query: 'q', max: 0 } }],
     ["canary behind a Gateway in the app's namespace", 'canary', { gateway: 'edge' }, { type: 'Canary', gatewayRef: { name: 'edge' } }],
     ['blue-green, the defaults', 'blue-green', {}, { type: 'BlueGreen' }],
     [
@@ -35,6 +37,9 @@ describe('strategyFromArgs: what slipway strategy stores', () => {
     ['a bad pause', 'canary', { pause: 'soon' }, /--pause takes a duration like 30, 30s, 2m or 1h, or manual, got "soon"/],
     ['a bad surge', 'rolling', { maxSurge: 'lots' }, /--max-surge takes a number of pods or a percent/],
     ['a Gateway on blue-green', 'blue-green', { gateway: 'edge' }, /--gateway is for canary, not blue-green/],
+    ['a metric query without its max', 'canary', { metricQuery: 'q' }, /--metric-query and --metric-max go together/],
+    ['a max that is no number', 'canary', { metricQuery: 'q', metricMax: 'lots' }, /--metric-max takes a number, got "lots"/],
+    ['a metric on rolling', 'rolling', { metricQuery: 'q', metricMax: '1' }, /--metric-query is for canary and blue-green, not rolling/],
     ['a Gateway that is no name', 'canary', { gateway: 'a/b/c' }, /--gateway takes a Gateway as name or namespace\/name, got "a\/b\/c"/],
   ])('%s is an error', (_name, type, options, message) => {
     expect(() => strategyFromArgs(type, options)).toThrow(message);

@@ -1,6 +1,5 @@
 import { startTestApi, type TestApi } from '../helpers/api.js';
-import { slipway } from '../helpers/cli.js';
-import { TEST_TOKEN } from '../helpers/config.js';
+import { cliEnv, slipway } from '../helpers/cli.js';
 
 // `slipway build-config` and `slipway build-secret` as a user runs them, against a real API.
 let t: TestApi;
@@ -9,7 +8,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   t = await startTestApi();
   await t.createApp({ name: 'web', repo: 'git://127.0.0.1:9419/web.git', branch: 'main' });
-  env = { SLIPWAY_URL: await t.api.listen({ host: '127.0.0.1', port: 0 }), SLIPWAY_TOKEN: TEST_TOKEN };
+  env = await cliEnv(t.api);
 });
 afterAll(() => t.close());
 

@@ -5,9 +5,8 @@ import { createBuildWorker } from '../../src/builds/build-worker.js';
 import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
-import { slipway } from '../helpers/cli.js';
+import { cliEnv, slipway } from '../helpers/cli.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
-import { TEST_TOKEN } from '../helpers/config.js';
 import { publishFixture, type PublishedRepo } from '../helpers/git-fixture.js';
 import { pausedCanary, saveReleases } from '../helpers/progress-release.js';
 
@@ -27,7 +26,7 @@ beforeAll(async () => {
   const logger = createLogger({ name: 'cli-test-workers', level: 'warn' });
   workers = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
   for (const w of workers) void w.run();
-  env = { SLIPWAY_URL: await t.api.listen({ host: '127.0.0.1', port: 0 }), SLIPWAY_TOKEN: TEST_TOKEN };
+  env = await cliEnv(t.api);
 });
 
 afterAll(async () => {

@@ -6,10 +6,10 @@ import { PULL_SECRET_NAME } from '../../src/releases/render/pull-secret.js';
 import type { ProvisionReport } from '../../src/templates/provision.js';
 import type { Release } from '../../src/store/types.js';
 import type { TestApi } from '../helpers/api.js';
-import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
+import { testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { readyReleasePods, serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
+import { readyReleasePods, serviceProxyGet, startRealNodeApi, stopRealNodeSuite } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 
 // Issue 15: the built-in database templates (templates/*-persistent.yaml) provisioned onto the
@@ -149,12 +149,7 @@ beforeAll(async () => {
   ({ t, node: realNode, workers } = await startRealNodeApi(kc, { name: 'databases-real-node' }));
 }, 60_000);
 
-afterAll(async () => {
-  for (const w of workers ?? []) await w.close();
-  await p.cleanup();
-  await t?.close();
-  await deleteNamespace(kc, NAMESPACE);
-}, 120_000);
+afterAll(() => stopRealNodeSuite(kc, { workers, cleanup: () => p.cleanup(), t, namespaces: [NAMESPACE] }), 120_000);
 
 test.each(DATABASES.map((db) => [db.template, db] as const))(
   '%s: provisioned onto the real node with the stand-in image, really ready, and serves with the Secret\'s credentials',

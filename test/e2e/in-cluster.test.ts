@@ -370,6 +370,7 @@ describe('the slipway ServiceAccount (SubjectAccessReview)', () => {
     ...['deployments', 'statefulsets'].flatMap((r) => ['get', 'list', 'watch', 'create', 'patch', 'delete'].map((v): Row => [v, r, m, { group: 'apps' }])),
     ...['services', 'configmaps', 'secrets'].flatMap((r) => ['get', 'list', 'create', 'patch', 'delete'].map((v): Row => [v, r, m])),
     ...['get', 'list', 'create', 'patch', 'delete'].map((v): Row => [v, 'ingresses', m, { group: 'networking.k8s.io' }]),
+    ...['get', 'list', 'create', 'patch', 'delete'].map((v): Row => [v, 'horizontalpodautoscalers', m, { group: 'autoscaling' }]),
     ...['get', 'list', 'create', 'delete'].map((v): Row => [v, 'persistentvolumeclaims', m]),
     ...['get', 'list', 'watch', 'create', 'delete'].map((v): Row => [v, 'jobs', m, { group: 'batch' }]),
     ...['list', 'watch', 'deletecollection'].map((v): Row => [v, 'pods', m]),
@@ -495,10 +496,14 @@ describe("Slipway's deploy code with only the ServiceAccount's token", () => {
     expect(secrets.status).toBe(200);
     expect(await settledRelease({ releases: t.services.releases, app, number: secrets.body.release.number, timeoutMs: 150_000 })).toMatchObject({ status: 'current' });
     expect(await api('POST', `/apps/${app}/scale`, { replicas: 2 })).toMatchObject({ status: 200, body: { applied: true } });
+    // An autoscaler (issue 19), applied with a release and deleted with the app.
+    const autoscaled = await api<{ release: Release }>('PUT', `/apps/${app}/autoscale`, { autoscale: { minReplicas: 2, maxReplicas: 4, cpuPercent: 70 } });
+    expect(autoscaled.status).toBe(200);
+    expect(await settledRelease({ releases: t.services.releases, app, number: autoscaled.body.release.number, timeoutMs: 150_000 })).toMatchObject({ status: 'current' });
 
     const deleted = await api<{ deleted: string[] }>('DELETE', `/apps/${app}`);
     expect(deleted.status).toBe(200);
-    expect(deleted.body.deleted).toEqual(expect.arrayContaining([`Deployment/${app}`, `Service/${app}`, `Ingress/${app}`, `Job/${app}-pre-1`]));
+    expect(deleted.body.deleted).toEqual(expect.arrayContaining([`HorizontalPodAutoscaler/${app}`, `Deployment/${app}`, `Service/${app}`, `Ingress/${app}`, `Job/${app}-pre-1`]));
     expect(deleted.body.deleted.filter((d) => d.startsWith('ConfigMap/') || d.startsWith('Secret/'))).toHaveLength(2);
   }, 300_000);
 

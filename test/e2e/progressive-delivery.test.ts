@@ -4,10 +4,10 @@ import { AppsV1Api, CoreV1Api, Watch, type V1Service } from '@kubernetes/client-
 import { LABELS } from '../../src/releases/render/labels.js';
 import type { Progress, Release } from '../../src/store/types.js';
 import type { TestApi } from '../helpers/api.js';
-import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
+import { testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { readyReleasePods, serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
+import { readyReleasePods, serviceProxyGet, startRealNodeApi, stopRealNodeSuite } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -28,10 +28,14 @@ let app: string;
 const SERVER = `const http = require('http');
 process.on('SIGTERM', () => process.exit(0));
 let served = 0;
+let errors = 0;
 const failAfter = Number(process.env.FAIL_AFTER || 0);
 http
   .createServer((req, res) => {
     if (req.url === '/ready') return res.end('ready');
+    // What Prometheus scrapes (prometheus.io/scrape): errors the app counts while every page answers 200.
+    if (req.url === '/metrics') return res.end('# TYPE slipway_test_errors_total counter\\nslipway_test_errors_total ' + errors + '\\n');
+    if (process.env.ERRORS) errors += 1;
     served += 1;
     const status = failAfter && served > failAfter ? 500 : Number(process.env.ANSWER_STATUS || 200);
     res.statusCode = status;
@@ -42,7 +46,7 @@ http
 `;
 
 beforeAll(async () => {
-  ({ t, workers } = await startRealNodeApi(kc, { name: 'progressive-workers' }));
+  ({ t, workers } = await startRealNodeApi(kc, { name: 'progressive-workers', overrides: { SLIPWAY_PROMETHEUS_URL: requireEnv('SLIPWAY_TEST_PROMETHEUS_URL') } }));
   const created = await p.newApp('node-server', { deploy: { autoDeploy: true, replicas: 2, readinessPath: '/ready', readinessDeadlineSeconds: 120, env: { VERSION: '1' } } });
   app = created.name;
   const sha = await created.repo.commit({ 'server.js': SERVER }, 'a server that says its version and can be told to fail');
@@ -50,12 +54,7 @@ beforeAll(async () => {
   expect(await settledRelease({ releases: t.services.releases, app, number: 1, timeoutMs: 300_000 })).toMatchObject({ status: 'current' });
 }, 600_000);
 
-afterAll(async () => {
-  for (const w of workers ?? []) await w.close();
-  await p.cleanup();
-  await t?.close();
-  if (app) await deleteNamespace(kc, app);
-}, 300_000);
+afterAll(() => stopRealNodeSuite(kc, { workers, cleanup: () => p.cleanup(), t, namespaces: [app] }), 300_000);
 
 describe('blue-green', () => {
   test('the preview gets the new pods, verification passes, the switch is one selector change, the old side is kept and then scaled down', async () => {
@@ -167,6 +166,25 @@ describe('canary', () => {
     const nothing = await t.api.inject({ method: 'POST', url: `/apps/${app}/promote`, headers: auth });
     expect(nothing.statusCode).toBe(409);
     expect(nothing.json()).toMatchObject({ error: { code: 'ROLLOUT_NOT_IN_PROGRESS' } });
+  }, 600_000);
+});
+
+describe('canary judged by a Prometheus query (the test env\'s Prometheus scraping the real node\'s pods)', () => {
+  test('errors the app counts fail the step at the end of its pause, though every page answers 200; all traffic goes back to the stable release', async () => {
+    await scale(2);
+    const stable = (await t.services.releases.current(app))!;
+    const query = 'sum(slipway_test_errors_total{namespace="{{namespace}}",release="{{release}}"})';
+    await setStrategy({ type: 'Canary', steps: [50, 100], pauseSeconds: 8, prometheus: { query, max: 0 } });
+    const number = await newRelease({ env: { VERSION: '8', ERRORS: '1' }, podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' } });
+    const bad = await settledRelease({ releases: t.services.releases, app, number, timeoutMs: 300_000 });
+    expect(bad).toMatchObject({ status: 'failed', failure: { reason: 'MetricFailed' }, rolledBackTo: { number: stable.number, ready: true } });
+    // Every verification request answered 200: only the metric saw the errors.
+    expect(bad.verification).toMatchObject({ state: 'passed', statuses: { '200': 20 } });
+    const analysis = bad.progress!.analyses[0]!;
+    expect(analysis).toMatchObject({ step: 1, state: 'failed', metric: { state: 'failed', query: `sum(slipway_test_errors_total{namespace="${app}",release="${number}"})`, max: 0 } });
+    expect(analysis.metric!.value).toBeGreaterThan(0);
+    expect(bad.failure!.message).toMatch(/^canary step 1 \(50% of traffic\): Prometheus:? .* → \d+ > 0$/);
+    expect(await readyReleasePodsBy(stable.number, true)).toEqual({ [String(stable.number)]: 2 });
   }, 600_000);
 });
 

@@ -6,7 +6,7 @@ import type { Release } from '../../src/store/types.js';
 import type { TestApi } from '../helpers/api.js';
 import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
-import { startRealNodeApi } from '../helpers/real-node.js';
+import { forgetImageOnNode, startRealNodeApi } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 
 // A pull the registry refuses (401) may pass on the kubelet's retry: CI once saw the Node
@@ -23,6 +23,9 @@ let workers: Worker[];
 beforeAll(async () => {
   if (!IMAGE) throw new Error('SLIPWAY_TEST_REDIS_IMAGE is not set: run tests with scripts/test.sh (test/env/images/build.sh pushes the stand-ins)');
   ({ t, workers } = await startRealNodeApi(kc, { name: 'pull-credentials-workers', overrides: { SLIPWAY_REGISTRY_PASSWORD: 'not-the-password' } }));
+  // A suite before this one may have pulled the stand-in with the right password (databases-real-node
+  // does): then no pull, no 401, and the pod just starts. CI saw that once the suites' order changed.
+  forgetImageOnNode(IMAGE);
 }, 60_000);
 
 afterAll(async () => {

@@ -2,10 +2,10 @@ import type { Worker } from 'bullmq';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { Release } from '../../src/store/types.js';
 import type { TestApi } from '../helpers/api.js';
-import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
+import { testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
+import { serviceProxyGet, startRealNodeApi, stopRealNodeSuite } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 
 // The release lifecycle with real containers on the real node (test/env/node): hooks are Jobs
@@ -54,12 +54,7 @@ beforeAll(async () => {
   await p.expectPushed(await p.build({ ...created, sha }));
 }, 600_000);
 
-afterAll(async () => {
-  for (const w of workers ?? []) await w.close();
-  await p.cleanup();
-  await t?.close();
-  if (app) await deleteNamespace(kc, app);
-});
+afterAll(() => stopRealNodeSuite(kc, { workers, cleanup: () => p.cleanup(), t, namespaces: [app] }), 600_000);
 
 test('the pre hook really runs from the release image on the real node: its own log and exit code are kept', async () => {
   const first = await settledRelease({ releases: t.services.releases, app, number: 1, timeoutMs: 300_000 });

@@ -6,10 +6,10 @@ import { chromium } from 'playwright-core';
 import { LABELS } from '../../src/releases/render/labels.js';
 import type { Release } from '../../src/store/types.js';
 import type { TestApi } from '../helpers/api.js';
-import { deleteNamespace, liveTemplate, testKubeConfig } from '../helpers/cluster.js';
+import { liveTemplate, testKubeConfig } from '../helpers/cluster.js';
 import { auth, TEST_TOKEN } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { readyReleasePods, serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
+import { readyReleasePods, serviceProxyGet, startRealNodeApi, stopRealNodeSuite } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 
 // The whole chain onto the REAL node of the test cluster (test/env/node), not kwok: the image
@@ -54,12 +54,7 @@ beforeAll(async () => {
   ({ t, node: realNode, workers } = await startRealNodeApi(kc, { name: 'real-node-workers' }));
 }, 60_000);
 
-afterAll(async () => {
-  for (const w of workers ?? []) await w.close();
-  await p.cleanup();
-  await t?.close();
-  if (app) await deleteNamespace(kc, app);
-}, 600_000);
+afterAll(() => stopRealNodeSuite(kc, { workers, cleanup: () => p.cleanup(), t, namespaces: [app] }), 600_000);
 
 test('push → build → release: the pod runs on the real node, is probed ready, verified by real requests, and answers through the service proxy', async () => {
   const created = await p.newApp('node-server', { deploy: { autoDeploy: true, readinessPath: '/ready', readinessDeadlineSeconds: 120 } });

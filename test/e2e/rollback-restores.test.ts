@@ -2,11 +2,11 @@ import type { Worker } from 'bullmq';
 import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import type { App, Release } from '../../src/store/types.js';
 import type { TestApi } from '../helpers/api.js';
-import { slipway } from '../helpers/cli.js';
-import { deleteNamespace, testKubeConfig } from '../helpers/cluster.js';
-import { auth, TEST_TOKEN } from '../helpers/config.js';
+import { cliEnv, slipway } from '../helpers/cli.js';
+import { testKubeConfig } from '../helpers/cluster.js';
+import { auth } from '../helpers/config.js';
 import { pipeline } from '../helpers/pipeline.js';
-import { serviceProxyGet, startRealNodeApi } from '../helpers/real-node.js';
+import { serviceProxyGet, startRealNodeApi, stopRealNodeSuite } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -43,19 +43,14 @@ http
 
 beforeAll(async () => {
   ({ t, workers } = await startRealNodeApi(kc, { name: 'rollback-restores-workers' }));
-  cli = { SLIPWAY_URL: await t.api.listen({ host: '127.0.0.1', port: 0 }), SLIPWAY_TOKEN: TEST_TOKEN };
+  cli = await cliEnv(t.api);
   created = await p.newApp('node-server', { deploy: { autoDeploy: true, readinessDeadlineSeconds: 90, env: { GREETING: 'hello' } } });
   app = created.name;
   const sha = await created.repo.commit({ 'server.js': SERVER }, 'crashes when CRASH is set');
   await p.expectPushed(await p.build({ ...created, sha }));
 }, 600_000);
 
-afterAll(async () => {
-  for (const w of workers ?? []) await w.close();
-  await p.cleanup();
-  await t?.close();
-  if (app) await deleteNamespace(kc, app);
-});
+afterAll(() => stopRealNodeSuite(kc, { workers, cleanup: () => p.cleanup(), t, namespaces: [app] }), 600_000);
 
 test('a failed config release is rolled back and the app reads as before: env, stored config, no Ingress or claim of its own', async () => {
   const good = await settledRelease({ releases: t.services.releases, app, number: 1, timeoutMs: 300_000 });

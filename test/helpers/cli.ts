@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { TEST_TOKEN } from './config.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -19,4 +20,9 @@ export function slipway(args: string[], env: Record<string, string>, timeoutMs =
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** What points the CLI at `api`: it listens on a free loopback port, and the CLI uses the test token. */
+export async function cliEnv(api: { listen(options: { host: string; port: number }): Promise<string> }): Promise<Record<string, string>> {
+  return { SLIPWAY_URL: await api.listen({ host: '127.0.0.1', port: 0 }), SLIPWAY_TOKEN: TEST_TOKEN };
 }

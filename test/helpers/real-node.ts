@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import https from 'node:https';
+import path from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
 import { createBuildWorker } from '../../src/builds/build-worker.js';
@@ -6,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { createDeployWorker } from '../../src/releases/deploy-worker.js';
 import { appSelector, LABELS } from '../../src/releases/render/labels.js';
 import { startTestApi, type TestApi } from './api.js';
+import { deleteNamespace } from './cluster.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -93,4 +96,31 @@ export async function startRealNodeApi(kc: KubeConfig, params: { name: string; o
   const workers: Worker[] = [createBuildWorker({ services: t.services, logger }), createDeployWorker({ services: t.services, kc, logger })];
   for (const w of workers) void w.run();
   return { t, node, workers };
+}
+
+/**
+ * Ends what a real-node suite started, in order: its workers (no job left half-run), its repos
+ * (`cleanup`), its API, then the namespaces of its apps (unset ones are skipped).
+ */
+export async function stopRealNodeSuite(kc: KubeConfig, started: { workers?: Worker[]; cleanup?: () => Promise<void>; t?: TestApi; namespaces: (string | undefined)[] }): Promise<void> {
+  for (const w of started.workers ?? []) await w.close();
+  await started.cleanup?.();
+  await started.t?.close();
+  for (const namespace of started.namespaces) if (namespace) await deleteNamespace(kc, namespace);
+}
+
+/**
+ * Removes every name of `reference`'s repository from the real node's containerd (its CRI
+ * namespace), so that the next pod of it must be pulled: with the image already there the kubelet
+ * never asks the registry (IfNotPresent), and a test of what a pull does would pass or fail by
+ * which suites ran before it.
+ */
+export function forgetImageOnNode(reference: string): string[] {
+  const state = process.env.SLIPWAY_STATE;
+  if (!state) throw new Error('SLIPWAY_STATE is not set: run tests with scripts/test.sh');
+  const ctr = (...args: string[]) => execFileSync('ctr', ['--address', path.join(state, 'node/run/containerd.sock'), '--namespace', 'k8s.io', ...args], { encoding: 'utf8' });
+  const repository = reference.split('@')[0]!.replace(/:[^/:]*$/, '');
+  const names = ctr('images', 'ls', '-q').split('\n').filter((n) => n === reference || n.startsWith(`${repository}:`) || n.startsWith(`${repository}@`));
+  if (names.length) ctr('images', 'rm', ...names);
+  return names;
 }

@@ -10,6 +10,9 @@ import { waitFor } from './wait.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const HOST = '127.0.0.1';
+// Long enough that a loaded 2-core machine does not make a sentinel lose sight of a live primary
+// (at 1000 ms one did, right after a failover, and failed over again with the primary up).
+const DOWN_AFTER_MS = 3000;
 
 /** A Redis primary, its replicas and the sentinels watching them: real processes of its own, on loopback. */
 export interface SentinelSet {
@@ -29,6 +32,10 @@ export interface SentinelSet {
   kill(port: number): Promise<void>;
   /** SIGKILLs the current primary and waits until every sentinel names a promoted replica. */
   killPrimary(): Promise<{ killed: number; promoted: number }>;
+  /** `SENTINEL FAILOVER` with the primary alive; waits until every sentinel names the promoted replica. */
+  failover(): Promise<{ demoted: number; promoted: number }>;
+  /** The role the data node on `port` reports (`master` or `slave`). */
+  role(port: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -94,7 +101,7 @@ export async function startSentinelSet(params: { replicas?: number; sentinels?: 
       `requirepass ${sentinelPassword}`, `sentinel sentinel-pass ${sentinelPassword}`,
       `sentinel monitor ${name} ${HOST} ${ports[0]} ${quorum}`,
       `sentinel auth-pass ${name} ${password}`,
-      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel down-after-milliseconds ${name} ${DOWN_AFTER_MS}`,
       `sentinel failover-timeout ${name} 5000`,
       '',
     ].join('\n'));
@@ -137,19 +144,29 @@ export async function startSentinelSet(params: { replicas?: number; sentinels?: 
       });
     },
     async waitReplicated() {
-      const primary = await set.primaryPort();
-      const result = await ask({
-        port: primary,
-        password,
-        // WAIT counts replicas that acknowledged this client's writes, and the replication stream
-        // is one stream: a write made now is acknowledged only after everything before it.
-        run: async (r) => {
-          const replicas = ((await r.call('ROLE')) as [string, number, unknown[]])[2].length;
-          await r.set('sentinel-test:replication-mark', Date.now());
-          return { replicas, acked: (await r.call('WAIT', String(replicas), '10000')) as number };
+      // A replica still catching up (a full resync on a loaded machine) acknowledges late: ask
+      // again until every replica has, for up to a minute (CI once saw one miss a single 10 s WAIT).
+      let result: { replicas: number; acked: number } | undefined;
+      await waitFor({
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        check: async () => {
+          const primary = await set.primaryPort();
+          result = await ask({
+            port: primary,
+            password,
+            // WAIT counts replicas that acknowledged this client's writes, and the replication stream
+            // is one stream: a write made now is acknowledged only after everything before it.
+            run: async (r) => {
+              const replicas = ((await r.call('ROLE')) as [string, number, unknown[]])[2].length;
+              await r.set('sentinel-test:replication-mark', Date.now());
+              return { replicas, acked: (await r.call('WAIT', String(replicas), '10000')) as number };
+            },
+          });
+          return result?.replicas && result.acked === result.replicas ? true : undefined;
         },
+        message: () => `the primary's writes were not all acknowledged by its replicas: ${JSON.stringify(result)}`,
       });
-      if (!result?.replicas || result.acked !== result.replicas) throw new Error(`the primary's writes were not all acknowledged by its replicas: ${JSON.stringify(result)}`);
     },
     async kill(port) {
       const child = processes.get(port);
@@ -170,6 +187,24 @@ export async function startSentinelSet(params: { replicas?: number; sentinels?: 
       });
       await set.waitForPrimary(promoted);
       return { killed, promoted };
+    },
+    async failover() {
+      const demoted = await set.primaryPort();
+      await askSentinel(sentinelPorts[0]!, (r) => r.call('SENTINEL', 'failover', name));
+      const promoted = await waitFor({
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        check: async () => {
+          const port = await set.primaryPort().catch(() => undefined);
+          return port !== undefined && port !== demoted ? port : undefined;
+        },
+        message: () => `no replica was promoted after SENTINEL FAILOVER of ${demoted}`,
+      });
+      await set.waitForPrimary(promoted);
+      return { demoted, promoted };
+    },
+    async role(port) {
+      return (await ask({ port, password, run: async (r) => (await r.call('ROLE')) as [string] }))?.[0];
     },
     async close() {
       for (const child of processes.values()) await killHard(child);

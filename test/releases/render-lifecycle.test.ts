@@ -134,9 +134,11 @@ describe('hook Jobs', () => {
   const hook = { command: ['sh', '-c', 'python manage.py migrate'], timeoutSeconds: 120, podAnnotations: { 'slipway.test/behaviour': 'job-fail' } };
   const c = { ...config, namespace: 'web', env: { A: '1' }, links: ['postgresql'], resources: { cpu: '100m' } };
   const job = renderHookJob({ app: 'shop', release: 7, image, port: 8080, config: c, phase: 'pre', hook }) as Obj;
+  // An image deployed by digest, no commit: the version is the digest's short form.
+  const hookWhat = { 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/component': 'hook', 'app.kubernetes.io/version': 'sha256-aaaaaaaaaaaa' };
 
   test('one attempt from the release image with its env, a deadline, kept for inspection', () => {
-    expect(job.metadata).toEqual({ name: 'shop-pre-7', namespace: 'web', labels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/hook': 'pre', 'slipway.dev/release': '7' } });
+    expect(job.metadata).toEqual({ name: 'shop-pre-7', namespace: 'web', labels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/hook': 'pre', 'slipway.dev/release': '7', ...hookWhat } });
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 120, ttlSecondsAfterFinished: 86400 });
     const pod = job.spec.template;
     expect(pod.metadata.annotations).toEqual(hook.podAnnotations);
@@ -157,7 +159,7 @@ describe('hook Jobs', () => {
   });
 
   test('hook pods are not the app\'s pods: no app name label, so no Service endpoint and no rollout pod', () => {
-    expect(job.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/hook-of': 'shop', 'slipway.dev/hook': 'pre', 'slipway.dev/release': '7' });
+    expect(job.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/hook-of': 'shop', 'slipway.dev/hook': 'pre', 'slipway.dev/release': '7', ...hookWhat });
   });
 
   test.each([

@@ -28,7 +28,16 @@ describe('renderManifests', () => {
     const manifests = renderManifests(base);
     for (const m of manifests) {
       expect(m.metadata.namespace).toBe('shop');
-      expect(m.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/managed-by': 'slipway', 'slipway.dev/release': '3' });
+      expect(m.metadata.labels).toEqual({
+        'app.kubernetes.io/name': 'shop',
+        'app.kubernetes.io/managed-by': 'slipway',
+        'slipway.dev/release': '3',
+        // What runs (render-labels.test.ts): an image deployed by digest, so its digest's short form.
+        'app.kubernetes.io/instance': 'shop',
+        'app.kubernetes.io/part-of': 'shop',
+        'app.kubernetes.io/component': 'server',
+        'app.kubernetes.io/version': 'sha256-aaaaaaaaaaaa',
+      });
     }
     const deployment = find(manifests, 'Deployment');
     // The selector is immutable: it must not change from release to release.
@@ -116,7 +125,9 @@ describe('renderManifests', () => {
     expect(template.spec.volumes).toEqual(spec.volumes);
     // What the template left unset of Pod Security `restricted` is filled in (the namespace enforces it).
     const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-    expect(template.spec.containers[0]).toEqual({ ...spec.containers[0], image, envFrom: [{ secretRef: { name: 'db' } }], securityContext: restricted });
+    // And the default graceful shutdown, which it does not say (render-shutdown.test.ts).
+    const lifecycle = { preStop: { sleep: { seconds: 5 } } };
+    expect(template.spec.containers[0]).toEqual({ ...spec.containers[0], image, envFrom: [{ secretRef: { name: 'db' } }], lifecycle, securityContext: restricted });
     expect(template.spec.containers[1]).toEqual({ ...spec.containers[1], securityContext: restricted });
     expect(template.spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(spec.containers[0]!.image).toBe(' ');

@@ -474,6 +474,21 @@ const cases: Case[] = [
     expected: { state: 'failed', reason: 'CreateContainerConfigError', message: 'secret "web-env" not found', pods: [{ pod: `${RS}-x2x9k`, reason: 'CreateContainerConfigError' }] },
   },
   {
+    // Seen on the real node: a pod created moments after its env ConfigMap; the kubelet's next sync started it.
+    name: "the kubelet's ConfigMap cache not synced yet, within 30 s: a wait",
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'CreateContainerConfigError', 'failed to sync configmap cache: timed out waiting for the condition')] }),
+    ], { now: at(39) }),
+    expected: { state: 'deploying', reason: 'Progressing', pods: [{ pod: `${RS}-x2x9k`, reason: 'NotReady' }] },
+  },
+  {
+    name: 'the same unsynced cache at 30 s: failed, quoting the kubelet',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
+      pod(`${RS}-x2x9k`, { containers: [waiting('web', 'CreateContainerConfigError', 'failed to sync secret cache: timed out waiting for the condition')] }),
+    ], { now: at(40) }),
+    expected: { state: 'failed', reason: 'CreateContainerConfigError', message: 'failed to sync secret cache', pods: [{ pod: `${RS}-x2x9k`, reason: 'CreateContainerConfigError' }] },
+  },
+  {
     name: 'init container CrashLoopBackOff while the app container waits in PodInitializing',
     observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [
       pod(`${RS}-x2x9k`, { phase: 'Pending', init: [crashLoop('migrate', 3)], containers: [waiting('web', 'PodInitializing')] }),
@@ -583,7 +598,121 @@ const cases: Case[] = [
   },
 ];
 
+// issue 19, the ReadWriteOnce trap: a pod in ContainerCreating waiting on a volume attach. The
+// Event texts are the attach-detach controller's (reconciler.go) and the kubelet's (volume_manager.go).
+const PVC = 'pvc-3f1c2b7a-9d4e-4c1a-b8f2-6e0d5a7c9b13';
+const multiAttach = (users: string) => `Multi-Attach error for volume "${PVC}" Volume is already used by pod(s) ${users}`;
+const EXCLUSIVE = `Multi-Attach error for volume "${PVC}" Volume is already exclusively attached to one node and can't be attached to another`;
+const creating = (name: string, o: { uid?: string; terminating?: boolean } = {}): V1Pod => {
+  const p = pod(name, { containers: [waiting(name.startsWith('db') ? 'postgresql' : 'web', 'ContainerCreating')], ...(o.terminating ? { terminating: true } : {}) });
+  p.spec = { ...p.spec!, volumes: [{ name: 'vol-data', persistentVolumeClaim: { claimName: 'web-data' } }, { name: 'config', configMap: { name: 'web-env' } }] };
+  if (o.uid) p.metadata = { ...p.metadata, uid: o.uid };
+  return p;
+};
+/** An Event first seen `seconds - 30` after T0 and last at `seconds` (event()), on the pod with that uid when given. */
+const podEvent = (name: string, reason: string, message: string, seconds: number, uid?: string): CoreV1Event => {
+  const e = event('Pod', name, reason, message, seconds);
+  return { ...e, involvedObject: { ...e.involvedObject, ...(uid ? { uid } : {}) }, source: { component: reason === 'FailedMount' ? 'kubelet' : 'attachdetach-controller' } };
+};
+const twoPods = (stuckName = `${RS}-q8m4z`) => [pod(`${RS}-x2x9k`), creating(stuckName)];
+const oneOfTwo = deployment({ status: inProgress });
+
+const attachCases: Case[] = [
+  {
+    name: 'Multi-Attach naming a pod of this release (replicas 2 on one ReadWriteOnce claim): failed at once, quoting the Event',
+    observation: observe(oneOfTwo, twoPods(), { now: at(21), events: [podEvent(`${RS}-q8m4z`, 'FailedAttachVolume', multiAttach(`${RS}-x2x9k`), 20)] }),
+    expected: {
+      state: 'failed', reason: 'VolumeAttachFailed',
+      message: `pod ${RS}-q8m4z: VolumeAttachFailed: FailedAttachVolume: ${multiAttach(`${RS}-x2x9k`)} (a ReadWriteOnce volume attaches to one node at a time)`,
+      pods: [{ pod: `${RS}-q8m4z`, reason: 'VolumeAttachFailed' }],
+    },
+  },
+  {
+    name: 'Multi-Attach naming a pod of another release (the old pod of a rolling update), 30 s in: still a wait',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [creating(`${RS}-q8m4z`)], { now: at(40), events: [podEvent(`${RS}-q8m4z`, 'FailedAttachVolume', multiAttach('web-5c6d7e8f9-h7k2p'), 40)] }),
+    expected: { state: 'deploying', reason: 'Progressing', pods: [{ pod: `${RS}-q8m4z`, reason: 'NotReady', message: `FailedAttachVolume: ${multiAttach('web-5c6d7e8f9-h7k2p')}` }] },
+  },
+  {
+    name: 'the same Multi-Attach, first seen 61 s ago: failed',
+    observation: observe(deployment({ replicas: 1, status: { readyReplicas: 0, availableReplicas: 0 } }), [creating(`${RS}-q8m4z`)], { now: at(131), events: [podEvent(`${RS}-q8m4z`, 'FailedAttachVolume', multiAttach('web-5c6d7e8f9-h7k2p'), 100)] }),
+    expected: { state: 'failed', reason: 'VolumeAttachFailed', message: 'Volume is already used by pod(s) web-5c6d7e8f9-h7k2p', pods: [{ pod: `${RS}-q8m4z`, reason: 'VolumeAttachFailed' }] },
+  },
+  {
+    name: 'a volume still attached to the node its last pod left (detach pending), 45 s in: a wait',
+    observation: observe(oneOfTwo, twoPods(), { now: at(45), events: [podEvent(`${RS}-q8m4z`, 'FailedAttachVolume', EXCLUSIVE, 44)] }),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'a driver attach error kept up past the retry window: failed',
+    observation: observe(oneOfTwo, twoPods(), {
+      now: at(131),
+      events: [podEvent(`${RS}-q8m4z`, 'FailedAttachVolume', `AttachVolume.Attach failed for volume "${PVC}" : rpc error: code = Internal desc = Could not attach volume: disk is in another zone`, 100)],
+    }),
+    expected: { state: 'failed', reason: 'VolumeAttachFailed', message: 'FailedAttachVolume: AttachVolume.Attach failed' },
+  },
+  {
+    name: 'FailedMount: the kubelet timed out waiting for the claim to attach: failed at once',
+    observation: observe(oneOfTwo, twoPods(), {
+      now: at(130),
+      events: [podEvent(`${RS}-q8m4z`, 'FailedMount', 'Unable to attach or mount volumes: unmounted volumes=[vol-data], unattached volumes=[vol-data config kube-api-access-8x2lp]: timed out waiting for the condition', 129)],
+    }),
+    expected: { state: 'failed', reason: 'VolumeAttachFailed', message: 'FailedMount: Unable to attach or mount volumes' },
+  },
+  {
+    name: 'FailedMount: WaitForAttach failed: failed at once',
+    observation: observe(oneOfTwo, twoPods(), { now: at(30), events: [podEvent(`${RS}-q8m4z`, 'FailedMount', `MountVolume.WaitForAttach failed for volume "${PVC}" : volume attachment is being deleted`, 29)] }),
+    expected: { state: 'failed', reason: 'VolumeAttachFailed', message: 'WaitForAttach failed' },
+  },
+  {
+    name: 'FailedMount timing out on volumes that are no claim (a ConfigMap): not an attach, a wait',
+    observation: observe(oneOfTwo, twoPods(), {
+      now: at(130),
+      events: [podEvent(`${RS}-q8m4z`, 'FailedMount', 'Unable to attach or mount volumes: unmounted volumes=[config], unattached volumes=[config]: timed out waiting for the condition', 129)],
+    }),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'a Multi-Attach Event from before the rollout started belongs to an earlier release',
+    observation: observe(oneOfTwo, twoPods(), { startedAt: at(60), now: at(70), events: [podEvent(`${RS}-q8m4z`, 'FailedAttachVolume', multiAttach(`${RS}-x2x9k`), 50)] }),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'a pod whose container started after the Multi-Attach (the attach went through) is not stuck',
+    observation: observe(oneOfTwo, oneReady, { now: at(21), events: [podEvent(`${RS}-q8m4z`, 'FailedAttachVolume', multiAttach(`${RS}-x2x9k`), 20)] }),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'a terminating pod with a Multi-Attach is ignored',
+    observation: observe(oneOfTwo, [pod(`${RS}-x2x9k`), creating(`${RS}-q8m4z`, { terminating: true })], { now: at(21), events: [podEvent(`${RS}-q8m4z`, 'FailedAttachVolume', multiAttach(`${RS}-x2x9k`), 20)] }),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'StatefulSet db-1 recreated under the same name: an Event of the earlier db-1 (another uid) is not about it',
+    observation: observe(statefulSet({ status: { readyReplicas: 1, availableReplicas: 1 } }), [pod('db-0'), creating('db-1', { uid: 'uid-db-1-new' })], {
+      now: at(21),
+      events: [podEvent('db-1', 'FailedAttachVolume', multiAttach('db-0'), 20, 'uid-db-1-old')],
+    }),
+    expected: { state: 'deploying', reason: 'Progressing' },
+  },
+  {
+    name: 'StatefulSet pods sharing one ReadWriteOnce claim (an app volume is one claim for every pod): failed at once',
+    observation: observe(statefulSet({ status: { readyReplicas: 1, availableReplicas: 1 } }), [pod('db-0'), creating('db-1', { uid: 'uid-db-1-new' })], {
+      now: at(21),
+      events: [podEvent('db-1', 'FailedAttachVolume', multiAttach('db-0'), 20, 'uid-db-1-new')],
+    }),
+    expected: { state: 'failed', reason: 'VolumeAttachFailed', pods: [{ pod: 'db-1', reason: 'VolumeAttachFailed' }] },
+  },
+];
+
 describe('checkWorkloadStatus', () => {
+  test.each(attachCases)('volume attach: $name', ({ observation, expected }) => {
+    const status = checkWorkloadStatus(observation);
+    expect(status.state).toBe(expected.state);
+    expect(status.reason).toBe(expected.reason);
+    if (expected.pods) expect(status.pods).toMatchObject(expected.pods);
+    if (expected.message) expect(status.message).toContain(expected.message);
+  });
+
   test.each(cases)('$name', ({ observation, expected }) => {
     const status = checkWorkloadStatus(observation);
     expect(status.state).toBe(expected.state);

@@ -20,6 +20,10 @@ describe('describeConfigRevert', () => {
     ['same secret version', { secret: { version: 'v1', keys: ['A'] } }, { secret: { version: 'v1', keys: ['A'] } }, []],
     ['a new host', { host: 'www.x.test' }, {}, ['host www.x.test removed']],
     ['a changed host', { host: 'new.x.test' }, { host: 'old.x.test' }, ['host restored to old.x.test']],
+    ['a route the failed release added', { routes: [{ host: 'x.test', path: '/api' }] }, {}, ['route x.test/api removed']],
+    ['a route it removed, and one whose path type it changed', { routes: [{ host: 'x.test', path: '/v1', pathType: 'Exact' }] }, { routes: [{ host: 'x.test', path: '/v1' }, { host: 'y.test' }] }, ['route x.test/v1 restored to its earlier settings', 'route y.test/ restored']],
+    ['TLS by host', { tls: [{ host: 'x.test', secretName: 'new-cert' }] }, { tls: [{ host: 'x.test', secretName: 'old-cert' }, { host: 'y.test', secretName: 'y-cert' }] }, ['TLS for x.test restored to its earlier settings', 'TLS for y.test restored']],
+    ['an ingress class', { ingressClassName: 'nginx' }, { ingressClassName: 'traefik' }, ['ingress class restored to traefik']],
     ['a new readiness probe', { probes: { readiness: { ...probe, path: '/bad' } } }, { probes: { readiness: probe } }, ['readiness probe restored']],
     ['a liveness probe the failed release added', { probes: { liveness: probe } }, {}, ['liveness probe removed']],
     ['a readiness path', { readinessPath: '/bad' }, { readinessPath: '/ready' }, ['readiness path restored to /ready']],
@@ -37,6 +41,7 @@ describe('describeConfigRevert', () => {
     ['links', { links: ['db-new'] }, { links: ['db-old'] }, ['link db-new removed', 'link db-old restored']],
     ['the service', { service: false }, {}, ['service restored']],
     ['verification settings', { verify: { enabled: false } }, {}, ['verification settings removed']],
+    ['shutdown settings', { shutdown: { preStopSeconds: 0 } }, {}, ['shutdown settings removed']],
     ['a pod template', { podTemplate: { container: 'c', labels: {}, spec: { containers: [] } } }, {}, ['pod template removed']],
     ['key order does not count as a change', { resources: { memory: '1Mi', cpu: '1' } }, { resources: { cpu: '1', memory: '1Mi' } }, []],
   ])('%s', (_name, from, to, expected) => {

@@ -3,9 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { createApp, newWebhookSecret, webhookUrl } from '../../apps/create-app.js';
 import { deleteApp } from '../../apps/delete-app.js';
+import { dryRunNewApp } from '../../apps/dry-run-app.js';
 import { startBuild } from '../../builds/build-requests.js';
 import { COMMIT_ID_PATTERN } from '../../git/commit-id.js';
 import { newAppSchema } from '../../store/schemas/app.js';
+import { repoCredentialSummarySchema } from '../../store/schemas/repo-credential.js';
+import { dryRunQuerySchema, dryRunSchema } from '../../store/schemas/dry-run.js';
 import { closed, orNull, stringEnum } from '../../store/schemas/type-helpers.js';
 import type { ApiDeps } from '../deps.js';
 import { appNameParams, appRef, buildRef } from '../schemas.js';
@@ -18,11 +21,14 @@ export default async function appRoutes(instance: FastifyInstance, deps: ApiDeps
 
   app.post(
     '/apps',
-    { schema: { body: newAppSchema, response: { 201: Type.Object({ app: appRef, webhook }, closed) } } },
+    { schema: { body: newAppSchema, querystring: dryRunQuerySchema, response: { 200: dryRunSchema, 201: Type.Object({ app: appRef, webhook, repoCredential: Type.Optional(repoCredentialSummarySchema) }, closed) } } },
     async (request, reply) => {
-      const { app: record, webhookSecret } = await createApp({ apps: deps.apps, config: deps.config, input: request.body });
+      // A dry run stores, builds and applies nothing: the first release's manifests and their diff.
+      if (request.query.dryRun) return reply.code(200).send(await dryRunNewApp(deps, request.body));
+      const { app: record, webhookSecret, repoCredential } = await createApp({ apps: deps.apps, config: deps.config, input: request.body, repoCredentials: deps.repoCredentials });
       return reply.code(201).send({
         app: record,
+        ...(repoCredential ? { repoCredential } : {}),
         webhook: { url: webhookUrl(deps.config, record.name), secret: webhookSecret, contentType: 'application/json' },
       });
     },

@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { changeApp } from '../../apps/change-app.js';
+import { dryRunChange } from '../../apps/dry-run-app.js';
+import { dryRunQuerySchema, dryRunSchema } from '../../store/schemas/dry-run.js';
 import { closed, mapOf, orNull, stringMap } from '../../store/schemas/type-helpers.js';
 import { maskSecret } from '../../store/secret-store.js';
 import type { App } from '../../store/types.js';
@@ -54,11 +56,19 @@ export default async function configVarRoutes(instance: FastifyInstance, deps: A
 
   app.patch(
     '/apps/:app/env',
-    { schema: { params: appParams, body: changeBody, response: { 200: Type.Object({ env: stringMap(), release: releaseOrNull }, closed) } } },
+    {
+      schema: {
+        params: appParams,
+        body: changeBody,
+        querystring: dryRunQuerySchema,
+        response: { 200: Type.Union([Type.Object({ env: stringMap(), release: releaseOrNull }, closed), dryRunSchema]) },
+      },
+    },
     async (request) => {
       const target = await deps.apps.get(request.params.app);
       const env = applyChange(target.deploy.env, request.body);
       if (sameEntries(env, target.deploy.env)) return { env, release: null };
+      if (request.query.dryRun) return dryRunChange(deps, { app: target, deploy: { ...target.deploy, env } });
       const { release } = await changeApp(deps, { app: target, deploy: { ...target.deploy, env } });
       return { env, release: release ?? null };
     },

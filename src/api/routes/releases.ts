@@ -2,10 +2,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { changeApp } from '../../apps/change-app.js';
-import { releaseImage } from '../../releases/release-image.js';
+import { refuseScaleWhileAutoscaling } from '../../apps/scale-app.js';
+import { dryRunChange } from '../../apps/dry-run-app.js';
+import { dryRunRelease } from '../../releases/dry-run.js';
+import { imageReleaseSpec, releaseImage } from '../../releases/release-image.js';
 import { rollBack } from '../../releases/roll-back.js';
 import { mergeDeployConfig } from '../../store/deploy-config.js';
 import { deployConfigPatchSchema } from '../../store/schemas/deploy-config.js';
+import { dryRunQuerySchema, dryRunSchema } from '../../store/schemas/dry-run.js';
 import { closed, orNull } from '../../store/schemas/type-helpers.js';
 import type { ApiDeps } from '../deps.js';
 import { appParams, appRef, releaseRef } from '../schemas.js';
@@ -45,10 +49,15 @@ export default async function releaseRoutes(instance: FastifyInstance, deps: Api
             closed,
           ),
         ),
-        response: { 202: releaseRef },
+        querystring: dryRunQuerySchema,
+        response: { 200: dryRunSchema, 202: releaseRef },
       },
     },
-    async (request, reply) => reply.code(202).send(await releaseImage(deps, { app: request.params.app, ...request.body })),
+    async (request, reply) => {
+      const params = { app: request.params.app, ...request.body };
+      if (request.query.dryRun) return reply.code(200).send(await dryRunRelease(deps, { spec: await imageReleaseSpec(deps, params) }));
+      return reply.code(202).send(await releaseImage(deps, params));
+    },
   );
 
   /** Changes how the app runs; with a current release, the change is rolled out as a new release. */
@@ -58,12 +67,17 @@ export default async function releaseRoutes(instance: FastifyInstance, deps: Api
       schema: {
         params: appParams,
         body: Type.Object({ deploy: deployConfigPatchSchema }, closed),
-        response: { 200: Type.Object({ app: appRef, release: Type.Optional(releaseRef) }, closed) },
+        querystring: dryRunQuerySchema,
+        response: { 200: Type.Union([Type.Object({ app: appRef, release: Type.Optional(releaseRef) }, closed), dryRunSchema]) },
       },
     },
     async (request) => {
       const current = await deps.apps.get(request.params.app);
-      return changeApp(deps, { app: current, deploy: mergeDeployConfig(current.deploy, request.body.deploy, deps.config.namespaces) });
+      const deploy = mergeDeployConfig(current.deploy, request.body.deploy, deps.config.namespaces);
+      // While an HPA sets the replicas, a stored count would do nothing: refused as `scale` is.
+      if (deploy.autoscale && deploy.replicas !== current.deploy.replicas) refuseScaleWhileAutoscaling(current);
+      if (request.query.dryRun) return dryRunChange(deps, { app: current, deploy });
+      return changeApp(deps, { app: current, deploy });
     },
   );
 

@@ -86,37 +86,58 @@ function nodeEnvironment(env: Record<string, string>): { value: string; from?: s
 
 /** `node <file>`: started directly, no npm in between. */
 const DIRECT = /^node\s+([\w./-]+)$/;
+/** One command of plain words (`next start`, `NODE_ENV=production node --enable-source-maps dist.js`): nothing for a shell to read. */
+const PLAIN = /^[\w./:@%+,=-]+(?:\s+[\w./:@%+,=-]+)*$/;
+/** What npm puts first on PATH for a script: the app's own tools (`next`, `nest`, `ts-node`). */
+const NPM_PATH = 'PATH="$PWD/node_modules/.bin:$PATH"';
+
+/**
+ * How the start line runs script `name` without npm, or undefined when only npm can (shell
+ * syntax, or a pre/post script npm would run around it): `node <file>` as it is; another plain
+ * command through `env`, with node_modules/.bin on PATH as npm would. npm as PID 1 does not let
+ * the server stop gracefully: on SIGTERM the `sh -c` it runs the script in dies, npm exits, and
+ * the server is killed with the container before its own SIGTERM handler runs.
+ */
+function withoutNpm(name: string, scripts: Record<string, string>): { argv: string[]; run: string } | undefined {
+  const text = scripts[name]!.trim();
+  const direct = DIRECT.exec(text);
+  if (direct) return { argv: ['node', direct[1]!], run: `exec node ${shellWord(direct[1]!)}` };
+  if (!PLAIN.test(text) || scripts[`pre${name}`] !== undefined || scripts[`post${name}`] !== undefined) return undefined;
+  const words = text.split(/\s+/);
+  return { argv: words, run: `exec env ${NPM_PATH} ${words.join(' ')}` };
+}
 
 /**
  * The start: the planned command runs when NPM_RUN is unset at run time (or names the planned
- * script); another NPM_RUN runs its script, directly when it is `node <file>`. A `sh -c` whose
- * every branch `exec`s, so the app (or npm) is PID 1 and receives SIGTERM itself.
+ * script); another NPM_RUN runs its script, without npm when it can (withoutNpm). A `sh -c`
+ * whose every branch `exec`s, so the app (or, for a script only npm can run, npm) is PID 1.
  */
 function startPlan(pkg: PackageJson, files: Set<string>, npmRun: string | undefined): { argv: string[]; from: string; command: string } {
   const scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).filter(([, text]) => typeof text === 'string'));
   const planned = defaultStart({ pkg, scripts, files, npmRun });
-  const arms = [`""${planned.script === undefined ? '' : `|${shellWord(planned.script)}`}) exec ${planned.argv.map(shellWord).join(' ')};;`];
-  for (const [name, text] of Object.entries(scripts)) {
-    const direct = DIRECT.exec(text.trim());
-    if (direct && name !== planned.script) arms.push(`${shellWord(name)}) exec node ${shellWord(direct[1]!)};;`);
+  const arms = [`""${planned.script === undefined ? '' : `|${shellWord(planned.script)}`}) ${planned.run};;`];
+  for (const name of Object.keys(scripts)) {
+    const direct = name !== planned.script && scripts[name]!.trim() ? withoutNpm(name, scripts) : undefined;
+    if (direct) arms.push(`${shellWord(name)}) ${direct.run};;`);
   }
   const line = `case "$NPM_RUN" in ${arms.join(' ')} *) exec npm run "$NPM_RUN";; esac`;
-  return { ...planned, command: execForm(['/bin/sh', '-c', line]) };
+  return { argv: planned.argv, from: planned.from, command: execForm(['/bin/sh', '-c', line]) };
 }
 
-function defaultStart(params: { pkg: PackageJson; scripts: Record<string, string>; files: Set<string>; npmRun: string | undefined }): { argv: string[]; from: string; script?: string } {
+function defaultStart(params: { pkg: PackageJson; scripts: Record<string, string>; files: Set<string>; npmRun: string | undefined }): { argv: string[]; run: string; from: string; script?: string } {
   const { pkg, scripts, files, npmRun } = params;
   const name = npmRun ?? 'start';
   const text = Object.prototype.hasOwnProperty.call(scripts, name) ? scripts[name]!.trim() : '';
   if (npmRun !== undefined && !text) throw new SlipwayError('BUILD_S2I_INVALID', `NPM_RUN=${npmRun} in .s2i names no script of package.json`);
   if (text) {
-    const direct = DIRECT.exec(text);
     const from = npmRun === undefined ? 'scripts.start' : `NPM_RUN=${npmRun} in .s2i`;
-    return { argv: direct ? ['node', direct[1]!] : name === 'start' ? ['npm', 'start'] : ['npm', 'run', name], from, script: name };
+    const npm = name === 'start' ? ['npm', 'start'] : ['npm', 'run', name];
+    return { ...(withoutNpm(name, scripts) ?? { argv: npm, run: `exec ${npm.map(shellWord).join(' ')}` }), from, script: name };
   }
-  if (typeof pkg.main === 'string' && pkg.main) return { argv: ['node', pkg.main], from: 'package.json main' };
+  const node = (file: string) => ({ argv: ['node', file], run: `exec node ${shellWord(file)}` });
+  if (typeof pkg.main === 'string' && pkg.main) return { ...node(pkg.main), from: 'package.json main' };
   const entry = ['server.js', 'index.js', 'app.js'].find((f) => files.has(f));
-  if (entry) return { argv: ['node', entry], from: `${entry} found` };
+  if (entry) return { ...node(entry), from: `${entry} found` };
   throw new SlipwayError('BUILD_STRATEGY_UNKNOWN', 'package.json has no "start" script or "main", and no server.js, index.js or app.js exists');
 }
 

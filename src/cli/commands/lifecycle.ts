@@ -1,14 +1,16 @@
 import type { App, Release, StrategySpec } from '../../store/types.js';
+import type { DryRunView } from '../../store/views.js';
 import { CliError, type ApiClient } from '../client.js';
 import { keyValues, parseProbe } from '../parse-args.js';
 import { describeStrategy, strategyFromArgs, type StrategyOptions } from '../strategy-args.js';
 import { describeFailure, waitForRelease } from '../wait.js';
 import { apiPath, withQuery } from '../api-path.js';
+import { dryRunOutput, printDryRun } from './dry-run.js';
 
 type Print = (line: string) => void;
 
 /** Waits for a release the command made (if any) and fails the command when it failed. */
-async function settle(params: { client: ApiClient; app: string; release: Release | null | undefined; wait: boolean; print: Print; what: string }): Promise<void> {
+export async function settle(params: { client: ApiClient; app: string; release: Release | null | undefined; wait: boolean; print: Print; what: string }): Promise<void> {
   const { client, app, release, print } = params;
   if (!release) {
     print(`--> ${params.what}: nothing to roll out${params.what.startsWith('No change') ? '' : ' (the app has no current release; the next one gets it)'}`);
@@ -28,8 +30,11 @@ export async function configVarsCommand(params: {
   args: string[];
   wait: boolean;
   print: Print;
+  /** env set/unset `--dry-run [-o yaml|json]`: print the release it would make, change nothing. */
+  dryRun?: { dryRun?: boolean; output?: string };
 }): Promise<void> {
   const { client, kind, action, app, args, print } = params;
+  const output = dryRunOutput(params.dryRun ?? {});
   if (action === 'list') {
     if (kind === 'env') {
       const { env } = await client.get<{ env: Record<string, string> }>(apiPath`/apps/${app}/env`);
@@ -43,6 +48,11 @@ export async function configVarsCommand(params: {
   }
   if (args.length === 0) throw new CliError(`${kind === 'env' ? 'env' : 'secret'} ${action} needs ${action === 'set' ? 'KEY=VALUE' : 'KEY'} arguments`);
   const body = action === 'set' ? { set: keyValues(args, kind === 'env' ? 'env set' : 'secret set') } : { unset: args };
+  if (params.dryRun?.dryRun) {
+    const answer = await client.request<DryRunView | { release: null }>('PATCH', withQuery(apiPath`/apps/${app}/${kind}`, { dryRun: 'true' }), body);
+    if (!('dryRun' in answer)) return print('--> No change: nothing would be rolled out');
+    return printDryRun(answer, output, print);
+  }
   const result = await client.request<{ release: Release | null }>('PATCH', apiPath`/apps/${app}/${kind}`, body);
   const what = result.release ? `${kind === 'env' ? 'Config vars' : 'Secrets'} ${action === 'set' ? 'set' : 'unset'}` : 'No change';
   await settle({ client, app, release: result.release, wait: params.wait, print, what });
@@ -117,6 +127,35 @@ export async function probeSetCommand(params: {
   await settle({ client, app, release: result.release, wait: options.wait, print, what: 'Probes set' });
 }
 
+/** `slipway shutdown`: the pods' grace period and preStop pause; `--default` goes back to 30 s and 5 s (no pause with Recreate). */
+export async function shutdownSetCommand(params: {
+  client: ApiClient;
+  app: string;
+  options: { grace?: string; preStop?: string; default?: boolean; wait: boolean };
+  print: Print;
+}): Promise<void> {
+  const { client, app, options, print } = params;
+  const seconds = (value: string, flag: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new CliError(`${flag} takes whole seconds, got "${value}"`);
+    return n;
+  };
+  if (!options.default && options.grace === undefined && options.preStop === undefined) throw new CliError('shutdown needs --grace, --pre-stop or --default');
+  const shutdown = options.default
+    ? null
+    : {
+        ...(await client.get<{ shutdown: Record<string, number> | null }>(apiPath`/apps/${app}/shutdown`)).shutdown,
+        ...(options.grace !== undefined ? { gracePeriodSeconds: seconds(options.grace, '--grace') } : {}),
+        ...(options.preStop !== undefined ? { preStopSeconds: seconds(options.preStop, '--pre-stop') } : {}),
+      };
+  const result = await client.request<{ shutdown: { gracePeriodSeconds?: number; preStopSeconds?: number } | null; release: Release | null }>('PUT', apiPath`/apps/${app}/shutdown`, { shutdown });
+  const grace = result.shutdown?.gracePeriodSeconds ?? 30;
+  const pause = result.shutdown?.preStopSeconds;
+  // The default pause depends on the strategy (store/deploy-config.ts shutdownOf).
+  const pauseSaid = pause === undefined ? 'the default preStop pause (5 s; none with Recreate), then ' : pause ? `${pause} s preStop pause, then ` : 'no preStop pause; ';
+  await settle({ client, app, release: result.release, wait: options.wait, print, what: `Shutdown: ${pauseSaid}SIGTERM and ${grace} s to stop` });
+}
+
 export async function hookSetCommand(params: {
   client: ApiClient;
   app: string;
@@ -151,6 +190,8 @@ export async function strategySetCommand(params: { client: ApiClient; app: strin
 
 export async function settingsCommand(params: { client: ApiClient; app: string; print: Print }): Promise<void> {
   const app = await params.client.get<App>(apiPath`/apps/${params.app}`);
-  const { hooks, probes, strategy, volumes } = app.deploy;
-  params.print(JSON.stringify({ replicas: app.deploy.replicas, hooks: hooks ?? null, strategy: strategy ?? 'auto', probes: probes ?? 'default', volumes: volumes ?? [] }, null, 2));
+  const { hooks, probes, strategy, volumes, shutdown, autoscale } = app.deploy;
+  params.print(
+    JSON.stringify({ replicas: app.deploy.replicas, autoscale: autoscale ?? 'off', hooks: hooks ?? null, strategy: strategy ?? 'auto', probes: probes ?? 'default', volumes: volumes ?? [], shutdown: shutdown ?? 'default' }, null, 2),
+  );
 }

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { App, Build, Release } from '../../store/types.js';
+import type { DryRunView } from '../../store/views.js';
 import { CliError, type ApiClient } from '../client.js';
 import { keyValues, paramFile, parseRepoArgument } from '../parse-args.js';
 import { describeFailure, waitForBuild, waitForRelease } from '../wait.js';
 import { printProvisionReport, templateSource, type ProvisionReportView } from './templates.js';
-import { apiPath } from '../api-path.js';
+import { printRepoCredential, repoCredentialInput, type RepoCredentialOptions } from './repo-credential.js';
+import type { RepoCredentialView } from '../../store/views.js';
+import { apiPath, withQuery } from '../api-path.js';
+import { dryRunOutput, printDryRun } from './dry-run.js';
 
-export interface NewAppOptions {
+export interface NewAppOptions extends RepoCredentialOptions {
   name?: string;
   contextDir?: string;
   env: string[];
@@ -21,6 +25,9 @@ export interface NewAppOptions {
   ignoreUnknownParameters?: boolean;
   wait: boolean;
   timeout: string;
+  /** Print what would be created and applied (with `output`: the manifests), change nothing. */
+  dryRun?: boolean;
+  output?: string;
 }
 
 type Print = (line: string) => void;
@@ -28,6 +35,8 @@ type Print = (line: string) => void;
 /** `slipway new-app`: a repo to a running app, or a template to provisioned objects. */
 export async function newApp(params: { client: ApiClient; repo?: string; options: NewAppOptions; print: Print }): Promise<void> {
   const { client, repo, options, print } = params;
+  const output = dryRunOutput(options);
+  if (options.template && options.dryRun) throw new CliError('--dry-run is for an app from a repository; for a template, slipway process prints its objects');
   if (options.template) return newAppFromTemplate({ client, options, print });
   if (!repo) throw new CliError('new-app needs a repository URL, or --template NAME|FILE');
   const parsed = parseRepoArgument(repo);
@@ -36,10 +45,11 @@ export async function newApp(params: { client: ApiClient; repo?: string; options
   const strategy = options.strategy;
   if (strategy && !['docker', 'source'].includes(strategy)) throw new CliError(`--strategy is docker or source, got "${strategy}"`);
 
-  print(`--> Creating app ${name} from ${parsed.repo}${parsed.ref ? ` (${parsed.ref})` : ''}`);
-  const created = await client.post<{ app: App; webhook: { url: string; secret: string } }>(apiPath`/apps`, {
+  const repoCredential = repoCredentialInput(options);
+  const body = {
     name,
     repo: parsed.repo,
+    ...(repoCredential ? { repoCredential } : {}),
     ...(parsed.ref ? { branch: parsed.ref } : {}),
     ...(options.contextDir ? { contextDir: options.contextDir } : {}),
     ...(strategy === 'docker' ? { dockerfile: 'Dockerfile' } : {}),
@@ -50,7 +60,21 @@ export async function newApp(params: { client: ApiClient; repo?: string; options
       ...(options.linkDb.length ? { links: options.linkDb } : {}),
       ...(options.namespace ? { namespace: options.namespace } : {}),
     },
-  });
+  };
+  if (options.dryRun) {
+    // Nothing is created, built or applied: the first release as it would render, with its diff.
+    return printDryRun(await client.post<DryRunView>(withQuery(apiPath`/apps`, { dryRun: 'true' }), body), output, print);
+  }
+  print(`--> Creating app ${name} from ${parsed.repo}${parsed.ref ? ` (${parsed.ref})` : ''}`);
+  const created = await client.post<{ app: App; webhook: { url: string; secret: string }; repoCredential?: RepoCredentialView }>(apiPath`/apps`, body);
+  if (created.repoCredential?.publicKey) {
+    // A key made just now is on no git host yet: a build now could only fail.
+    printRepoCredential(created.repoCredential, print);
+    print(`  Webhook URL:    ${created.webhook.url}`);
+    print(`  Webhook secret: ${created.webhook.secret}   (shown once: add it to your Git host now)`);
+    print(`Add the deploy key to the repo, then: slipway start-build ${name}`);
+    return;
+  }
   const build = await client.post<Build>(apiPath`/apps/${name}/builds`, {});
   print(`--> Build ${build.id} of ${build.sha.slice(0, 7)} queued`);
   const timeoutSeconds = Number(options.timeout);

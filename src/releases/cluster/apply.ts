@@ -7,6 +7,7 @@ import { objectApi } from '../../services/kube-config.js';
 import type { Manifest } from '../render/manifest.js';
 import { namespaceRunAs, UID_RANGE_ANNOTATION, type RunAs } from '../render/uid-range.js';
 import { ensureRunAs } from './uid-range.js';
+import { readIfPresent } from '../../services/kube-not-found.js';
 
 /**
  * Server-side apply, field manager `slipway`, forced: Slipway owns every field it renders,
@@ -25,6 +26,20 @@ export async function applyManifests(kc: KubeConfig, manifests: Manifest[]): Pro
       });
     }
   }
+}
+
+/**
+ * What a release would change, asked of the API server without changing it: the same
+ * server-side apply as applyManifests (field manager `slipway`, forced) with `dryRun=All`, so
+ * admission, defaulting and field ownership all run. Answers the object as it would be stored.
+ */
+export async function applyDryRun(kc: KubeConfig, manifest: Manifest): Promise<KubernetesObject> {
+  return objectApi(kc).patch(manifest as KubernetesObject, undefined, 'All', FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+}
+
+/** A namespace Slipway makes for an app (ensureNamespace), labelled as Slipway's, Pod Security `restricted`. */
+export function namespaceManifest(namespace: string, app: string): Manifest {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...appLabels(app), ...POD_SECURITY_LABELS } } };
 }
 
 /**
@@ -58,13 +73,10 @@ export async function ensureNamespace(params: { kc: KubeConfig; namespace: strin
   checkAppNamespace(namespace, params.rules);
   const core = kc.makeApiClient(CoreV1Api);
   if (params.manage) {
-    const existing = await core.readNamespace({ name: namespace }).catch((error: unknown) => {
-      if ((error as { code?: number }).code === 404) return undefined;
-      throw error;
-    });
+    const existing = await readIfPresent(() => core.readNamespace({ name: namespace }));
     if (!existing || existing.metadata?.labels?.[LABELS.managedBy] === 'slipway') {
       // Created, or made by Slipway before it labelled namespaces: the labels are (re)applied.
-      await applyManifests(kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...appLabels(app), ...POD_SECURITY_LABELS } } }]);
+      await applyManifests(kc, [namespaceManifest(namespace, app)]);
     }
     if (!params.arbitraryUids) return {};
     try {

@@ -3,6 +3,7 @@ import { objectApi } from '../../services/kube-config.js';
 import type { Release } from '../../store/types.js';
 import { appSelector, LABELS } from '../render/labels.js';
 import { objectsToPrune, type LiveObject } from '../rollback/prune-choice.js';
+import { deleteIfPresent } from '../../services/kube-not-found.js';
 
 /** The kinds a release renders as objects of their own (render.ts), and the claims of its volumes (prepare-release.ts). */
 const PRUNABLE_KINDS = [
@@ -40,9 +41,7 @@ export async function pruneRelease(params: { kc: KubeConfig; failed: Release; re
   for (const object of objectsToPrune({ failed, restored, live })) {
     const target = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.name, namespace } };
     // Background: the workload's ReplicaSets and pods go after it, as kubectl delete does.
-    await api.delete(target, undefined, undefined, undefined, undefined, 'Background').catch((error: unknown) => {
-      if ((error as { code?: number }).code !== 404) throw error;
-    });
+    await deleteIfPresent(() => api.delete(target, undefined, undefined, undefined, undefined, 'Background'));
     pruned.push(`${object.kind} ${object.name}`);
   }
   return pruned;

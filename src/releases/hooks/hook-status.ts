@@ -1,7 +1,7 @@
 // Where a hook Job is, as a pure function of fetched objects (like workload-status.ts):
 // the watcher fetches, this decides, table tests cover every rule.
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { PULL_REASONS, pullFailureIsFinal } from '../rollout/pull-retry.js';
+import { waitingFailureIsFinal } from '../rollout/pull-retry.js';
 
 export interface HookStatus {
   state: 'running' | 'succeeded' | 'failed';
@@ -67,7 +67,7 @@ export function checkHookStatus(o: HookObservation): HookStatus {
 function isFatal(pod: V1Pod, waiting: { reason?: string; message?: string } | undefined, now: Date): boolean {
   const reason = waiting?.reason ?? '';
   if (!FATAL_WAITING.has(reason)) return false;
-  return !PULL_REASONS.has(reason) || pullFailureIsFinal({ message: waiting?.message, pod, now });
+  return waitingFailureIsFinal({ reason, message: waiting?.message, pod, now });
 }
 
 function newestPod(pods: V1Pod[]): V1Pod | undefined {

@@ -23,7 +23,7 @@ const LOG_TAIL_LINES = 200;
 export async function runHook(params: { kc: KubeConfig; logger: Logger; release: Release; phase: HookPhase; hook: HookSpec; imagePullSecret?: string; placement: PodPlacement; runAs?: RunAs }): Promise<HookRun> {
   const { kc, logger, release, phase, hook } = params;
   // The hook pod runs where and as the app's pods run: the install's placement and the namespace's uid, added at apply time.
-  const [job] = withRunAs(withPlacement([renderHookJob({ app: release.app, release: release.number, image: release.image, port: release.port, config: release.config, phase, hook, ...(params.imagePullSecret ? { imagePullSecret: params.imagePullSecret } : {}) })], params.placement), params.runAs) as [Manifest];
+  const [job] = withRunAs(withPlacement([renderHookJob({ app: release.app, release: release.number, image: release.image, port: release.port, config: release.config, phase, hook, ...(params.imagePullSecret ? { imagePullSecret: params.imagePullSecret } : {}), ...(release.commit ? { commit: release.commit } : {}) })], params.placement), params.runAs) as [Manifest];
   const namespace = release.config.namespace;
   const name = job.metadata.name;
   const batch = kc.makeApiClient(BatchV1Api);

@@ -7,6 +7,7 @@ import { verifyReadyRelease } from '../rollout/verify-release.js';
 import { hold, holdFailure, RolloutParked } from './hold.js';
 import { workloadName } from './plan.js';
 import { judgeStep, startProgress, stepFailure } from './progress.js';
+import { metricAnalysis } from './metric-analysis.js';
 import { ProgressRecorder } from './recorder.js';
 import { retireSides, sideHealth } from './sides.js';
 
@@ -45,10 +46,11 @@ export async function rollOutBlueGreen(params: { deps: DeployDeps; release: Rele
     if (ready.state !== 'ready') return done(ready);
     const verification = await verifyReadyRelease({ kc: deps.kc, release: rec.release, replicas, installDefault: deps.verifyReleases });
     const health = await sideHealth({ kc: deps.kc, namespace, app, release: rec.release.number });
-    const analysis = judgeStep({ step: 1, weight: 100, share: 0, replicas: rec.progress.replicas, health, baselineRestarts: 0, verification, startedAt: startedAt.toISOString(), finishedAt: now() });
+    const metric = await metricAnalysis({ ...(deps.prometheusUrl ? { prometheusUrl: deps.prometheusUrl } : {}), release: rec.release, stable: stable.number });
+    const analysis = judgeStep({ step: 1, weight: 100, share: 0, replicas: rec.progress.replicas, health, baselineRestarts: 0, verification, ...(metric ? { metric } : {}), startedAt: startedAt.toISOString(), finishedAt: now() });
     await rec.record({ analyses: [analysis] }, `preview analysis ${analysis.state}: ${analysis.message}`, { verification });
     if (analysis.state === 'failed') {
-      return done({ state: 'failed', ...stepFailure({ verification, health }), message: `preview of release ${rec.release.number}: ${analysis.message}; the app's Service never left release ${stable.number}` });
+      return done({ state: 'failed', ...stepFailure({ verification, health, ...(metric ? { metric } : {}) }), message: `preview of release ${rec.release.number}: ${analysis.message}; the app's Service never left release ${stable.number}` });
     }
     if (config.strategy?.manualPromotion) {
       await rec.record({ phase: 'awaiting-promotion' }, 'waiting for slipway promote');

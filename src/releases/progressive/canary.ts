@@ -7,6 +7,7 @@ import { applyManifests } from '../cluster/apply.js';
 import { withBackends } from '../render/http-route.js';
 import type { Manifest } from '../render/manifest.js';
 import { judgeStep, startProgress, stepFailure } from './progress.js';
+import { metricAnalysis } from './metric-analysis.js';
 import { ProgressRecorder } from './recorder.js';
 import { ensureSideService, retireSides, scaleSide, sideHealth } from './sides.js';
 
@@ -64,7 +65,7 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
       if (ready.state !== 'ready') return ready;
       if (router) {
         const stableService = sideServiceName(app, stable.number);
-        await ensureSideService({ kc: deps.kc, namespace, app, release: stable.number, name: stableService });
+        await ensureSideService({ kc: deps.kc, namespace, app, release: stable, name: stableService });
         await applyManifests(deps.kc, [withBackends(route(rec)!, [{ service: stableService, weight: 100 - weight }, { service: sideServiceName(app, rec.release.number), weight }])]);
         stableNow = sides.stable;
       } else if (weight < 100) {
@@ -85,10 +86,11 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
       await rec.record({ share, replicas }, `step ${step}: ${sides.canary} canary and ${stableNow} stable pods ready: ${share}% of the traffic on the canary${router ? ' (route weights)' : ''}`);
       const verification = await verifyReadyRelease({ kc: deps.kc, release: rec.release, replicas: sides.canary, installDefault: deps.verifyReleases });
       const health = await sideHealth({ kc: deps.kc, namespace, app, release: rec.release.number });
-      const analysis = judgeStep({ step, weight, share: rec.progress.share, replicas, health, baselineRestarts: 0, verification, startedAt, finishedAt: now() });
+      const metric = await metricAnalysis({ ...(deps.prometheusUrl ? { prometheusUrl: deps.prometheusUrl } : {}), release: rec.release, stable: stable.number });
+      const analysis = judgeStep({ step, weight, share: rec.progress.share, replicas, health, baselineRestarts: 0, verification, ...(metric ? { metric } : {}), startedAt, finishedAt: now() });
       await rec.record({ analyses: [...rec.progress.analyses, analysis] }, `step ${step}: analysis ${analysis.state}: ${analysis.message}`, { verification });
       if (analysis.state === 'failed') {
-        return done({ state: 'failed', ...stepFailure({ verification, health }), message: `canary step ${step} (${rec.progress.share}% of traffic): ${analysis.message}` });
+        return done({ state: 'failed', ...stepFailure({ verification, health, ...(metric ? { metric } : {}) }), message: `canary step ${step} (${rec.progress.share}% of traffic): ${analysis.message}` });
       }
       if (step === steps.length) break;
       const manual = strategy.manualPromotion === true;
@@ -125,6 +127,13 @@ export async function rollOutCanary(params: { deps: DeployDeps; release: Release
       if (end.kind !== 'elapsed') {
         const failure = holdFailure(end, `at canary step ${step} (${rec.progress.share}% of traffic)`);
         return done({ state: 'failed', ...failure });
+      }
+      // The metric again at the end of the pause: it has seen the step's traffic since.
+      const again = await metricAnalysis({ ...(deps.prometheusUrl ? { prometheusUrl: deps.prometheusUrl } : {}), release: rec.release, stable: stable.number });
+      if (again?.state === 'failed') {
+        const analyses = rec.progress.analyses.map((a) => (a.step === step ? { ...a, state: 'failed' as const, metric: again, message: `Prometheus at the end of the pause: ${again.query} → ${again.message}` } : a));
+        await rec.record({ analyses }, `step ${step}: Prometheus at the end of the pause: ${again.message}`);
+        return done({ state: 'failed', reason: 'MetricFailed', message: `canary step ${step} (${rec.progress.share}% of traffic): Prometheus ${again.query} → ${again.message}`, pods: [] });
       }
     }
     // Promoted: the stable side hands over all its traffic.

@@ -1,7 +1,7 @@
 // The progress record of a blue-green or canary rollout: pure changes to it.
 import type { Progress, StepAnalysis } from '../../store/types.js';
 import type { SideHealth } from './sides.js';
-import type { Verification } from '../../store/types.js';
+import type { MetricResult, Verification } from '../../store/types.js';
 import { verificationProblems } from '../rollout/verification.js';
 import type { PodProblem } from '../rollout/workload-status.js';
 
@@ -40,18 +40,21 @@ export function judgeStep(params: {
   health: SideHealth;
   baselineRestarts: number;
   verification: Verification;
+  /** The strategy's Prometheus query, when it has one. */
+  metric?: MetricResult;
   startedAt: string;
   finishedAt: string;
 }): StepAnalysis {
-  const { health, verification } = params;
+  const { health, verification, metric } = params;
   const restarts = Math.max(0, health.restarts - params.baselineRestarts);
   const notReady = health.pods - health.ready;
   const problems: string[] = [];
   if (restarts > 0) problems.push(`${restarts} container restart${restarts > 1 ? 's' : ''}`);
   if (notReady > 0) problems.push(`${notReady} of ${health.pods} pods not ready`);
   if (verification.state === 'failed') problems.push(`verification: ${verification.message}`);
+  if (metric?.state === 'failed') problems.push(`Prometheus: ${metric.query} → ${metric.message}`);
   const ready = `${health.ready}/${health.pods} pods ready, ${restarts} restarts`;
-  const verified = verification.state === 'off' ? 'verification off' : `verification ${verification.state}: ${verification.message}`;
+  const verified = (verification.state === 'off' ? 'verification off' : `verification ${verification.state}: ${verification.message}`) + (metric ? `; Prometheus ${metric.message}` : '');
   return {
     step: params.step,
     weight: params.weight,
@@ -61,14 +64,16 @@ export function judgeStep(params: {
     message: problems.length ? problems.join('; ') : `${ready}; ${verified}`,
     restarts,
     verification,
+    ...(metric ? { metric } : {}),
     startedAt: params.startedAt,
     finishedAt: params.finishedAt,
   };
 }
 
 /** Why a step failed, for the release's failure: its verification's first failed answer, else the release's pods at fault. */
-export function stepFailure(params: { verification: Verification; health: SideHealth }): { reason: string; pods: PodProblem[] } {
+export function stepFailure(params: { verification: Verification; health: SideHealth; metric?: MetricResult }): { reason: string; pods: PodProblem[] } {
   const { verification, health } = params;
   if (verification.state === 'failed') return { reason: 'VerificationFailed', pods: verificationProblems(verification) };
+  if (params.metric?.state === 'failed' && health.restarts === 0 && health.ready === health.pods) return { reason: 'MetricFailed', pods: [] };
   return { reason: health.restarts > 0 ? 'CanaryRestarted' : 'CanaryNotReady', pods: health.problems };
 }

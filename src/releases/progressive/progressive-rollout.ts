@@ -39,7 +39,7 @@ export async function dropNewSide(deps: DeployDeps, release: Release, stable: Re
   // through the Gateway, so the rollback keeps it (prune deletes what the failed release made).
   if (route) {
     const service = sideServiceName(release.app, stable.number);
-    await ensureSideService({ kc: deps.kc, namespace: release.config.namespace, app: release.app, release: stable.number, name: service });
+    await ensureSideService({ kc: deps.kc, namespace: release.config.namespace, app: release.app, release: stable, name: service });
     const back = withBackends(route, [{ service, weight: 100 }]);
     await applyManifests(deps.kc, [{ ...back, metadata: { ...back.metadata, labels: { ...back.metadata.labels, [LABELS.release]: String(stable.number) } } }]);
     // The router takes the new weights on its own reload (Traefik throttles provider changes to

@@ -3,8 +3,10 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { scaleWorkload } from '../cluster/scale-workload.js';
 import { applyManifests } from '../cluster/apply.js';
-import { appLabels, appSelector, LABELS, releaseSelector } from '../render/labels.js';
+import { appLabels, appSelector, LABELS, releaseLabels, releaseSelector } from '../render/labels.js';
+import type { Release } from '../../store/types.js';
 import { isPodReady } from '../rollout/workload-status.js';
+import { deleteIfPresent } from '../../services/kube-not-found.js';
 
 /** Sets a side's replicas now (a Deployment of the app); false when it does not exist. */
 export function scaleSide(params: { kc: KubeConfig; namespace: string; name: string; replicas: number }): Promise<boolean> {
@@ -29,9 +31,7 @@ export async function retireSides(params: { kc: KubeConfig; namespace: string; a
   for (const service of services.items) {
     const name = service.metadata?.name ?? '';
     if (!sidePattern.test(name) || params.keep.includes(name) || service.metadata?.deletionTimestamp) continue;
-    await core.deleteNamespacedService({ namespace, name }).catch((error: { code?: number }) => {
-      if (error.code !== 404) throw error;
-    });
+    await deleteIfPresent(() => core.deleteNamespacedService({ namespace, name }));
     done.push(`deleted Service ${name}`);
   }
   for (const deployment of listed.items) {
@@ -43,9 +43,7 @@ export async function retireSides(params: { kc: KubeConfig; namespace: string; a
       done.push(`scaled ${name} to 0`);
       continue;
     }
-    await apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: 'Background' }).catch((error: { code?: number }) => {
-      if (error.code !== 404) throw error;
-    });
+    await deleteIfPresent(() => apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: 'Background' }));
     done.push(`deleted ${name}`);
   }
   return done;
@@ -54,16 +52,25 @@ export async function retireSides(params: { kc: KubeConfig; namespace: string; a
 /**
  * A Service of one release's pods, `<app>-r<n>`, for a weighted router to send that release its
  * share: a canary's is part of its manifests; the stable release's is made here when it has
- * none (a Rolling release before the first weighted canary). Labelled as the stable release's.
+ * none (a Rolling release before the first weighted canary). Labelled as the stable release's,
+ * with what it runs (never in the selector).
  */
-export async function ensureSideService(params: { kc: KubeConfig; namespace: string; app: string; release: number; name: string }): Promise<void> {
-  const labels = { ...appLabels(params.app), [LABELS.release]: String(params.release) };
+export async function ensureSideService(params: {
+  kc: KubeConfig;
+  namespace: string;
+  app: string;
+  release: Pick<Release, 'number' | 'image' | 'commit'>;
+  name: string;
+}): Promise<void> {
+  const { number, image, commit } = params.release;
+  const selector = { ...appLabels(params.app), [LABELS.release]: String(number) };
+  const labels = { ...selector, ...releaseLabels({ app: params.app, image, ...(commit ? { commit } : {}), component: 'server' }) };
   await applyManifests(params.kc, [
     {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: params.name, namespace: params.namespace, labels },
-      spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+      spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
     },
   ]);
 }

@@ -8,8 +8,8 @@ export interface Backend {
   weight: number;
 }
 
-/** The app's HTTPRoute on the strategy's Gateway, every request to `backends` by weight; the app's host, when it has one. */
-export function httpRoute(params: { metadata: Manifest['metadata']; gateway: { name: string; namespace?: string }; host?: string; backends: Backend[] }): Manifest {
+/** The app's HTTPRoute on the strategy's Gateway, every request to `backends` by weight; the app's hosts (`host` and its routes'), when it has any. */
+export function httpRoute(params: { metadata: Manifest['metadata']; gateway: { name: string; namespace?: string }; hosts?: string[]; backends: Backend[] }): Manifest {
   const { gateway } = params;
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
@@ -17,7 +17,7 @@ export function httpRoute(params: { metadata: Manifest['metadata']; gateway: { n
     metadata: params.metadata,
     spec: {
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.name, ...(gateway.namespace ? { namespace: gateway.namespace } : {}) }],
-      ...(params.host ? { hostnames: [params.host] } : {}),
+      ...(params.hosts?.length ? { hostnames: params.hosts } : {}),
       rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: backendRefs(params.backends) }],
     },
   };

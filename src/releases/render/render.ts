@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { DeployConfig } from '../../store/types.js';
-import { appLabels, CONFIG_HASH_ANNOTATION, LABELS, RESTARTED_AT_ANNOTATION } from './labels.js';
+import { appLabels, CONFIG_HASH_ANNOTATION, LABELS, RESTARTED_AT_ANNOTATION, withReleaseLabels } from './labels.js';
+import { preStopLifecycle, withShutdownDefaults } from './shutdown.js';
+import { shutdownOf } from '../../store/deploy-config.js';
 import { envConfigMap, envFromRefs } from './render-config.js';
 import { livenessProbe, readinessProbe } from './render-probes.js';
 import { deploymentStrategy } from './render-strategy.js';
 import { volumeWiring } from './render-volumes.js';
+import { fileWiring } from './render-files.js';
 import { restrictedContainerContext, restrictedPodContext, withRestrictedDefaults } from './security-context.js';
 import type { Manifest } from './manifest.js';
 import { previewHost, previewServiceName, progressiveType, sideServiceName, weightedRouter, workloadName } from '../progressive/plan.js';
 import { httpRoute } from './http-route.js';
+import { renderIngress, routedHosts } from './ingress.js';
 
 export interface RenderInput {
   app: string;
@@ -19,6 +23,8 @@ export interface RenderInput {
   config: DeployConfig;
   /** Set by a restart: a new pod-template annotation, so every pod is replaced. */
   restartedAt?: string;
+  /** The full sha of the commit the image was built from (labels.ts: `slipway.dev/commit`); none for an image deployed by digest. */
+  commit?: string;
 }
 
 /** A short, stable hash of everything but the image that shapes the running pods. */
@@ -40,13 +46,16 @@ export function configHash(params: { port: number; config: DeployConfig }): stri
     ...(config.volumes?.length ? { volumes: config.volumes } : {}),
     ...(config.probes ? { probes: config.probes } : {}),
     ...(config.secret ? { secret: config.secret.version } : {}),
+    ...(config.shutdown ? { shutdown: config.shutdown } : {}),
+    ...(config.files ? { files: config.files } : {}),
+    ...(config.secretFiles ? { secretFiles: config.secretFiles } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
 /**
  * Renders a release: the env ConfigMap, Service, the workload (Deployment, or StatefulSet with its headless
- * Service) and an Ingress when the app has a host. Pure: the same input gives the same
+ * Service) and an Ingress when the app has a host or routes (ingress.ts). Pure: the same input gives the same
  * objects, so a rollback can re-apply a release's stored manifests verbatim.
  */
 export function renderManifests(input: RenderInput): Manifest[] {
@@ -113,16 +122,20 @@ export function renderManifests(input: RenderInput): Manifest[] {
   }
   manifests.push(workload);
   if (gateway) {
-    // The router takes the host: every request of it to this release once it is promoted.
-    manifests.push(httpRoute({ metadata: metadata(app), gateway, ...(config.host ? { host: config.host } : {}), backends: [{ service: side, weight: 100 }] }));
-  } else if (config.host) {
-    manifests.push(ingress({ host: config.host, service: app, metadata: metadata(app) }));
-    if (progressive === 'BlueGreen' && config.service !== false) {
+    // The router takes the hosts: every request of them to this release once it is promoted.
+    const hosts = routedHosts(config);
+    manifests.push(httpRoute({ metadata: metadata(app), gateway, ...(hosts.length ? { hosts } : {}), backends: [{ service: side, weight: 100 }] }));
+  } else {
+    const appIngress = renderIngress({ app, config, service: app, metadata: metadata(app) });
+    if (appIngress) manifests.push(appIngress);
+    if (appIngress && progressive === 'BlueGreen' && config.service !== false) {
+      // The strategy's previewHost stands for the first host; every other host gets `<first label>-preview.<rest>`.
       const preview = previewServiceName(app);
-      manifests.push(ingress({ host: previewHost({ host: config.host, strategy: config.strategy }), service: preview, metadata: metadata(preview) }));
+      const previewOf = (host: string, index: number) => previewHost({ host, ...(index === 0 && config.strategy ? { strategy: config.strategy } : {}) });
+      manifests.push(renderIngress({ app, config, service: preview, metadata: metadata(preview), preview: previewOf })!);
     }
   }
-  return manifests;
+  return withReleaseLabels(manifests, { app, image: input.image, ...(input.commit ? { commit: input.commit } : {}) });
 }
 
 function podTemplate(input: RenderInput & { labels: Record<string, string> }): Record<string, unknown> {
@@ -130,8 +143,12 @@ function podTemplate(input: RenderInput & { labels: Record<string, string> }): R
   const annotations: Record<string, string> = { ...config.podAnnotations, [CONFIG_HASH_ANNOTATION]: configHash({ port, config }) };
   if (input.restartedAt) annotations[RESTARTED_AT_ANNOTATION] = input.restartedAt;
   if (config.podTemplate) return broughtPodTemplate({ ...input, annotations });
-  const { volumes } = volumeWiring(input.app, config);
-  return { metadata: { labels, annotations }, spec: { securityContext: restrictedPodContext(), containers: [container(input)], ...(volumes.length ? { volumes } : {}) } };
+  const { volumes } = podVolumes(input.app, config);
+  const { gracePeriodSeconds } = shutdownOf(config);
+  return {
+    metadata: { labels, annotations },
+    spec: { securityContext: restrictedPodContext(), terminationGracePeriodSeconds: gracePeriodSeconds, containers: [container(input)], ...(volumes.length ? { volumes } : {}) },
+  };
 }
 
 /**
@@ -140,9 +157,9 @@ function podTemplate(input: RenderInput & { labels: Record<string, string> }): R
  */
 function broughtPodTemplate(input: RenderInput & { labels: Record<string, string>; annotations: Record<string, string> }): Record<string, unknown> {
   const brought = input.config.podTemplate!;
-  const spec = withRestrictedDefaults(brought.spec) as { containers?: Array<Record<string, unknown>> };
+  const spec = withShutdownDefaults({ spec: withRestrictedDefaults(brought.spec), container: brought.container, config: input.config }) as { containers?: Array<Record<string, unknown>> };
   const refs = envFromRefs({ app: input.app, namespace: input.config.namespace, config: input.config });
-  const { volumes, mounts } = volumeWiring(input.app, input.config);
+  const { volumes, mounts } = podVolumes(input.app, input.config);
   for (const c of spec.containers ?? []) {
     if (c.name !== brought.container) continue;
     c.image = input.image;
@@ -153,14 +170,22 @@ function broughtPodTemplate(input: RenderInput & { labels: Record<string, string
   return { metadata: { labels: { ...brought.labels, ...input.labels }, annotations: input.annotations }, spec };
 }
 
+/** The app's volume claims, then its config and secret files (render-files.ts). */
+function podVolumes(app: string, config: DeployConfig): ReturnType<typeof volumeWiring> {
+  const claims = volumeWiring(app, config);
+  const files = fileWiring(app, config);
+  return { volumes: [...claims.volumes, ...files.volumes], mounts: [...claims.mounts, ...files.mounts] };
+}
+
 /** The app's container: PORT inline, its env and secrets through envFrom (see render-config.ts). */
 function container(input: RenderInput): Record<string, unknown> {
   const { app, image, port, config } = input;
   const refs = envFromRefs({ app, namespace: config.namespace, config });
   const readiness = readinessProbe(config);
   const liveness = livenessProbe(config);
-  const { mounts } = volumeWiring(app, config);
+  const { mounts } = podVolumes(app, config);
   const resources = config.resources ? { requests: { ...config.resources } } : undefined;
+  const lifecycle = preStopLifecycle(shutdownOf(config));
   return {
     name: app,
     image,
@@ -171,17 +196,7 @@ function container(input: RenderInput): Record<string, unknown> {
     ...(liveness ? { livenessProbe: liveness } : {}),
     ...(mounts.length ? { volumeMounts: mounts } : {}),
     ...(resources ? { resources } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
     securityContext: restrictedContainerContext(),
-  };
-}
-
-function ingress(params: { host: string; service: string; metadata: Manifest['metadata'] }): Manifest {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: params.metadata,
-    spec: {
-      rules: [{ host: params.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: params.service, port: { name: 'http' } } } }] } }],
-    },
   };
 }

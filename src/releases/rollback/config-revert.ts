@@ -15,7 +15,7 @@ export type ConfigRevert =
  * After release `failed` was rolled back to `restored`, the app's stored config must say what
  * runs (Argo Rollouts, Helm --atomic): else `slipway env list` shows the bad value and the next
  * push deploys it again. Only when the stored config still is the one `failed` deployed
- * (replicas and strategy aside: they are the app's, not a release's, see roll-back.ts); `newer` is the
+ * (replicas, strategy and autoscaler aside: they are the app's, not a release's, see roll-back.ts); `newer` is the
  * newest release recorded, named when the config moved on since `failed`. Pure.
  */
 export function configRevert(params: { app: App; failed: Release; restored: Release; newer?: number }): ConfigRevert {
@@ -39,10 +39,16 @@ function sameSettings(app: App, release: Release): boolean {
 }
 
 /**
- * A release's config with what belongs to the app rather than to a release: its scale, and the
- * strategy releases roll out with (a failed canary must not turn the app back to Rolling).
+ * A release's config with what belongs to the app rather than to a release: its scale, the
+ * strategy releases roll out with (a failed canary must not turn the app back to Rolling), and
+ * its autoscaler (a failed env change must not delete the HPA set after the release it returns to).
  */
 function withAppOwned(config: DeployConfig, app: App): DeployConfig {
-  const { strategy: _, ...rest } = config;
-  return { ...rest, replicas: app.deploy.replicas, ...(app.deploy.strategy ? { strategy: app.deploy.strategy } : {}) };
+  const { strategy: _, autoscale: _autoscale, ...rest } = config;
+  return {
+    ...rest,
+    replicas: app.deploy.replicas,
+    ...(app.deploy.strategy ? { strategy: app.deploy.strategy } : {}),
+    ...(app.deploy.autoscale ? { autoscale: app.deploy.autoscale } : {}),
+  };
 }

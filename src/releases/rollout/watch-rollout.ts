@@ -21,7 +21,9 @@ export interface RolloutTarget {
  * release's pods (selected by its label) and the namespace's Warning Events to the pure
  * checkWorkloadStatus, which decides from the objects and quotes the kubelet's and
  * controllers' words from the Events ("Readiness probe failed: HTTP probe failed with
- * statuscode: 500") in the failure it reports.
+ * statuscode: 500") in the failure it reports. For a pod stuck in ContainerCreating on a volume
+ * (`Multi-Attach error`, FailedAttachVolume) the Event is the only signal there is, so there it
+ * decides too (VolumeAttachFailed): without it the rollout would wait out its deadline.
  */
 export async function watchRollout(params: { kc: KubeConfig; target: RolloutTarget; logger: Logger; onStatus?: (s: WorkloadStatus) => void }): Promise<WorkloadStatus> {
   const { kc, target, logger } = params;

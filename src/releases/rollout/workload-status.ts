@@ -9,13 +9,16 @@ import type {
   V1Pod,
   V1StatefulSet,
 } from '@kubernetes/client-node';
-import { PULL_REASONS, pullFailureIsFinal } from './pull-retry.js';
+import { waitingFailureIsFinal } from './pull-retry.js';
+import { attachFailures } from './volume-attach.js';
 
 export type WorkloadState = 'ready' | 'deploying' | 'failed';
 export type RolloutFailureReason =
   | 'CrashLoopBackOff' | 'ImagePullBackOff' | 'ErrImagePull' | 'InvalidImageName'
   | 'CreateContainerConfigError' | 'CreateContainerError' | 'RunContainerError'
-  | 'RestartsExceeded' | 'ProgressDeadlineExceeded' | 'ReadinessDeadlineExceeded' | 'ReplicaFailure' | 'PodFailed';
+  | 'RestartsExceeded' | 'ProgressDeadlineExceeded' | 'ReadinessDeadlineExceeded' | 'ReplicaFailure' | 'PodFailed'
+  // issue 19: a pod stuck on a volume it cannot attach (Multi-Attach, FailedAttachVolume): volume-attach.ts.
+  | 'VolumeAttachFailed';
 
 export interface PodProblem { pod: string; container?: string; reason: string; message?: string; restartCount?: number; exitCode?: number; log?: string }
 
@@ -33,7 +36,10 @@ export interface WorkloadObservation {
   workload: V1Deployment | V1StatefulSet;
   /** Pods of THIS rollout only (selected by release label); terminating pods are ignored. */
   pods: V1Pod[];
-  /** Events involving the workload, its ReplicaSets and pods; only used to explain, never to decide. */
+  /**
+   * Events involving the workload, its ReplicaSets and pods: used to explain, and to decide only
+   * where nothing else says it (a pod waiting on a volume attach: volume-attach.ts).
+   */
   events?: CoreV1Event[];
   now: Date;
   startedAt: Date;
@@ -69,7 +75,11 @@ export function checkWorkloadStatus(o: WorkloadObservation): WorkloadStatus {
   // 1. Pods first. kubectl rollout status never fails on CrashLoopBackOff (kubernetes#18568): it
   // waits for ProgressDeadlineExceeded, 600 s by default, and where the Progressing condition keeps
   // being refreshed while pods crash (argo-rollouts#3765) that deadline may never come.
-  const failures = pods.flatMap((p) => podFailures(p, o.maxRestarts, o.now));
+  // A pod in ContainerCreating waiting on a volume another node holds says so only in Events.
+  const failures = [
+    ...pods.flatMap((p) => podFailures(p, o.maxRestarts, o.now)),
+    ...attachFailures({ pods, events: o.events ?? [], now: o.now, since: eventsSince(o) }),
+  ];
   const first = failures[0];
   if (first) {
     const more = failures.length > 1 ? ` (+${failures.length - 1} more)` : '';
@@ -201,8 +211,7 @@ function podFailures(pod: V1Pod, maxRestarts: number, now: Date): Failure[] {
     // The exit code of the run that ended: the one terminated now, else the one before it.
     const exitCode = (c.state?.terminated ?? c.lastState?.terminated)?.exitCode;
     const base = { pod: name, container: c.name, restartCount: c.restartCount, ...(exitCode !== undefined ? { exitCode } : {}) };
-    const retrying = PULL_REASONS.has(waiting ?? '') && !pullFailureIsFinal({ message: c.state?.waiting?.message, pod, now });
-    if (waiting && FATAL_WAITING.has(waiting as RolloutFailureReason) && !retrying) {
+    if (waiting && FATAL_WAITING.has(waiting as RolloutFailureReason) && waitingFailureIsFinal({ reason: waiting, message: c.state?.waiting?.message, pod, now })) {
       const message = joinMessage(c.state?.waiting?.message, lastExit(c));
       return [{ ...base, reason: waiting as RolloutFailureReason, ...(message ? { message } : {}) }];
     }
@@ -285,8 +294,13 @@ function explainNoPods(o: WorkloadObservation): string {
 function latestWarning(o: WorkloadObservation, match: (e: CoreV1Event) => boolean): CoreV1Event | undefined {
   const at = (e: CoreV1Event): number =>
     new Date(e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime();
-  const since = Math.floor(o.startedAt.getTime() / 1000) * 1000;
+  const since = eventsSince(o);
   return (o.events ?? [])
     .filter((e) => e.type === 'Warning' && at(e) >= since && match(e))
     .sort((a, b) => at(b) - at(a))[0];
+}
+
+/** Event timestamps are whole seconds: an Event of this rollout may read as up to 1 s before it started. */
+function eventsSince(o: WorkloadObservation): number {
+  return Math.floor(o.startedAt.getTime() / 1000) * 1000;
 }

@@ -2,6 +2,7 @@
 // src/store/types.ts is `appSchema`'s static type.
 import { Type } from 'typebox';
 import { deployConfigPatchSchema, deployConfigSchema } from './deploy-config.js';
+import { repoCredentialInputSchema } from './repo-credential.js';
 import { closed, mapOf } from './type-helpers.js';
 
 /** An app name: a DNS-1123 label, since it becomes a Kubernetes object name and an image repository. */
@@ -87,6 +88,8 @@ export const newAppSchema = Type.Object(
     port: Type.Optional(buildSettingFields.port),
     postCommit: Type.Optional(buildSettingFields.postCommit),
     deploy: Type.Optional(deployConfigPatchSchema),
+    // issue 19, private repos: stored apart from the app record, never answered back.
+    repoCredential: Type.Optional(repoCredentialInputSchema),
   },
   closed,
 );

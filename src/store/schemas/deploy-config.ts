@@ -3,6 +3,7 @@
 // types in src/store/types.ts are these schemas' static types.
 import { Type } from 'typebox';
 import { closed, mapOf, opaqueObject, stringEnum, stringMap } from './type-helpers.js';
+import { fileSetSchema } from './file-mounts.js';
 
 // Every object refuses unknown fields: a typo in a setting is an error, never silently ignored.
 
@@ -72,6 +73,21 @@ export const strategySchema = Type.Object(
     previewHost: Type.Optional(
       Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253, description: "BlueGreen: the preview Ingress host; default `<first label>-preview.<rest>` of the app's host." }),
     ),
+    prometheus: Type.Optional(
+      Type.Object(
+        {
+          query: Type.String({
+            minLength: 1,
+            maxLength: 4000,
+            description:
+              'BlueGreen and Canary: a PromQL query asked of the install\'s Prometheus (SLIPWAY_PROMETHEUS_URL) at each step, after the verification and again at the end of the pause; `{{namespace}}`, `{{app}}`, `{{release}}` and `{{stable}}` are replaced. Its first value above `max` fails the step.',
+          }),
+          max: Type.Number({ description: 'The highest value that passes, e.g. 0.01 for an error rate of 1%.' }),
+          failOnNoData: Type.Optional(Type.Boolean({ description: 'An empty answer (no series yet) fails the step; default: it passes, said as no data.' })),
+        },
+        closed,
+      ),
+    ),
     gatewayRef: Type.Optional(
       Type.Object(
         { name: Type.String({ pattern: NAMESPACE_PATTERN }), namespace: Type.Optional(Type.String({ pattern: NAMESPACE_PATTERN })) },
@@ -137,6 +153,27 @@ export const verifySpecSchema = Type.Object(verifyFields, {
     "Real HTTP requests to the new release's pods through the API server's pod proxy once they are ready, before the release becomes current. Unset: on (unless the install turns it off), with the defaults.",
 });
 
+// ---- graceful shutdown
+
+/** What an app's pods get when it leaves a shutdown field out (the description says so to API users). */
+export const SHUTDOWN_DEFAULTS = { gracePeriodSeconds: 30, preStopSeconds: 5 } as const;
+
+export const shutdownSchema = Type.Object(
+  {
+    gracePeriodSeconds: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3600, description: "The pods' terminationGracePeriodSeconds: how long Kubernetes waits after SIGTERM (and the preStop pause) before SIGKILL. Default 30." }),
+    ),
+    preStopSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3599,
+        description: "A preStop pause (the kubelet's own `sleep` action, no shell needed) before SIGTERM, while the endpoints drop the pod: requests in flight to it still get answers. 0 turns it off; less than gracePeriodSeconds. Default 5, or 0 for a Deployment rolled with Recreate (no pod is left to take the traffic).",
+      }),
+    ),
+  },
+  { ...closed, description: "How the app's pods stop. Unset: a 5 s preStop pause (none with Recreate) and 30 s grace period." },
+);
+
 // ---- volumes
 
 /** A volume's name and access mode when a request leaves them out (the schema's defaults say so to API users). */
@@ -164,6 +201,74 @@ export const volumeInputSchema = Type.Object(
   { ...closed, description: volumeDescription },
 );
 
+// ---- routes: Ingress hosts and paths, TLS, ingress class
+
+const HOST_PATTERN = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
+/** An Ingress path: absolute, no spaces, no regex or query (Kubernetes refuses them for Prefix and Exact). */
+const ROUTE_PATH_PATTERN = '^/[A-Za-z0-9._~!$&\'()*+,;=:@%/-]*$';
+
+const routeDescription = "A host and path of the app's Ingress, to the app's Service.";
+
+export const routeSchema = Type.Object(
+  {
+    host: Type.String({ pattern: HOST_PATTERN, maxLength: 253 }),
+    path: Type.Optional(Type.String({ pattern: ROUTE_PATH_PATTERN, maxLength: 1024, description: 'Default `/`.' })),
+    pathType: Type.Optional(stringEnum(['Prefix', 'Exact'], { description: 'Prefix (default) matches the path and everything under it, element by element; Exact only the path.' })),
+  },
+  { ...closed, description: routeDescription },
+);
+
+export const routeTlsSchema = Type.Object(
+  {
+    host: Type.String({ pattern: HOST_PATTERN, maxLength: 253 }),
+    secretName: Type.Optional(Type.String({ pattern: OBJECT_NAME, description: "A kubernetes.io/tls Secret in the app's namespace; with an issuer, the Secret cert-manager writes (default `<app>-tls-<hash of the host>`)." })),
+    issuer: Type.Optional(
+      Type.Object(
+        { kind: stringEnum(['Issuer', 'ClusterIssuer']), name: Type.String({ pattern: OBJECT_NAME }) },
+        { ...closed, description: 'A cert-manager issuer: the Ingress gets its `cert-manager.io/issuer` or `cert-manager.io/cluster-issuer` annotation and cert-manager writes the Secret.' },
+      ),
+    ),
+  },
+  { ...closed, description: 'TLS for one host of the app (every path of the host): a Secret of yours, or one a cert-manager issuer makes.' },
+);
+
+export const ingressClassNameSchema = Type.String({
+  pattern: OBJECT_NAME,
+  maxLength: 253,
+  description: "The app's IngressClass; default the install's SLIPWAY_INGRESS_CLASS, else the cluster's default class.",
+});
+
+/** A route as POST /apps/:app/routes takes it: the route, and TLS for its host when it brings one. */
+export const routeInputSchema = Type.Object(
+  {
+    ...routeSchema.properties,
+    tls: Type.Optional(Type.Object({ secretName: routeTlsSchema.properties.secretName, issuer: routeTlsSchema.properties.issuer }, { ...closed, description: "TLS for the route's host (replaces what the host had)." })),
+  },
+  { ...closed, description: routeDescription },
+);
+
+// ---- autoscaling
+
+/** The requests a container gets when it autoscales on a resource and sets none: utilization is a share of the request. */
+export const AUTOSCALE_DEFAULT_REQUESTS = { cpu: '100m', memory: '128Mi' } as const;
+
+export const autoscaleSchema = Type.Object(
+  {
+    minReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
+    maxReplicas: Type.Integer({ minimum: 1, maximum: 1000, description: 'At least minReplicas.' }),
+    cpuPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Target average CPU use, in percent of the CPU request.' })),
+    memoryPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Target average memory use, in percent of the memory request.' })),
+    scaleDownDelaySeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3600, description: "The HPA's scale-down stabilization window: how long usage must stay low before pods are removed. Default Kubernetes' 300." }),
+    ),
+  },
+  {
+    ...closed,
+    description:
+      "A HorizontalPodAutoscaler (autoscaling/v2) on the app's workload: it owns the replica count while set (`scale` is refused), and it is the app's, kept across releases and rollbacks. At least one target. A container without requests for a target resource gets 100m CPU / 128Mi memory.",
+  },
+);
+
 // ---- the deploy config
 
 /** What a request may set; the record adds volumes, the template's pod spec and the secret ref. */
@@ -174,6 +279,9 @@ const settableFields = {
   autoDeploy: Type.Boolean({ description: 'A successful build deploys itself.' }),
   env: stringMap({ propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } }),
   host: Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253, description: 'Ingress host; no Ingress without one.' }),
+  routes: Type.Array(routeSchema, { maxItems: 100, description: 'More Ingress hosts and paths, beside `host` (which is served at `/`).' }),
+  tls: Type.Array(routeTlsSchema, { maxItems: 100, description: 'TLS per routed host.' }),
+  ingressClassName: ingressClassNameSchema,
   readinessPath: Type.String({ pattern: '^/', description: 'HTTP GET path of the readiness probe; without one the probe is a TCP connect to the port.' }),
   readinessDeadlineSeconds: Type.Integer({
     minimum: 5,
@@ -201,6 +309,9 @@ export const deployConfigSchema = Type.Object(
     autoDeploy: settableFields.autoDeploy,
     env: settableFields.env,
     host: Type.Optional(settableFields.host),
+    routes: Type.Optional(settableFields.routes),
+    tls: Type.Optional(settableFields.tls),
+    ingressClassName: Type.Optional(settableFields.ingressClassName),
     readinessPath: Type.Optional(settableFields.readinessPath),
     readinessDeadlineSeconds: settableFields.readinessDeadlineSeconds,
     maxRestarts: settableFields.maxRestarts,
@@ -224,6 +335,8 @@ export const deployConfigSchema = Type.Object(
     volumes: Type.Optional(Type.Array(volumeSpecSchema, { description: "PersistentVolumeClaims `<app>-<name>` mounted into the app's container." })),
     probes: Type.Optional(probesSchema),
     verify: Type.Optional(verifySpecSchema),
+    shutdown: Type.Optional(shutdownSchema),
+    autoscale: Type.Optional(autoscaleSchema),
     secret: Type.Optional(
       Type.Object(
         { version: Type.String(), keys: Type.Array(Type.String()) },
@@ -234,6 +347,9 @@ export const deployConfigSchema = Type.Object(
         },
       ),
     ),
+    // issue 19: config files (a ConfigMap) and secret files (a Secret) mounted into the container (file-mounts.ts).
+    files: Type.Optional(fileSetSchema),
+    secretFiles: Type.Optional(fileSetSchema),
   },
   { ...closed, description: 'How an app runs on Kubernetes. Every release keeps a copy, so a rollback restores it too.' },
 );
@@ -247,6 +363,9 @@ export const deployConfigPatchSchema = Type.Partial(
     autoDeploy: settableFields.autoDeploy,
     env: settableFields.env,
     host: settableFields.host,
+    routes: settableFields.routes,
+    tls: settableFields.tls,
+    ingressClassName: settableFields.ingressClassName,
     readinessPath: settableFields.readinessPath,
     readinessDeadlineSeconds: settableFields.readinessDeadlineSeconds,
     maxRestarts: settableFields.maxRestarts,
@@ -257,6 +376,8 @@ export const deployConfigPatchSchema = Type.Partial(
     strategy: strategySchema,
     probes: probesInputSchema,
     verify: verifySpecSchema,
+    shutdown: shutdownSchema,
+    autoscale: autoscaleSchema,
     resources: settableFields.resources,
   }),
   closed,

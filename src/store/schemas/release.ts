@@ -95,6 +95,18 @@ export const verificationSchema = Type.Object(
   { ...closed, description: "What the release's verification by real HTTP requests came to." },
 );
 
+export const metricResultSchema = Type.Object(
+  {
+    state: stringEnum(['passed', 'failed']),
+    query: Type.String({ description: 'The query as asked, its variables replaced.' }),
+    value: Type.Optional(Type.Number({ description: 'The first value of the answer; none when it was empty.' })),
+    max: Type.Number(),
+    message: Type.String(),
+    at: Type.String(),
+  },
+  { ...closed, description: "What the strategy's Prometheus query answered at a step." },
+);
+
 export const stepAnalysisSchema = Type.Object(
   {
     step: Type.Integer({ description: 'Blue-green: 1 (the preview). Canary: the step, from 1.' }),
@@ -105,6 +117,7 @@ export const stepAnalysisSchema = Type.Object(
     message: Type.String(),
     restarts: Type.Integer({ description: "Container restarts of the release's pods seen by the analysis." }),
     verification: Type.Optional(verificationSchema),
+    metric: Type.Optional(metricResultSchema),
     startedAt: Type.String(),
     finishedAt: Type.Optional(Type.String()),
   },
@@ -138,6 +151,7 @@ export const releaseSchema = Type.Object(
     app: Type.String(),
     number: Type.Integer(),
     image: Type.String(),
+    commit: Type.Optional(Type.String({ description: "The full sha of the commit the image was built from (its build's, or the release it restores or repeats); none for an image deployed by digest. Labelled `slipway.dev/commit` on the release's objects." })),
     config: deployConfigSchema,
     port: Type.Integer(),
     configHash: Type.String(),

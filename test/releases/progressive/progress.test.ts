@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { judgeStep, startProgress, stepFailure, withEvent } from '../../../src/releases/progressive/progress.js';
 import { podsHealth } from '../../../src/releases/progressive/sides.js';
-import type { Verification } from '../../../src/store/types.js';
+import type { MetricResult, Verification } from '../../../src/store/types.js';
 
 const pod = (name: string, ready: boolean, restarts = 0, last?: { exitCode: number; reason?: string }): V1Pod => ({
   metadata: { name },
@@ -47,8 +47,10 @@ describe('judgeStep', () => {
     ['restarts from before the step are not counted', [pod('a', true, 2)], 2, passed, 'passed', /0 restarts/],
     ['a pod not ready', [pod('a', true), pod('b', false)], 0, passed, 'failed', /1 of 2 pods not ready/],
     ['verification failed', [pod('a', true)], 0, failed, 'failed', /verification: GET \/ on port 8080: 500 ×3/],
-  ] as const)('%s', (_name, pods, baselineRestarts, verification, state, message) => {
-    const analysis = judgeStep({ ...base, health: podsHealth([...pods]), baselineRestarts, verification });
+    ['the metric above its threshold', [pod('a', true)], 0, passed, 'failed', /^Prometheus: sum\(errors\) → 3 > 0$/, metricOf('failed', 3)],
+    ['the metric within it', [pod('a', true)], 0, passed, 'passed', /verification passed: .*; Prometheus 0 ≤ 0$/, metricOf('passed', 0)],
+  ] as const)('%s', (_name, pods, baselineRestarts, verification, state, message, metric: MetricResult | undefined = undefined) => {
+    const analysis = judgeStep({ ...base, health: podsHealth([...pods]), baselineRestarts, verification, ...(metric ? { metric } : {}) });
     expect(analysis).toMatchObject({ step: 2, weight: 50, share: 50, state });
     expect(analysis.message).toMatch(message);
   });
@@ -69,10 +71,15 @@ describe('stepFailure', () => {
     ['verification failed: its first failed answer', failedWithAnswer(), [pod('a', true)], 'VerificationFailed', [{ pod: 'a', reason: 'VerificationFailed', message: 'HTTP 500: boom' }]],
     ['a restart: the pods that restarted', passed, [pod('a', true, 1, { exitCode: 2 })], 'CanaryRestarted', [{ pod: 'a', reason: 'CrashLoopBackOff', restartCount: 1, message: 'last exit code 2' }]],
     ['a pod not ready', passed, [pod('a', false)], 'CanaryNotReady', [{ pod: 'a', reason: 'NotReady' }]],
-  ] as const)('%s', (_name, verification, pods, reason, problems) => {
-    expect(stepFailure({ verification, health: podsHealth([...pods]) })).toEqual({ reason, pods: problems });
+    ['only the metric', passed, [pod('a', true)], 'MetricFailed', [], metricOf('failed', 3)],
+  ] as const)('%s', (_name, verification, pods, reason, problems, metric: MetricResult | undefined = undefined) => {
+    expect(stepFailure({ verification, health: podsHealth([...pods]), ...(metric ? { metric } : {}) })).toEqual({ reason, pods: problems });
   });
 });
+
+function metricOf(state: 'passed' | 'failed', value: number): MetricResult {
+  return { state, query: 'sum(errors)', value, max: 0, message: `${value} ${state === 'failed' ? '>' : '≤'} 0`, at: 't' };
+}
 
 function failedWithAnswer(): Verification {
   return { ...failed, firstFailure: { pod: 'a', status: 500, body: 'boom' } };

@@ -5,6 +5,8 @@ import type { App, AppStatus, Build, Release } from '../types.js';
 import { FINAL_BUILD_STATES, rollbackSummary, rolledBackOnto, rolloutSummary } from '../types.js';
 import { appHeader } from './app-tabs.js';
 import { healthSummary } from './health-summary.js';
+import { autoscaleSummary } from './autoscale-summary.js';
+import type { AutoscaleStatus } from '../../../src/store/views.js';
 
 const REFRESH_MS = 3000;
 
@@ -39,6 +41,10 @@ export function appPage(ctx: PageContext, [name]: string[]): Cleanup {
       api<{ current: number | null; releases: Release[] }>(`/apps/${enc}/releases`, { signal: abort.signal }),
       api<{ builds: Build[] }>(`/apps/${enc}/builds`, { signal: abort.signal }),
     ]);
+    // While the app autoscales, its HPA says how many pods it has and wants, and the use it scales on.
+    const autoscaled = record.deploy.autoscale
+      ? await api<{ status: AutoscaleStatus | null }>(`/apps/${enc}/autoscale/status`, { signal: abort.signal }).then((r) => r.status, (error: unknown) => error as Error)
+      : undefined;
     const current = history.releases.find((r) => r.number === history.current);
     const newest = history.releases[0];
     const rolledBack = rolledBackOnto(history.releases, history.current);
@@ -56,6 +62,7 @@ export function appPage(ctx: PageContext, [name]: string[]): Cleanup {
         // The newest release's blue-green or canary rollout, in flight or how it ended (details on the Releases tab).
         newest?.progress ? fact('Rollout', h('span', { id: 'rollout-summary' }, `#${newest.number}: ${rolloutSummary(newest)[0] ?? ''}`)) : null,
         fact('Health', status instanceof Error ? h('span', { class: 'error' }, status.message) : healthSummary(status)),
+        record.deploy.autoscale && autoscaled !== undefined ? fact('Autoscaling', autoscaleSummary(record.deploy.autoscale, autoscaled)) : null,
       ),
     );
     fill(pods, h('h2', { id: 'pods-title' }, 'Pods'), status instanceof Error || status.pods.length === 0 ? h('p', { class: 'muted' }, 'No pods.') : podTable(status));
