@@ -2,6 +2,7 @@
 // lets the rollouts it holds settle (BullMQ's close waits for them) and exits.
 import { loadConfig } from '../src/config.js';
 import { createDeployWorker } from '../src/releases/deploy-worker.js';
+import { refreshPullSecrets } from '../src/releases/cluster/refresh-pull-secrets.js';
 import { createLogger } from '../src/logger.js';
 import { logConnectionErrors } from '../src/queue/connection-errors.js';
 import { runProcess } from '../src/process-entry.js';
@@ -19,6 +20,12 @@ runProcess({
     worker.on('failed', (job, error) => logger.error({ job: job?.id, err: error }, 'deploy job failed'));
     logConnectionErrors({ emitters: { worker, buildQueue: services.buildQueue, deployQueue: services.deployQueue }, logger });
     void worker.run();
+    // A changed registry password reaches this process by a restart: give it to every app
+    // namespace now, not only to those that roll out next (issue 15).
+    void refreshPullSecrets({ kc, registry: config.registry }).then(
+      (done) => logger[done.failed.length ? 'warn' : 'info']({ ...done }, 'registry pull secrets checked'),
+      (error: unknown) => logger.warn({ err: error }, 'registry pull secrets could not be checked'),
+    );
     // No build or release stays unfinished without a job that will finish it (issue 17).
     const sweeper = startReconciler({ deps: services, logger, intervalMs: RECONCILE_INTERVAL_MS });
     logger.info({ concurrency: config.deployConcurrency, cluster: kc.getCurrentCluster()?.server }, 'deploy worker started');

@@ -1,6 +1,6 @@
 import { renderHookJob } from '../../src/releases/hooks/render-hook.js';
 import type { Manifest } from '../../src/releases/render/manifest.js';
-import { PULL_SECRET_NAME, registryServer, renderPullSecret, withPullSecret } from '../../src/releases/render/pull-secret.js';
+import { PULL_SECRET_NAME, pullSecretVerdict, registryServer, renderPullSecret, withPullSecret } from '../../src/releases/render/pull-secret.js';
 import { renderManifests } from '../../src/releases/render/render.js';
 import { defaultDeployConfig } from '../../src/store/deploy-config.js';
 import type { DeployConfig } from '../../src/store/types.js';
@@ -73,5 +73,25 @@ describe('hook Jobs and the pull secret', () => {
     const job = renderHookJob({ app: 'shop', release: 3, image, port: 8080, config, phase: 'pre', hook, ...(secret ? { imagePullSecret: secret } : {}) }) as Obj;
     expect(job.spec.template.spec.imagePullSecrets).toEqual(expected);
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
+  });
+});
+
+describe('pullSecretVerdict: what a deploy worker starting does with a pull secret it finds', () => {
+  const desired = renderPullSecret({ namespace: 'web', registry: { host: 'r:5000/slipway', username: 'u', password: 'new' } })!;
+  const encode = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64');
+  const live = (auths: unknown, type = 'kubernetes.io/dockerconfigjson') => ({ type, data: { '.dockerconfigjson': encode(auths) } });
+  const entry = (password: string) => ({ username: 'u', password, auth: Buffer.from(`u:${password}`).toString('base64') });
+  test.each<[string, { type?: string; data?: Record<string, string> }, string]>([
+    ['the same credentials', { type: 'kubernetes.io/dockerconfigjson', data: (desired as Obj).data! }, 'current'],
+    ['the old password for this registry', live({ auths: { 'r:5000': entry('old') } }), 'stale'],
+    ['another user for this registry', live({ auths: { 'r:5000': { username: 'v', password: 'p' } } }), 'stale'],
+    ['another registry (another install)', live({ auths: { 'other:5000': entry('new') } }), 'foreign'],
+    ['this registry and one more (not a config Slipway writes)', live({ auths: { 'r:5000': entry('old'), 'mirror:5000': entry('m') } }), 'foreign'],
+    ['not a docker config', live({ auths: { 'r:5000': entry('old') } }, 'Opaque'), 'foreign'],
+    ['no data', { type: 'kubernetes.io/dockerconfigjson' }, 'foreign'],
+    ['data that is not JSON', live('{not json'), 'foreign'],
+    ['JSON without auths', live({ credHelpers: {} }), 'foreign'],
+  ])('%s', (_name, found, verdict) => {
+    expect(pullSecretVerdict(found, desired)).toBe(verdict);
   });
 });

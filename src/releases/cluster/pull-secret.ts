@@ -12,8 +12,8 @@ const PATCH_ATTEMPTS = 5;
 
 /**
  * Keeps the registry pull secret in an app namespace (issue 15): the Secret is applied from the
- * configured credentials on every release, so a changed registry password reaches the cluster
- * with the next release, and the namespace's `default` ServiceAccount lists it in its
+ * configured credentials on every release (and by each deploy worker as it starts, see
+ * refreshPullSecrets), and the namespace's `default` ServiceAccount lists it in its
  * `imagePullSecrets` (other entries kept), so pods Slipway did not render (template objects,
  * `kubectl run`) pull too. Returns the secret's name, or undefined without credentials: then
  * nothing is created and pods get no imagePullSecrets.

@@ -19,7 +19,8 @@ export function registryServer(host: string): string {
 /**
  * The `kubernetes.io/dockerconfigjson` Secret the kubelet pulls release images with, or nothing
  * when Slipway has no registry credentials (an anonymous registry, or node credentials).
- * Applied on every release, so a changed password in the config rotates it.
+ * Applied on every release, and to every namespace by each deploy worker as it starts
+ * (refreshPullSecrets), so a changed password in the config reaches idle apps too.
  */
 export function renderPullSecret(params: { namespace: string; registry: RegistryCredentials }): Manifest | undefined {
   const { username, password } = params.registry;
@@ -34,6 +35,30 @@ export function renderPullSecret(params: { namespace: string; registry: Registry
     type: 'kubernetes.io/dockerconfigjson',
     data: { '.dockerconfigjson': Buffer.from(JSON.stringify(dockerConfig)).toString('base64') },
   };
+}
+
+/**
+ * What to do with a pull secret found in the cluster, given the one the configured credentials
+ * render (pure; refreshPullSecrets asks it for each). `stale`: the same registry with other
+ * credentials (the password changed), so it is applied again. `foreign`: not a docker config for
+ * exactly this registry (another install's, or a user's own Secret of the same name and labels),
+ * so it is left alone. `current`: nothing to do.
+ */
+export function pullSecretVerdict(live: { type?: string; data?: Record<string, string> }, desired: Manifest): 'current' | 'stale' | 'foreign' {
+  const want = (desired.data as Record<string, string>)['.dockerconfigjson']!;
+  const have = live.data?.['.dockerconfigjson'];
+  if (live.type !== 'kubernetes.io/dockerconfigjson' || !have) return 'foreign';
+  if (have === want) return 'current';
+  const servers = (encoded: string): string[] | undefined => {
+    try {
+      const parsed = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as { auths?: Record<string, unknown> };
+      return parsed.auths && typeof parsed.auths === 'object' ? Object.keys(parsed.auths).sort() : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const liveServers = servers(have);
+  return liveServers && liveServers.join(' ') === servers(want)!.join(' ') ? 'stale' : 'foreign';
 }
 
 type PodSpec = Record<string, unknown> & { imagePullSecrets?: Array<{ name?: string }> };
