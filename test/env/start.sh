@@ -144,6 +144,11 @@ start_redis
 start_dockerd
 start_registry
 start_git_daemon
+# The local base, builder and database stand-in images (debootstrap, apt, npm and pip downloads:
+# mostly network) are built while the CPU compiles the Go pieces below; only Docker and the
+# registry, both up now, are needed. Waited for before the env file is written.
+DOCKER_HOST="unix://$SLIPWAY_STATE/docker/docker.sock" bash "$ENV_DIR/images.sh" &
+images=$!
 # The Kubernetes binaries are built from Go modules once per version (minutes), then cached.
 k8s_bin=$(bash "$ENV_DIR/k8s/build.sh" | tail -n1)
 SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" bash "$ENV_DIR/k8s/start.sh" >/dev/null
@@ -162,6 +167,6 @@ bash "$ENV_DIR/prometheus/start.sh" "$k8s_bin"
 # kubelet: `kubectl top` and HorizontalPodAutoscalers get metrics.k8s.io (test/env/metrics).
 metrics_bin=$(bash "$ENV_DIR/metrics/build.sh" | tail -n1)
 bash "$ENV_DIR/metrics/start.sh" "$metrics_bin" "$k8s_bin"
+wait "$images" || die "the local images were not built (see the lines above and $SLIPWAY_STATE/images.log)"
 write_env
-DOCKER_HOST="unix://$SLIPWAY_STATE/docker/docker.sock" bash "$ENV_DIR/images.sh"
 log "stack ready; variables in $SLIPWAY_STATE/env.sh"
