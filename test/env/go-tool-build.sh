@@ -24,6 +24,9 @@ command -v go >/dev/null 2>&1 || { say "go not found (need Go >= 1.26)"; exit 1;
 export GOCACHE="$CACHE/go-build"
 export GOMODCACHE="$CACHE/go-mod"
 export GOFLAGS="-mod=readonly -buildvcs=false"
+# The compiler spends much of its time collecting garbage: with GOGC=400 a cold build of CoreDNS
+# took 88 s instead of 117 s here (2 runs each), at a few GB of memory more.
+export GOGC="${GOGC:-400}"
 export CGO_ENABLED=0
 mkdir -p "$GOCACHE" "$GOMODCACHE"
 

@@ -37,6 +37,9 @@ export GOCACHE="$CACHE/go-build"
 export GOMODCACHE="$CACHE/go-mod"
 # Same reasons as ../k8s/build.sh: go.sum is committed, VCS stamping is noise.
 export GOFLAGS="-mod=readonly -buildvcs=false"
+# The compiler spends much of its time collecting garbage: with GOGC=400 a cold build of CoreDNS
+# took 88 s instead of 117 s here (2 runs each), at a few GB of memory more.
+export GOGC="${GOGC:-400}"
 export CGO_ENABLED=0   # kubelet and the CNI plugins are static upstream too
 mkdir -p "$GOCACHE" "$GOMODCACHE"
 
