@@ -10,6 +10,7 @@ import type { Release } from '../../src/store/types.js';
 import type { TestApi } from '../helpers/api.js';
 import { testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
+import { LATE_SERVICES_TIMEOUT_MS, lateServicesReady } from '../helpers/late-services.js';
 import { pipeline } from '../helpers/pipeline.js';
 import { startRealNodeApi, stopRealNodeSuite } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
@@ -41,6 +42,9 @@ http.createServer((req, res) => {
   res.end(JSON.stringify({ path: req.url }));
 }).listen(Number(process.env.PORT || 8080));
 `;
+
+// The router and metrics-server may still be building (test/env/late-services.sh).
+beforeAll(lateServicesReady, LATE_SERVICES_TIMEOUT_MS);
 
 beforeAll(async () => {
   ({ t, workers } = await startRealNodeApi(kc, { name: 'ingress-workers', overrides: { SLIPWAY_INGRESS_CLASS: ingressClass } }));

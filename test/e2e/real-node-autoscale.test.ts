@@ -5,6 +5,7 @@ import type { Release } from '../../src/store/types.js';
 import type { TestApi } from '../helpers/api.js';
 import { testKubeConfig } from '../helpers/cluster.js';
 import { auth } from '../helpers/config.js';
+import { LATE_SERVICES_TIMEOUT_MS, lateServicesReady } from '../helpers/late-services.js';
 import { pipeline } from '../helpers/pipeline.js';
 import { serviceProxyGet, startRealNodeApi, stopRealNodeSuite } from '../helpers/real-node.js';
 import { settledRelease } from '../helpers/releases.js';
@@ -40,6 +41,9 @@ http
   })
   .listen(Number(process.env.PORT || 8080));
 `;
+
+// The router and metrics-server may still be building (test/env/late-services.sh).
+beforeAll(lateServicesReady, LATE_SERVICES_TIMEOUT_MS);
 
 beforeAll(async () => {
   ({ t, workers } = await startRealNodeApi(kc, { name: 'real-node-autoscale-workers' }));

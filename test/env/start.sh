@@ -157,16 +157,21 @@ SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" bash "$ENV_DIR/k8s/start.sh" >/dev/null
 # control plane (about 5 min with a warm Go cache); tainted, so only pods that tolerate it land there.
 bash "$ENV_DIR/node/build.sh" >/dev/null
 real_node=$(SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" SLIPWAY_NODE_STATE="$SLIPWAY_STATE/node" bash "$ENV_DIR/node/start.sh" | tail -n1)
-# The weighted traffic router (Traefik as a Gateway API controller), built from Go modules once
-# per version like the rest: a canary behind it gets exact shares (test/env/router).
 wait "$router_download" || log "router: go mod download failed (see $SLIPWAY_STATE/router-download.log); the build retries it"
-router_bin=$(bash "$ENV_DIR/router/build.sh" | tail -n1)
-bash "$ENV_DIR/router/start.sh" "$router_bin" "$k8s_bin"
 bash "$ENV_DIR/prometheus/start.sh" "$k8s_bin"
-# metrics-server, built from Go modules once per version like the rest, scraping the real node's
-# kubelet: `kubectl top` and HorizontalPodAutoscalers get metrics.k8s.io (test/env/metrics).
-metrics_bin=$(bash "$ENV_DIR/metrics/build.sh" | tail -n1)
-bash "$ENV_DIR/metrics/start.sh" "$metrics_bin" "$k8s_bin"
+# The weighted traffic router (Traefik as a Gateway API controller: a canary behind it gets
+# exact shares) and metrics-server (HorizontalPodAutoscalers read it), built from Go modules
+# once per version like the rest (test/env/late-services.sh). scripts/test.sh has them built in
+# the background while the first test files run. A start.sh run while that job is still going
+# (a test restarting Redis, say) leaves it to finish.
+if alive "$SLIPWAY_STATE/late-services.pid"; then
+  log "router and metrics-server: still being built and started in the background ($SLIPWAY_STATE/late-services.log)"
+elif [ "${SLIPWAY_ENV_LATE_SERVICES:-0}" = 1 ]; then
+  rm -f "$SLIPWAY_STATE/late-services.status"
+  start_bg late-services bash "$ENV_DIR/late-services.sh" "$k8s_bin"
+else
+  bash "$ENV_DIR/late-services.sh" "$k8s_bin"
+fi
 wait "$images" || die "the local images were not built (see the lines above and $SLIPWAY_STATE/images.log)"
 write_env
 log "stack ready; variables in $SLIPWAY_STATE/env.sh"

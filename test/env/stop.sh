@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Stops what start.sh started, by pid. Data and cached images stay.
 source "$(dirname "$0")/lib.sh"
+# A background build of the router and metrics-server (start.sh with SLIPWAY_ENV_LATE_SERVICES=1)
+# that has not finished: its whole process group (setsid), go build included.
+if alive "$SLIPWAY_STATE/late-services.pid"; then
+  kill -TERM -- "-$(cat "$SLIPWAY_STATE/late-services.pid")" 2>/dev/null || true
+  log "late-services: stopped before it finished"
+fi
+rm -f "$SLIPWAY_STATE/late-services.pid"
 stop_pid router
 stop_pid prometheus
 stop_pid prometheus-discovery
