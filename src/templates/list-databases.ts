@@ -1,6 +1,7 @@
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { SlipwayError } from '../errors.js';
 import type { Services } from '../services/services.js';
+import { managedNamespaces } from '../store/managed-namespaces.js';
 import type { ProvisionedDatabase } from '../store/views.js';
 import { describeDatabases, PROVISIONED_SELECTOR } from './provisioned-databases.js';
 
@@ -10,9 +11,8 @@ export async function listDatabases(deps: Pick<Services, 'apps' | 'provisions' |
   const workloadsApi = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const labelSelector = PROVISIONED_SELECTOR;
-  // Namespace by namespace, only where templates were provisioned or apps run: Slipway's
-  // in-cluster RBAC grants nothing cluster-wide (deploy/kubernetes).
-  const namespaces = [...new Set([...(await deps.provisions.namespaces()), ...(await deps.apps.list()).map((a) => a.deploy.namespace)])].sort();
+  // Namespace by namespace, only where templates were provisioned or apps run.
+  const namespaces = await managedNamespaces(deps);
   const found = await Promise.all(
     namespaces.map(async (namespace) => {
       try {

@@ -90,8 +90,10 @@ test('a changed registry password reaches an idle namespace when a deploy worker
   // The registry password has changed since: this namespace still holds the one before, and no
   // rollout is coming to it.
   await applyManifests(kc, [renderPullSecret({ namespace: NAMESPACE, registry: { ...registry, password: 'the-password-before' } })!]);
-  // Another install's pull secret (another registry), named and labelled the same: not ours.
+  // In another namespace Slipway deploys into, another install's pull secret (another
+  // registry), named and labelled the same: not ours.
   await core.createNamespace({ body: { metadata: { name: OTHER } } });
+  await workerServices.provisions.rememberNamespace(OTHER);
   await applyManifests(kc, [renderPullSecret({ namespace: OTHER, registry: { host: 'registry.other.example:5000', username: 'them', password: 'theirs' } })!]);
   const otherBefore = await secretIn(OTHER);
 
