@@ -1,7 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { isNotFound } from '../../services/kube-not-found.js';
-import { LABELS } from '../render/labels.js';
-import { PULL_SECRET_NAME, pullSecretVerdict, renderPullSecret, type RegistryCredentials } from '../render/pull-secret.js';
+import { PULL_SECRET_LABELS, PULL_SECRET_NAME, pullSecretVerdict, renderPullSecret, type RegistryCredentials } from '../render/pull-secret.js';
 import { applyManifests, kubeMessage } from './apply.js';
 
 export interface PullSecretRefresh {
@@ -34,7 +33,7 @@ export async function refreshPullSecrets(params: { kc: KubeConfig; registry?: Re
     try {
       const found = await core.listNamespacedSecret({
         namespace,
-        labelSelector: `${LABELS.managedBy}=slipway,${LABELS.config}=registry`,
+        labelSelector: Object.entries(PULL_SECRET_LABELS).map(([key, value]) => `${key}=${value}`).join(','),
         fieldSelector: `metadata.name=${PULL_SECRET_NAME}`,
       });
       for (const live of found.items) {

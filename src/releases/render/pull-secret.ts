@@ -16,6 +16,9 @@ export function registryServer(host: string): string {
   return host.split('/')[0]!;
 }
 
+/** The labels the pull secret carries, and what finds Slipway's pull secrets again (refreshPullSecrets). */
+export const PULL_SECRET_LABELS = { [LABELS.managedBy]: 'slipway', [LABELS.config]: 'registry' } as const;
+
 /**
  * The `kubernetes.io/dockerconfigjson` Secret the kubelet pulls release images with, or nothing
  * when Slipway has no registry credentials (an anonymous registry, or node credentials).
@@ -31,7 +34,7 @@ export function renderPullSecret(params: { namespace: string; registry: Registry
     apiVersion: 'v1',
     kind: 'Secret',
     // Shared by every app of the namespace: labelled as Slipway's, not as one app's.
-    metadata: { name: PULL_SECRET_NAME, namespace: params.namespace, labels: { [LABELS.managedBy]: 'slipway', [LABELS.config]: 'registry' } },
+    metadata: { name: PULL_SECRET_NAME, namespace: params.namespace, labels: { ...PULL_SECRET_LABELS } },
     type: 'kubernetes.io/dockerconfigjson',
     data: { '.dockerconfigjson': Buffer.from(JSON.stringify(dockerConfig)).toString('base64') },
   };
