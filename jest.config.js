@@ -17,7 +17,8 @@ export default {
   // Sources import './x.js' (NodeNext); jest resolves the .ts file behind it.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 120000,
-  // The suites share one dockerd and one registry: run files one at a time.
+  // One file at a time in a jest process; scripts/test.sh runs two such processes side by side
+  // and the files marked `// @runs-alone:` after them, alone (docs/development.md).
   maxWorkers: 1,
   // Results are written before this applies: a socket some library keeps open after the last
   // suite (seen once with the builders suite) must not hold CI until its 90-minute kill.

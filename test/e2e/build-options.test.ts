@@ -1,3 +1,4 @@
+// @runs-alone: it starts a second dockerd, which rewrites the host's iptables chains the shared one uses.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';

@@ -1,3 +1,4 @@
+// @runs-alone: its 3-5 s kills and 5 s job locks assume CPU for the Slipway processes.
 import { runChaos, type ChaosReport } from '../helpers/chaos-run.js';
 
 // issue 17, the chaos run: 2 API processes, 2 build workers and 2 deploy workers, all real

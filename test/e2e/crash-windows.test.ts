@@ -1,3 +1,4 @@
+// @runs-alone: a worker starved of CPU past its 3 s job lock would be taken over.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+// @runs-alone: it kills the shared Redis and runs test/env/start.sh again.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+// @runs-alone: a canary step has 8 s to see the app's errors in Prometheus.
 import http from 'node:http';
 import type { Worker } from 'bullmq';
 import { AppsV1Api, CoreV1Api, Watch, type V1Service } from '@kubernetes/client-node';

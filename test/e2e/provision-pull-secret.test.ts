@@ -1,3 +1,4 @@
+// @runs-alone: it removes the shared redis stand-in image from the real node, which databases-real-node pulls.
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';

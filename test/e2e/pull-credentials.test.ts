@@ -1,3 +1,4 @@
+// @runs-alone: it removes the shared redis stand-in image from the real node, which databases-real-node pulls.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { CoreV1Api } from '@kubernetes/client-node';

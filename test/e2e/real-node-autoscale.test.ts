@@ -1,3 +1,4 @@
+// @runs-alone: the HPA scales on the real node's CPU, which another file's load would use.
 import https from 'node:https';
 import { AppsV1Api, AutoscalingV2Api, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';

@@ -1,3 +1,4 @@
+// @runs-alone: it counts failed requests during a rolling update, timed by a 5 s preStop pause.
 import https from 'node:https';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';

@@ -1,3 +1,4 @@
+// @runs-alone: its sentinels' 3 s down-after would see a starved primary as down.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { createBuildWorker } from '../../src/builds/build-worker.js';

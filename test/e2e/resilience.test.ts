@@ -1,3 +1,4 @@
+// @runs-alone: it counts every container of the shared dockerd.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { createBuildWorker } from '../../src/builds/build-worker.js';

@@ -1,3 +1,4 @@
+// @runs-alone: it expects the lowest free uid block, and arbitrary-uid takes blocks.
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api, type V1Namespace } from '@kubernetes/client-node';
 import { SlipwayError } from '../../../src/errors.js';
