@@ -17,3 +17,10 @@ SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" SLIPWAY_NODE_STATE="$SLIPWAY_STATE/node" 
   || log "real node: node/stop.sh failed (see above); stopping the rest anyway"
 SLIPWAY_K8S_STATE="$SLIPWAY_STATE/k8s" bash "$ENV_DIR/k8s/stop.sh" 2>/dev/null
 for name in git-daemon registry dockerd redis; do stop_pid "$name"; done
+# dockerd leaves the bind mount of its network namespace in its exec root when it stops; while
+# it stays, the state directory cannot be deleted (`rm -rf ~/.cache/slipway`: device busy).
+# Only once no dockerd runs on that exec root.
+if ! pgrep -f -- "--exec-root $SLIPWAY_STATE/docker/exec" >/dev/null; then
+  awk -v root="$SLIPWAY_STATE/docker/exec/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r mount; do umount "$mount" 2>/dev/null || log "could not unmount $mount"; done
+fi
