@@ -62,7 +62,10 @@ pid_alive() { # name -> 0 if the pid file names a live process running that bina
   # `tr | grep -q`: grep quitting early can SIGPIPE tr, and pipefail would turn
   # that into a false "dead".)
   { IFS= read -r -d '' argv0 <"/proc/$pid/cmdline"; } 2>/dev/null || true
-  [ "$argv0" = "$BIN/$1" ]
+  # "setsid": just launched, setsid has not exec'd the binary yet. Seen as dead, start.sh waited
+  # on the live process for ever (hung on a healthy etcd); before the restarts, it died saying
+  # the component had exited, with nothing in its log.
+  [ "$argv0" = "$BIN/$1" ] || [ "$argv0" = setsid ]
 }
 
 start_bg() { # name args... : start a binary from $BIN detached, log + pid in $STATE

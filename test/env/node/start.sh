@@ -86,7 +86,8 @@ pid_alive() { # name expected-argv0 -> 0 if run/<name>.pid names a live process 
   pid="$(cat "$f")"
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   { IFS= read -r -d '' argv0 <"/proc/$pid/cmdline"; } 2>/dev/null || true
-  [ "$argv0" = "$2" ]
+  # "setsid": just launched, not yet exec'd (see ../k8s/start.sh).
+  [ "$argv0" = "$2" ] || [ "$argv0" = setsid ]
 }
 
 start_bg() { # name binary args...
