@@ -6,6 +6,9 @@ import { isPodReady } from './workload-status.js';
 import { judgeVerification, verdictReached, verifyPlan, type Sample, type VerifyPlan } from './verification.js';
 import type { Release, Verification } from '../../store/types.js';
 
+/** How long an empty list of the release's ready pods is asked again (readyReleasePods). */
+const READY_PODS_WAIT_MS = 10_000;
+
 /**
  * Verifies a release Kubernetes calls ready (verifyRelease), or records why it is not verified
  * (verifyPlan). A cluster error while verifying is a failed verification: nothing showed the
@@ -32,16 +35,32 @@ export async function verifyReadyRelease(params: { kc: KubeConfig; release: Rele
 export async function verifyRelease(params: { kc: KubeConfig; namespace: string; app: string; release: number; plan: VerifyPlan }): Promise<Verification> {
   const { kc, namespace, plan } = params;
   const startedAt = new Date().toISOString();
-  const listed = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: releaseSelector(params.app, params.release) });
-  const pods = listed.items
-    .filter((p) => !p.metadata?.deletionTimestamp && isPodReady(p))
-    .map((p) => p.metadata?.name ?? '')
-    .filter(Boolean)
-    .sort();
+  const pods = await readyReleasePods({ kc, namespace, app: params.app, release: params.release });
   const samples: Sample[] = [];
   while (pods.length > 0 && !verdictReached(samples, plan)) {
     const pod = pods[samples.length % pods.length]!;
     samples.push(await proxyGet({ kc, namespace, pod, port: plan.port, path: plan.path, timeoutMs: plan.timeoutSeconds * 1000 }));
   }
   return judgeVerification({ plan, samples, pods, startedAt, finishedAt: new Date().toISOString() });
+}
+
+/**
+ * The release's ready pods, by name. Kubernetes has just called the release ready, yet once, on
+ * the real node under load, a list 3 s later had no ready pod of it (the kubelet had recorded no
+ * failed probe or exit): so an empty answer is asked again, every 500 ms for up to `waitMs`,
+ * before verification concludes there is nobody to ask.
+ */
+export async function readyReleasePods(params: { kc: KubeConfig; namespace: string; app: string; release: number; waitMs?: number }): Promise<string[]> {
+  const core = params.kc.makeApiClient(CoreV1Api);
+  const until = Date.now() + (params.waitMs ?? READY_PODS_WAIT_MS);
+  for (;;) {
+    const listed = await core.listNamespacedPod({ namespace: params.namespace, labelSelector: releaseSelector(params.app, params.release) });
+    const pods = listed.items
+      .filter((p) => !p.metadata?.deletionTimestamp && isPodReady(p))
+      .map((p) => p.metadata?.name ?? '')
+      .filter(Boolean)
+      .sort();
+    if (pods.length > 0 || Date.now() >= until) return pods;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
