@@ -28,7 +28,7 @@ cat "$SLIPWAY_STATE/npm.log" >&2
 # last third of the files each took 20-60 s more than alone. So each jest process runs one
 # shard of the files (jest's own --shard split) and starts with an empty heap.
 # Most files wait on builds, pods and back-offs a good part of their time: one file at a time
-# left a third of both cores idle (CI on a fresh machine, 10-s samples). So SLIPWAY_TEST_LANES
+# left about half of both cores idle (a fresh-machine CI, 10-s samples: 48 %). So SLIPWAY_TEST_LANES
 # jest processes run side by side, each taking its shards one after another. A file that must
 # have the machine to itself says why in a first line `// @runs-alone: ...` (it restarts or
 # counts something shared, or it times something another file's load would disturb); those
