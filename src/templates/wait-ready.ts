@@ -1,4 +1,5 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment, type V1StatefulSet } from '@kubernetes/client-node';
+import { labelSelector } from '../releases/render/labels.js';
 import { checkWorkloadStatus, type WorkloadStatus } from '../releases/rollout/workload-status.js';
 
 const POLL_MS = 500;
@@ -15,9 +16,7 @@ export async function waitForWorkload(params: { kc: KubeConfig; namespace: strin
   for (;;) {
     const workload: V1Deployment | V1StatefulSet =
       kind === 'StatefulSet' ? await apps.readNamespacedStatefulSet({ namespace, name }) : await apps.readNamespacedDeployment({ namespace, name });
-    const labels = workload.spec?.selector?.matchLabels ?? {};
-    const labelSelector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
-    const pods = (await core.listNamespacedPod({ namespace, labelSelector })).items;
+    const pods = (await core.listNamespacedPod({ namespace, labelSelector: labelSelector(workload.spec?.selector?.matchLabels ?? {}) })).items;
     const status = checkWorkloadStatus({ workload: { ...workload, kind }, pods, now: new Date(), startedAt, readinessDeadlineSeconds: deadlineSeconds, maxRestarts: 5 });
     if (status.state !== 'deploying') return status;
     await new Promise((r) => setTimeout(r, POLL_MS));

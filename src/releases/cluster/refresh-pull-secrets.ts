@@ -1,6 +1,7 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { isNotFound } from '../../services/kube-not-found.js';
 import { PULL_SECRET_LABELS, PULL_SECRET_NAME, pullSecretVerdict, renderPullSecret, type RegistryCredentials } from '../render/pull-secret.js';
+import { labelSelector } from '../render/labels.js';
 import { applyManifests, kubeMessage } from './apply.js';
 
 export interface PullSecretRefresh {
@@ -33,7 +34,7 @@ export async function refreshPullSecrets(params: { kc: KubeConfig; registry?: Re
     try {
       const found = await core.listNamespacedSecret({
         namespace,
-        labelSelector: Object.entries(PULL_SECRET_LABELS).map(([key, value]) => `${key}=${value}`).join(','),
+        labelSelector: labelSelector(PULL_SECRET_LABELS),
         fieldSelector: `metadata.name=${PULL_SECRET_NAME}`,
       });
       for (const live of found.items) {

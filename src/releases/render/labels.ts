@@ -44,7 +44,12 @@ export function releaseSelector(app: string, release: number): string {
 
 /** `app.kubernetes.io/name=<app>,app.kubernetes.io/managed-by=slipway`. */
 export function appSelector(app: string): string {
-  return Object.entries(appLabels(app)).map(([k, v]) => `${k}=${v}`).join(',');
+  return labelSelector(appLabels(app));
+}
+
+/** The label selector matching every one of `labels`: `k1=v1,k2=v2`. */
+export function labelSelector(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** What an object of a release is for: the app's server (workload, Services, routes), its config, or a hook Job. */
